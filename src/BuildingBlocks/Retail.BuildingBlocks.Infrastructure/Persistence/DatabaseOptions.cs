@@ -1,0 +1,20 @@
+namespace Retail.BuildingBlocks.Infrastructure.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+/// <summary>The one place the provider is chosen: <c>Database:Provider</c> and <c>ConnectionStrings:Retail</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string DefaultSqliteConnectionString = "Data Source=./data/retail.db";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    public string ConnectionString { get; set; } = DefaultSqliteConnectionString;
+
+    /// <summary>Apply migrations when the app starts (embedded default). Production runs <c>--migrate</c> first instead.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}

@@ -1,0 +1,118 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.BuildingBlocks.Infrastructure.Idempotency;
+
+namespace Retail.BuildingBlocks.Infrastructure.Persistence;
+
+/// <summary>A module's database context, listed so migrations, health checks and the outbox sweep can find every module.</summary>
+public sealed record ModuleDatabase(string Schema, Type ContextType, bool HasOutbox);
+
+public static class ModuleDatabaseRegistration
+{
+    public static DatabaseOptions ReadDatabaseOptions(this IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new DatabaseOptions();
+        configuration.GetSection("Database").Bind(options);
+        var connectionString = configuration.GetConnectionString("Retail");
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            options.ConnectionString = connectionString;
+        }
+        else if (options.Provider == DatabaseProvider.SqlServer)
+        {
+            throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Retail is not set.");
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// Registers a module's context on the configured provider. Each provider has its own subclass so that each keeps its
+    /// own migrations (<c>Migrations/Sqlite</c>, <c>Migrations/SqlServer</c>) and history table.
+    /// </summary>
+    public static IServiceCollection AddModuleDatabase<TContext, TSqliteContext, TSqlServerContext>(
+        this IServiceCollection services, IConfiguration configuration, string schema)
+        where TContext : DbContext
+        where TSqliteContext : TContext
+        where TSqlServerContext : TContext
+    {
+        var database = configuration.ReadDatabaseOptions();
+        if (database.Provider == DatabaseProvider.SqlServer)
+        {
+            services.AddDbContext<TContext, TSqlServerContext>(o => ConfigureSqlServer(o, database.ConnectionString, schema));
+        }
+        else
+        {
+            services.AddDbContext<TContext, TSqliteContext>(o => ConfigureSqlite(o, database.ConnectionString, schema));
+        }
+
+        var hasOutbox = typeof(ModuleDbContext).IsAssignableFrom(typeof(TContext));
+        services.AddSingleton(new ModuleDatabase(schema, typeof(TContext), hasOutbox));
+        if (hasOutbox)
+        {
+            services.AddKeyedScoped<ModuleDbContext>(schema, (sp, _) => (ModuleDbContext)(object)sp.GetRequiredService<TContext>());
+            services.AddKeyedScoped(schema, (sp, key) => new IdempotencyStore(sp.GetRequiredKeyedService<ModuleDbContext>(key), sp.GetRequiredService<TimeProvider>()));
+            services.AddKeyedScoped(typeof(IUnitOfWork), schema, typeof(EfUnitOfWork<>).MakeGenericType(typeof(TContext)));
+        }
+
+        return services;
+    }
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, string schema)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.UseSqlite(connectionString, o => o.MigrationsHistoryTable(ModuleModelConventions.HistoryTable(schema)));
+    }
+
+    public static void ConfigureSqlServer(DbContextOptionsBuilder options, string connectionString, string schema)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.UseSqlServer(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory", schema).EnableRetryOnFailure(3));
+    }
+
+    /// <summary>Creates the SQLite folder, switches the file to WAL, then applies every module's migrations in order.</summary>
+    public static async Task MigrateModuleDatabasesAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        await using var scope = services.CreateAsyncScope();
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Retail.Migrations");
+        var first = true;
+        foreach (var module in scope.ServiceProvider.GetServices<ModuleDatabase>())
+        {
+            var context = (DbContext)scope.ServiceProvider.GetRequiredService(module.ContextType);
+            if (first && context.Database.IsSqlite())
+            {
+                await PrepareSqliteFileAsync(context, cancellationToken);
+            }
+
+            first = false;
+            var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                logger.LogInformation("Applying {Count} migrations to {Module}", pending.Count, module.Schema);
+                await context.Database.MigrateAsync(cancellationToken);
+            }
+        }
+    }
+
+    private static async Task PrepareSqliteFileAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder(context.Database.GetConnectionString());
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        // WAL lets readers run beside the single writer; the setting is stored in the file.
+        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.BuildingBlocks.Contracts;
+using Retail.BuildingBlocks.Domain;
+using Retail.BuildingBlocks.Infrastructure.Idempotency;
+using Retail.BuildingBlocks.Infrastructure.Outbox;
+
+namespace Retail.BuildingBlocks.Infrastructure.Persistence;
+
+/// <summary>
+/// Base of every module's DbContext: its own schema or table prefix, its own migrations history, and its outbox,
+/// inbox and idempotency tables. Domain events of tracked aggregates that other modules care about become
+/// outbox rows inside the same SaveChanges.
+/// </summary>
+public abstract class ModuleDbContext : DbContext, IModuleDbContext
+{
+    internal static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
+
+    protected ModuleDbContext(DbContextOptions options, string schema)
+        : base(options) => Schema = schema;
+
+    /// <summary>The module's schema (SQL Server) or table prefix (SQLite), e.g. <c>catalog</c>.</summary>
+    public string Schema { get; }
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    /// <summary>True when this save wrote outbox rows, so the unit of work can nudge the relay.</summary>
+    internal bool WroteOutbox { get; set; }
+
+    public void Publish(IIntegrationEvent integrationEvent)
+    {
+        OutboxMessages.Add(OutboxMessage.From(integrationEvent));
+        WroteOutbox = true;
+    }
+
+    /// <summary>Turns a domain event into the integration event other modules receive, or null when it stays inside.</summary>
+    protected virtual IIntegrationEvent? ToIntegrationEvent(IDomainEvent domainEvent) => null;
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var aggregates = ChangeTracker.Entries<IAggregateRoot>().Select(e => e.Entity).Where(a => a.DomainEvents.Count > 0).ToList();
+        foreach (var aggregate in aggregates)
+        {
+            foreach (var domainEvent in aggregate.DomainEvents)
+            {
+                if (ToIntegrationEvent(domainEvent) is { } integrationEvent)
+                {
+                    Publish(integrationEvent);
+                }
+            }
+
+            aggregate.ClearDomainEvents();
+        }
+
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        ModuleModelConventions.ApplyProviderConventions(configurationBuilder, Database.IsSqlServer());
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new InboxMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration());
+        ConfigureModule(modelBuilder);
+        ModuleModelConventions.ApplyModuleLayout(modelBuilder, Database.IsSqlServer(), Schema);
+    }
+
+    /// <summary>The module's own entity configuration.</summary>
+    protected abstract void ConfigureModule(ModelBuilder modelBuilder);
+}

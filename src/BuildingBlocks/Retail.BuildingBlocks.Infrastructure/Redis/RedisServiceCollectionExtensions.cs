@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Retail.BuildingBlocks.Infrastructure.Redis;
+
+public static class RedisServiceCollectionExtensions
+{
+    /// <summary>
+    /// Redis when <c>ConnectionStrings:Redis</c> is set: HybridCache's second level, the shared rate limiter and the
+    /// Data Protection key ring (so auth cookies work on every instance). Unset: the same services run in process.
+    /// </summary>
+    public static IServiceCollection AddRetailRedisAndCaching(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("Redis");
+        services.AddSingleton(sp => new RedisConnection(connectionString, sp.GetService<ILogger<RedisConnection>>() ?? NullLogger<RedisConnection>.Instance));
+        services.AddSingleton<InProcessSlidingWindowRateLimiter>();
+        services.AddSingleton<RedisSlidingWindowRateLimiter>();
+        services.AddSingleton<ResilientSlidingWindowRateLimiter>();
+        services.AddSingleton<ISlidingWindowRateLimiter>(sp => sp.GetRequiredService<ResilientSlidingWindowRateLimiter>());
+        services.AddSingleton<IRedisDegradationState>(sp => sp.GetRequiredService<ResilientSlidingWindowRateLimiter>());
+
+        var dataProtection = services.AddDataProtection().SetApplicationName("Retail");
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<RedisCacheOptions>>(sp =>
+                new Microsoft.Extensions.Options.ConfigureOptions<RedisCacheOptions>(o =>
+                {
+                    var redis = sp.GetRequiredService<RedisConnection>();
+                    o.InstanceName = "retail:cache:";
+                    o.ConnectionMultiplexerFactory = () => Task.FromResult(redis.Multiplexer!);
+                }));
+            services.AddStackExchangeRedisCache(_ => { });
+            var keyRing = ConnectionMultiplexerHolder.For(connectionString);
+            dataProtection.PersistKeysToStackExchangeRedis(() => keyRing.Value.GetDatabase(), RedisConnection.Key("dataprotection-keys"));
+        }
+
+        services.AddHybridCache(o =>
+        {
+            o.DefaultEntryOptions = new Microsoft.Extensions.Caching.Hybrid.HybridCacheEntryOptions
+            {
+                Expiration = TimeSpan.FromMinutes(5),
+                LocalCacheExpiration = TimeSpan.FromMinutes(1),
+            };
+        });
+        return services;
+    }
+
+    // Data Protection is configured before the container is built, so it gets its own lazily connected multiplexer.
+    private static class ConnectionMultiplexerHolder
+    {
+        public static Lazy<ConnectionMultiplexer> For(string connectionString) => new(() =>
+        {
+            var options = ConfigurationOptions.Parse(connectionString);
+            options.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(options);
+        });
+    }
+}

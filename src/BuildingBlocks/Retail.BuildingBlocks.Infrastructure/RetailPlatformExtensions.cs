@@ -1,0 +1,45 @@
+using FluentValidation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.BuildingBlocks.Infrastructure.Jobs;
+using Retail.BuildingBlocks.Infrastructure.Outbox;
+using Retail.BuildingBlocks.Infrastructure.Redis;
+using Retail.BuildingBlocks.Infrastructure.Web;
+
+namespace Retail.BuildingBlocks.Infrastructure;
+
+public static class RetailPlatformExtensions
+{
+    /// <summary>
+    /// Everything modules stand on except Mediator itself (which the Host generates): time, current user, outbox relay
+    /// and nudge, jobs, Redis/caching with in-process fallbacks, problem details.
+    /// </summary>
+    public static IServiceCollection AddRetailPlatform(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICurrentUser, HttpCurrentUser>();
+        services.AddRetailApplication();
+        services.Configure<OutboxOptions>(configuration.GetSection("Outbox"));
+        services.AddSingleton<IntegrationEventSubscriptions>();
+        services.AddSingleton<OutboxRelay>();
+        services.AddSingleton<OutboxNudgeService>();
+        services.AddSingleton<IOutboxNudge>(sp => sp.GetRequiredService<OutboxNudgeService>());
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxNudgeService>());
+        services.AddRetailJobs(configuration);
+        services.AddRetailRedisAndCaching(configuration);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<RetailExceptionHandler>();
+        return services;
+    }
+
+    /// <summary>Registers a module's FluentValidation validators (explicitly per module assembly, no bin scanning).</summary>
+    public static IServiceCollection AddModuleValidators(this IServiceCollection services, Type markerFromApplicationAssembly)
+    {
+        ArgumentNullException.ThrowIfNull(markerFromApplicationAssembly);
+        services.AddValidatorsFromAssembly(markerFromApplicationAssembly.Assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
+        return services;
+    }
+}

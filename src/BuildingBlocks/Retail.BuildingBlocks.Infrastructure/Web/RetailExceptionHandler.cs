@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Domain;
+
+namespace Retail.BuildingBlocks.Infrastructure.Web;
+
+/// <summary>
+/// The one place unexpected exceptions become answers. API requests get problem details with a code and the trace id,
+/// never exception text; page requests fall through to the <c>/Error</c> page, which shows the same reference id.
+/// </summary>
+internal sealed class RetailExceptionHandler(ILogger<RetailExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var error = exception switch
+        {
+            BusinessRuleValidationException rule => new Error("rule." + rule.RuleName, rule.Message, ErrorKind.Unprocessable),
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+                new Error("payload_too_large", "The request body is too large.", ErrorKind.Validation),
+            BadHttpRequestException => new Error("bad_request", "The request could not be read. Check the JSON body and parameters.", ErrorKind.Validation),
+            _ => null,
+        };
+
+        var status = exception is BadHttpRequestException badRequest ? badRequest.StatusCode
+            : error is not null ? ProblemResults.StatusCodeOf(error.Kind)
+            : StatusCodes.Status500InternalServerError;
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled exception on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else
+        {
+            logger.LogWarning("Request on {Path} rejected: {ExceptionType} {Message}", httpContext.Request.Path, exception.GetType().Name, exception.Message);
+        }
+
+        if (!httpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        error ??= new Error("unexpected", UserMessages.Unexpected, ErrorKind.Unavailable);
+        httpContext.Response.StatusCode = status;
+        var problem = error.Kind == ErrorKind.Validation && error.FieldErrors.Count == 0
+            ? Microsoft.AspNetCore.Http.Results.Problem(detail: error.Message, statusCode: status, title: "Bad request",
+                extensions: new Dictionary<string, object?> { ["code"] = error.Code, ["traceId"] = ProblemResults.ReferenceId(httpContext) })
+            : error.ToProblem(httpContext);
+        if (status == StatusCodes.Status500InternalServerError)
+        {
+            problem = Microsoft.AspNetCore.Http.Results.Problem(detail: UserMessages.Unexpected, statusCode: status, title: "Server error",
+                extensions: new Dictionary<string, object?> { ["code"] = "unexpected", ["traceId"] = ProblemResults.ReferenceId(httpContext) });
+        }
+
+        await problem.ExecuteAsync(httpContext);
+        return true;
+    }
+}
