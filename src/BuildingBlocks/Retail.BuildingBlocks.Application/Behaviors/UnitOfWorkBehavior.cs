@@ -12,7 +12,7 @@ namespace Retail.BuildingBlocks.Application.Behaviors;
 public sealed class UnitOfWorkBehavior<TMessage, TResponse>(IServiceProvider services) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
-    private static readonly bool IsCommand = typeof(ICommandBase).IsAssignableFrom(typeof(TMessage));
+    private static readonly bool IsCommand = typeof(ICommandBase).IsAssignableFrom(typeof(TMessage)) && !typeof(IOwnsTransaction).IsAssignableFrom(typeof(TMessage));
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {

@@ -45,3 +45,9 @@ internal sealed class MediatorRequestSender(Mediator.ISender sender) : IRequestS
     public ValueTask<Result<TValue>> Send<TValue>(IQuery<TValue> query, CancellationToken cancellationToken = default) =>
         sender.Send(query, cancellationToken);
 }
+
+/// <summary>
+/// A command whose handler saves by itself instead of inside the unit-of-work transaction, because part of a failed
+/// outcome must still be stored (e.g. a failed sign-in counts towards lockout). Use sparingly.
+/// </summary>
+public interface IOwnsTransaction;

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Mvc;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Modules.Catalog.Application.Products;
+using Retail.Modules.Catalog.Application.Products.SearchProducts;
+
+namespace Retail.Host.Pages.Admin.Catalog;
+
+public sealed class IndexModel(IRequestSender sender) : RetailPageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Search { get; set; }
+
+    [BindProperty(Name = "page", SupportsGet = true)]
+    public int PageNumber { get; set; } = 1;
+
+    public PagedResult<ProductSummaryDto>? Results { get; private set; }
+
+    public string PageLink(int page) => $"/admin/catalog?search={Uri.EscapeDataString(Search ?? "")}&page={page}";
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new SearchProductsForAdminQuery(Search, PageNumber, 50), cancellationToken);
+        if (result.IsSuccess)
+        {
+            Results = result.Value;
+        }
+        else
+        {
+            ShowError(result.Error);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Mvc;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Modules.Identity.Application.Abstractions;
+using Retail.Modules.Identity.Application.Users;
+
+namespace Retail.Host.Pages.Admin.Users;
+
+public sealed class IndexModel(IRequestSender sender) : RetailPageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Search { get; set; }
+
+    [BindProperty(Name = "page", SupportsGet = true)]
+    public int PageNumber { get; set; } = 1;
+
+    public PagedResult<UserSummaryDto>? Results { get; private set; }
+
+    public string PageLink(int page) => $"/admin/users?search={Uri.EscapeDataString(Search ?? "")}&page={page}";
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new GetUsersQuery(Search, Math.Max(1, PageNumber)), cancellationToken);
+        if (result.IsSuccess)
+        {
+            Results = result.Value;
+        }
+        else
+        {
+            ShowError(result.Error);
+        }
+    }
+}

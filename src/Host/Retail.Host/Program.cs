@@ -1,0 +1,61 @@
+using Mediator;
+using Retail.BuildingBlocks.Infrastructure;
+using Retail.BuildingBlocks.Infrastructure.Observability;
+using Retail.BuildingBlocks.Infrastructure.Persistence;
+using Retail.Host.Web;
+using Retail.Modules.Catalog.Application;
+using Retail.Modules.Catalog.Infrastructure;
+using Retail.Modules.Catalog.Infrastructure.Endpoints;
+using Retail.Modules.Identity.Application;
+using Retail.Modules.Identity.Infrastructure;
+
+// `--migrate` applies every module's migrations and exits (docker-compose runs it before the app serves).
+var migrateOnly = args.Contains("--migrate", StringComparer.Ordinal);
+args = [.. args.Where(a => a != "--migrate")];
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRetailObservability();
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestLimits.DefaultMaxBodyBytes);
+
+builder.Services.AddRetailPlatform(builder.Configuration);
+builder.Services.AddIdentityModule(builder.Configuration);
+builder.Services.AddCatalogModule(builder.Configuration);
+
+// The source generator reads this call at compile time: behaviors and assemblies must be listed literally here.
+builder.Services.AddMediator(options =>
+{
+    options.ServiceLifetime = ServiceLifetime.Scoped;
+    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule)];
+    options.PipelineBehaviors =
+    [
+        typeof(Retail.BuildingBlocks.Application.Behaviors.LoggingBehavior<,>),
+        typeof(Retail.BuildingBlocks.Application.Behaviors.AuthorizationBehavior<,>),
+        typeof(Retail.BuildingBlocks.Application.Behaviors.ValidationBehavior<,>),
+        typeof(Retail.BuildingBlocks.Application.Behaviors.UnitOfWorkBehavior<,>),
+        typeof(Retail.BuildingBlocks.Application.Behaviors.SlowRequestBehavior<,>),
+    ];
+});
+
+builder.Services.AddRetailWeb();
+
+var app = builder.Build();
+
+if (migrateOnly)
+{
+    await app.Services.MigrateModuleDatabasesAsync();
+    app.Logger.LogInformation("Migrations applied; exiting (--migrate)");
+    return;
+}
+
+await app.PrepareDatabaseAsync();
+
+app.UseRetailWeb();
+app.MapRetailObservability();
+app.MapIdentityEndpoints();
+app.MapCatalogEndpoints();
+app.MapRetailPagesAndTools();
+
+await app.RunAsync();
+
+/// <summary>Entry point type, public so functional tests can host the app with WebApplicationFactory.</summary>
+public partial class Program;

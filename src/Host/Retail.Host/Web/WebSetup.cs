@@ -1,0 +1,110 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Retail.BuildingBlocks.Application.Security;
+using Retail.BuildingBlocks.Infrastructure.Persistence;
+using Scalar.AspNetCore;
+
+namespace Retail.Host.Web;
+
+public static class RequestLimits
+{
+    /// <summary>Bodies above this are refused before they are read (413). Endpoints that take files raise it for themselves.</summary>
+    public const long DefaultMaxBodyBytes = 1024 * 1024;
+}
+
+internal static class WebSetup
+{
+    /// <summary>Razor Pages with role conventions per folder, antiforgery, OpenAPI.</summary>
+    public static IServiceCollection AddRetailWeb(this IServiceCollection services)
+    {
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AllowAnonymousToPage("/Index");
+            o.Conventions.AllowAnonymousToPage("/Error");
+            o.Conventions.AllowAnonymousToFolder("/Catalog");
+            o.Conventions.AllowAnonymousToPage("/Identity/Login");
+            o.Conventions.AllowAnonymousToPage("/Identity/Register");
+            o.Conventions.AllowAnonymousToPage("/Identity/AccessDenied");
+            o.Conventions.AuthorizeFolder("/Admin/Catalog", Roles.CatalogAdmin);
+            o.Conventions.AuthorizeFolder("/Admin/Users", Roles.Admin);
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "retail.antiforgery";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddOpenApi();
+        return services;
+    }
+
+    public static WebApplication UseRetailWeb(this WebApplication app)
+    {
+        // Unexpected exceptions: APIs get problem details from RetailExceptionHandler; pages re-execute /Error.
+        app.UseExceptionHandler("/Error");
+        app.UseWhen(IsApi, api => api.UseStatusCodePages());
+        app.UseWhen(ctx => !IsApi(ctx), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}"));
+        app.Use(SecurityHeaders);
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapRetailPagesAndTools(this WebApplication app)
+    {
+        app.MapRazorPages();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("Retail API")).AllowAnonymous();
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            // Access is decided by the endpoint's policy below; Hangfire's own filter would only allow local requests.
+            Authorization = [new AllowAuthorizedEndpoint()],
+            DisplayStorageConnectionString = false,
+            DashboardTitle = "Retail jobs",
+        }).RequireAuthorization(Roles.Admin);
+        return app;
+    }
+
+    /// <summary>Applies migrations (embedded default) and first-run data. A database that is down leaves the app serving, not ready.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var database = app.Configuration.ReadDatabaseOptions();
+        try
+        {
+            if (database.MigrateOnStartup)
+            {
+                await app.Services.MigrateModuleDatabasesAsync();
+            }
+
+            await app.Services.SeedModulesAsync(app.Configuration);
+        }
+        catch (Exception ex) when (!database.MigrateOnStartup)
+        {
+            app.Logger.LogCritical(ex, "Database not ready at startup; /health/ready answers 503 until it is");
+        }
+    }
+
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+
+    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase) && !path.StartsWithSegments("/api/docs", StringComparison.OrdinalIgnoreCase))
+        {
+            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+        }
+
+        return next();
+    }
+
+    private sealed class AllowAuthorizedEndpoint : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => true;
+    }
+}

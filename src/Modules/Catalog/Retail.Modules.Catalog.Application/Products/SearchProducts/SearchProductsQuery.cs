@@ -1,0 +1,94 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.BuildingBlocks.Application.Security;
+using Retail.Modules.Catalog.Application.Abstractions;
+
+namespace Retail.Modules.Catalog.Application.Products.SearchProducts;
+
+/// <summary>Searches active products by name, SKU or description, optionally in one category, one page at a time.</summary>
+public sealed record SearchProductsQuery(string? Search, string? Category, int Page = 1, int PageSize = 24) : IQuery<PagedResult<ProductSummaryDto>>;
+
+/// <summary>Same search for the back office, including inactive products.</summary>
+[AuthorizeRoles(Roles.CatalogAdmin)]
+public sealed record SearchProductsForAdminQuery(string? Search, int Page = 1, int PageSize = 50) : IQuery<PagedResult<ProductSummaryDto>>;
+
+public sealed class SearchProductsQueryValidator : AbstractValidator<SearchProductsQuery>
+{
+    public SearchProductsQueryValidator()
+    {
+        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(100_000);
+        RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<ProductSummaryDto>.MaxPageSize);
+        RuleFor(q => q.Search).MaximumLength(100);
+        RuleFor(q => q.Category).MaximumLength(100);
+    }
+}
+
+public sealed class SearchProductsForAdminQueryValidator : AbstractValidator<SearchProductsForAdminQuery>
+{
+    public SearchProductsForAdminQueryValidator()
+    {
+        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(100_000);
+        RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<ProductSummaryDto>.MaxPageSize);
+        RuleFor(q => q.Search).MaximumLength(100);
+    }
+}
+
+public sealed class SearchProductsQueryHandler(ICatalogDbContext db) :
+    IQueryHandler<SearchProductsQuery, PagedResult<ProductSummaryDto>>,
+    IQueryHandler<SearchProductsForAdminQuery, PagedResult<ProductSummaryDto>>
+{
+    public ValueTask<Result<PagedResult<ProductSummaryDto>>> Handle(SearchProductsQuery query, CancellationToken cancellationToken) =>
+        SearchAsync(query.Search, query.Category, includeInactive: false, query.Page, query.PageSize, cancellationToken);
+
+    public ValueTask<Result<PagedResult<ProductSummaryDto>>> Handle(SearchProductsForAdminQuery query, CancellationToken cancellationToken) =>
+        SearchAsync(query.Search, null, includeInactive: true, query.Page, query.PageSize, cancellationToken);
+
+    private async ValueTask<Result<PagedResult<ProductSummaryDto>>> SearchAsync(
+        string? search, string? category, bool includeInactive, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var products = db.Products.AsNoTracking();
+        if (!includeInactive)
+        {
+            products = products.Where(p => p.IsActive);
+        }
+
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = "%" + LikePattern.Escape(search.Trim()) + "%";
+            products = products.Where(p =>
+                EF.Functions.Like(p.Name, pattern, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(p.Sku, pattern, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(p.Description, pattern, LikePattern.EscapeCharacter));
+        }
+
+        var rows = from p in products
+                   join c in db.Categories.AsNoTracking() on p.CategoryId equals c.Id
+                   select new { p, c };
+        if (!string.IsNullOrWhiteSpace(category))
+        {
+            var slug = category.Trim().ToLowerInvariant();
+            rows = rows.Where(r => r.c.Slug == slug);
+        }
+
+        var total = await rows.CountAsync(cancellationToken);
+        var items = await rows
+            .OrderBy(r => r.p.Name).ThenBy(r => r.p.Sku)
+            .Skip((page - 1) * pageSize)
+            .Take(pageSize)
+            .Select(r => new { r.p.Sku, r.p.Name, Category = r.c.Name, r.c.Slug, r.p.Price, r.p.Stock, r.p.ImageUrls, r.p.IsActive })
+            .ToListAsync(cancellationToken);
+        var dtos = items.Select(i => new ProductSummaryDto(i.Sku, i.Name, i.Category, i.Slug, i.Price, i.Stock, i.ImageUrls.FirstOrDefault(), i.IsActive)).ToList();
+        return new PagedResult<ProductSummaryDto>(dtos, page, pageSize, total);
+    }
+}
+
+/// <summary>Escapes user text for a LIKE pattern so '%' and '_' are matched literally.</summary>
+public static class LikePattern
+{
+    public const string EscapeCharacter = "\\";
+
+    public static string Escape(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}

@@ -1,0 +1,44 @@
+using Retail.BuildingBlocks.Domain;
+
+namespace Retail.Modules.Catalog.Domain.Products;
+
+public sealed class SkuMustBeWellFormedRule(string sku) : IBusinessRule
+{
+    public bool IsBroken() => !Skus.IsWellFormed(sku);
+
+    public string Message => $"A SKU has 1–{Skus.MaxLength} letters, digits, '-', '_' or '.'.";
+}
+
+public sealed class PriceMustBeNonNegativeRule(decimal price) : IBusinessRule
+{
+    public bool IsBroken() => price < 0;
+
+    public string Message => "A price cannot be negative.";
+}
+
+public sealed class StockCannotBeNegativeRule(int stock) : IBusinessRule
+{
+    public bool IsBroken() => stock < 0;
+
+    public string Message => "Stock cannot be negative.";
+}
+
+public sealed class ImagesMustBeAbsoluteHttpUrlsRule(IReadOnlyList<string> urls) : IBusinessRule
+{
+    public bool IsBroken() =>
+        urls.Count > Product.MaxImages || urls.Any(u => !IsAllowed(u));
+
+    public string Message => $"Up to {Product.MaxImages} images, each an http(s) URL or a site path starting with '/'.";
+
+    public static bool IsAllowed(string url) =>
+        (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && url.Length <= 500)
+        || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && url.Length <= 500);
+}
+
+/// <summary>What a stock adjustment must satisfy before it reaches the conditional update.</summary>
+public static class StockAdjustmentRules
+{
+    public const int MaxDelta = 1_000_000;
+
+    public static bool IsValidDelta(int delta) => delta != 0 && Math.Abs(delta) <= MaxDelta;
+}

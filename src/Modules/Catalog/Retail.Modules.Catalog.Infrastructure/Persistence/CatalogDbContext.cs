@@ -1,0 +1,90 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Retail.BuildingBlocks.Contracts;
+using Retail.BuildingBlocks.Domain;
+using Retail.BuildingBlocks.Infrastructure.Persistence;
+using Retail.Modules.Catalog.Application;
+using Retail.Modules.Catalog.Application.Abstractions;
+using Retail.Modules.Catalog.Domain.Categories;
+using Retail.Modules.Catalog.Domain.Products;
+using Retail.Modules.Catalog.IntegrationEvents;
+
+namespace Retail.Modules.Catalog.Infrastructure.Persistence;
+
+internal class CatalogDbContext(DbContextOptions options) : ModuleDbContext(options, CatalogModule.Name), ICatalogDbContext
+{
+    public DbSet<Product> Products => Set<Product>();
+
+    public DbSet<Category> Categories => Set<Category>();
+
+    public DbSet<StockMovement> StockMovements => Set<StockMovement>();
+
+    protected override void ConfigureModule(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Product>(b =>
+        {
+            b.ToTable("Products");
+            b.HasKey(p => p.Id);
+            b.Property(p => p.Sku).HasMaxLength(Skus.MaxLength);
+            b.HasIndex(p => p.Sku).IsUnique();
+            b.Property(p => p.Name).HasMaxLength(200);
+            b.Property(p => p.Description).HasMaxLength(4000);
+            b.PrimitiveCollection(p => p.ImageUrls).HasField("_imageUrls").UsePropertyAccessMode(PropertyAccessMode.Field);
+            b.HasIndex(p => new { p.CategoryId, p.IsActive, p.Name });
+            b.HasIndex(p => p.Name);
+            b.Ignore(p => p.DomainEvents);
+        });
+        modelBuilder.Entity<Category>(b =>
+        {
+            b.ToTable("Categories");
+            b.HasKey(c => c.Id);
+            b.Property(c => c.Name).HasMaxLength(100);
+            b.Property(c => c.Slug).HasMaxLength(100);
+            b.HasIndex(c => c.Slug).IsUnique();
+            b.Ignore(c => c.DomainEvents);
+        });
+        modelBuilder.Entity<StockMovement>(b =>
+        {
+            b.ToTable("StockMovements");
+            b.HasKey(m => m.Id);
+            b.Property(m => m.Sku).HasMaxLength(Skus.MaxLength);
+            b.Property(m => m.Reason).HasMaxLength(200);
+            b.Property(m => m.Actor).HasMaxLength(256);
+            b.HasIndex(m => new { m.Sku, m.OccurredAt });
+        });
+    }
+
+    protected override IIntegrationEvent? ToIntegrationEvent(IDomainEvent domainEvent) => domainEvent switch
+    {
+        // The handler loaded the category, so Find is answered from the change tracker.
+        ProductUpsertedDomainEvent e => new ProductUpserted(
+            Guid.NewGuid(), e.OccurredAt, e.ProductId, e.Sku, e.Name, Categories.Find(e.CategoryId)?.Slug ?? "", e.Price, e.Stock, e.IsActive),
+        _ => null,
+    };
+}
+
+/// <summary>SQLite flavour: exists so SQLite keeps its own migrations (Migrations/Sqlite).</summary>
+internal sealed class CatalogSqliteDbContext(DbContextOptions<CatalogSqliteDbContext> options) : CatalogDbContext(options);
+
+/// <summary>SQL Server flavour: exists so SQL Server keeps its own migrations (Migrations/SqlServer).</summary>
+internal sealed class CatalogSqlServerDbContext(DbContextOptions<CatalogSqlServerDbContext> options) : CatalogDbContext(options);
+
+internal sealed class CatalogSqliteDesignTimeFactory : IDesignTimeDbContextFactory<CatalogSqliteDbContext>
+{
+    public CatalogSqliteDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<CatalogSqliteDbContext>();
+        ModuleDatabaseRegistration.ConfigureSqlite(options, DatabaseOptions.DefaultSqliteConnectionString, CatalogModule.Name);
+        return new CatalogSqliteDbContext(options.Options);
+    }
+}
+
+internal sealed class CatalogSqlServerDesignTimeFactory : IDesignTimeDbContextFactory<CatalogSqlServerDbContext>
+{
+    public CatalogSqlServerDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<CatalogSqlServerDbContext>();
+        ModuleDatabaseRegistration.ConfigureSqlServer(options, "Server=design-time;Database=Retail;Trusted_Connection=True", CatalogModule.Name);
+        return new CatalogSqlServerDbContext(options.Options);
+    }
+}

@@ -1,0 +1,38 @@
+using FluentValidation;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Modules.Identity.Application.Abstractions;
+using Retail.Modules.Identity.Domain;
+using Retail.Modules.Identity.IntegrationEvents;
+
+namespace Retail.Modules.Identity.Application.Register;
+
+/// <summary>Creates a customer account; returns the new user id. Anyone may register.</summary>
+public sealed record RegisterCustomerCommand(string Email, string Password, string ConfirmPassword, string DisplayName) : ICommand<string>;
+
+public sealed class RegisterCustomerCommandValidator : AbstractValidator<RegisterCustomerCommand>
+{
+    public RegisterCustomerCommandValidator()
+    {
+        RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(256);
+        RuleFor(c => c.Password).NotEmpty().MinimumLength(AccountPolicy.MinimumPasswordLength).MaximumLength(200);
+        RuleFor(c => c.ConfirmPassword).Equal(c => c.Password).WithMessage("The passwords do not match.");
+        RuleFor(c => c.DisplayName).Must(n => !new DisplayNameMustBePrintableRule(n).IsBroken())
+            .WithMessage($"Enter a name of 1–{AccountPolicy.MaxDisplayNameLength} printable characters.");
+    }
+}
+
+public sealed class RegisterCustomerCommandHandler(IIdentityService identity, IIdentityDbContext db, TimeProvider time) : ICommandHandler<RegisterCustomerCommand, string>
+{
+    public async ValueTask<Result<string>> Handle(RegisterCustomerCommand command, CancellationToken cancellationToken)
+    {
+        var created = await identity.CreateCustomerAsync(command.Email.Trim(), command.Password, command.DisplayName.Trim(), cancellationToken);
+        if (!created.IsSuccess)
+        {
+            return created;
+        }
+
+        db.Publish(new CustomerRegistered(Guid.NewGuid(), time.GetUtcNow(), created.Value, command.Email.Trim(), command.DisplayName.Trim()));
+        return created.Value;
+    }
+}

@@ -1,0 +1,129 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.Data;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.BuildingBlocks.Application.Security;
+using Retail.BuildingBlocks.Infrastructure;
+using Retail.BuildingBlocks.Infrastructure.Persistence;
+using Retail.BuildingBlocks.Infrastructure.Web;
+using Retail.Modules.Identity.Application;
+using Retail.Modules.Identity.Application.Abstractions;
+using Retail.Modules.Identity.Application.Register;
+using Retail.Modules.Identity.Domain;
+using Retail.Modules.Identity.Infrastructure.Persistence;
+using Retail.Modules.Identity.Infrastructure.Seeding;
+
+namespace Retail.Modules.Identity.Infrastructure;
+
+public static class IdentityModuleExtensions
+{
+    public const string LoginPath = "/Identity/Login";
+    public const string LogoutPath = "/Identity/Logout";
+    public const string AccessDeniedPath = "/Identity/AccessDenied";
+
+    /// <summary>
+    /// ASP.NET Core Identity with cookie (pages) and bearer token (APIs) sign-in, the shop's roles as policies, and
+    /// deny-by-default: every endpoint and page needs a signed-in user unless it explicitly allows anonymous access.
+    /// </summary>
+    public static IServiceCollection AddIdentityModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDatabase<IdentityModuleDbContext, IdentitySqliteDbContext, IdentitySqlServerDbContext>(configuration, IdentityModule.Name);
+        services.AddScoped<IIdentityDbContext>(sp => sp.GetRequiredService<IdentityModuleDbContext>());
+        services.AddModuleValidators(typeof(IdentityModule));
+        services.AddScoped<IIdentityService, IdentityService>();
+        services.AddScoped<IModuleSeeder, IdentitySeeder>();
+        services.Configure<SuperAdminOptions>(configuration.GetSection("Identity:SuperAdmin"));
+
+        services.AddIdentityApiEndpoints<RetailUser>(o =>
+            {
+                o.Password.RequiredLength = AccountPolicy.MinimumPasswordLength;
+                o.Lockout.MaxFailedAccessAttempts = AccountPolicy.MaxFailedSignIns;
+                o.Lockout.DefaultLockoutTimeSpan = AccountPolicy.LockoutDuration;
+                o.Lockout.AllowedForNewUsers = true;
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<IdentityModuleDbContext>();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = LoginPath;
+            o.LogoutPath = LogoutPath;
+            o.AccessDeniedPath = AccessDeniedPath;
+            o.Cookie.Name = "retail.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // APIs answer 401/403; only pages redirect to the login and access-denied pages.
+            o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
+        });
+
+        var authorization = services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        foreach (var role in Roles.All)
+        {
+            // Admins and super-admins may do everything a staff role may; a super-admin everything an admin may.
+            string[] allowed = role switch
+            {
+                Roles.SuperAdmin => [Roles.SuperAdmin],
+                Roles.Admin => [Roles.Admin, Roles.SuperAdmin],
+                _ => [role, Roles.Admin, Roles.SuperAdmin],
+            };
+            authorization.AddPolicy(role, p => p.RequireRole(allowed));
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// ASP.NET Core Identity's JSON endpoints under <c>/api/identity</c> (register, login with bearer token or cookie,
+    /// refresh, manage). Registration goes through our <see cref="RegisterCustomerCommand"/> so API and page sign-ups
+    /// get the same rules, the customer role and the CustomerRegistered event.
+    /// </summary>
+    public static IEndpointRouteBuilder MapIdentityEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/identity").WithTags("Identity");
+        group.MapIdentityApi<RetailUser>()
+            .AddEndpointFilter(async (context, next) =>
+            {
+                if (context.Arguments.OfType<RegisterRequest>().FirstOrDefault() is not { } register)
+                {
+                    return await next(context);
+                }
+
+                var sender = context.HttpContext.RequestServices.GetRequiredService<IRequestSender>();
+                var displayName = register.Email.Split('@')[0];
+                var result = await sender.Send(new RegisterCustomerCommand(register.Email, register.Password, register.Password, displayName), context.HttpContext.RequestAborted);
+                return result.ToHttpResult(context.HttpContext, _ => TypedResults.Ok());
+            })
+            .Finally(b =>
+            {
+                // register/login/refresh carry no authorization metadata; the manage endpoints do and stay protected.
+                if (!b.Metadata.OfType<IAuthorizeData>().Any())
+                {
+                    b.Metadata.Add(new AllowAnonymousAttribute());
+                }
+            });
+        return endpoints;
+    }
+
+    private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase) && status == StatusCodes.Status403Forbidden)
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
