@@ -30,7 +30,27 @@ public static class RetailPlatformExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxNudgeService>());
         services.AddRetailJobs(configuration);
         services.AddRetailRedisAndCaching(configuration);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Every problem body carries a stable code and the same trace id the error pages and logs show.
+            var extensions = context.ProblemDetails.Extensions;
+            extensions["traceId"] = ProblemResults.ReferenceId(context.HttpContext);
+            if (!extensions.ContainsKey("code"))
+            {
+                extensions["code"] = context.ProblemDetails.Status switch
+                {
+                    400 => "bad_request",
+                    401 => "unauthorized",
+                    403 => "forbidden",
+                    404 => "not_found",
+                    405 => "method_not_allowed",
+                    413 => "payload_too_large",
+                    415 => "unsupported_media_type",
+                    429 => "rate_limited",
+                    _ => "error",
+                };
+            }
+        });
         services.AddExceptionHandler<RetailExceptionHandler>();
         return services;
     }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,14 +29,16 @@ public static class RedisServiceCollectionExtensions
         var dataProtection = services.AddDataProtection().SetApplicationName("Retail");
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<RedisCacheOptions>>(sp =>
-                new Microsoft.Extensions.Options.ConfigureOptions<RedisCacheOptions>(o =>
+            services.AddSingleton<IDistributedCache>(sp =>
+            {
+                var redis = sp.GetRequiredService<RedisConnection>();
+                var redisCache = new RedisCache(Options.Create(new RedisCacheOptions
                 {
-                    var redis = sp.GetRequiredService<RedisConnection>();
-                    o.InstanceName = "retail:cache:";
-                    o.ConnectionMultiplexerFactory = () => Task.FromResult(redis.Multiplexer!);
+                    InstanceName = "retail:cache:",
+                    ConnectionMultiplexerFactory = () => Task.FromResult(redis.Multiplexer!),
                 }));
-            services.AddStackExchangeRedisCache(_ => { });
+                return new ResilientDistributedCache(redisCache, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ResilientDistributedCache>>());
+            });
             var keyRing = ConnectionMultiplexerHolder.For(connectionString);
             dataProtection.PersistKeysToStackExchangeRedis(() => keyRing.Value.GetDatabase(), RedisConnection.Key("dataprotection-keys"));
         }

@@ -28,6 +28,7 @@ public sealed class ErrorModel(ILogger<ErrorModel> logger) : RetailPageModel
         (Title, Message) = code switch
         {
             400 => ("Request not accepted", "The form could not be accepted. Reload the page and try again."),
+            401 => ("Please sign in", "Sign in to see this page."),
             403 => ("No access", "You do not have access to this page."),
             404 => ("Page not found", "We could not find that page."),
             429 => ("Too many requests", UserMessages.RateLimited),

@@ -55,6 +55,8 @@ internal static class WebSetup
     public static WebApplication MapRetailPagesAndTools(this WebApplication app)
     {
         app.MapRazorPages();
+        // Unknown paths are 404 for everyone (without this the deny-by-default policy would answer 401 to anonymous users).
+        app.MapFallback("{*path}", () => Results.NotFound()).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Retail API")).AllowAnonymous();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions

@@ -50,6 +50,14 @@ public static class IdentityModuleExtensions
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<IdentityModuleDbContext>();
 
+        // Sign-in is read from a bearer token or the cookie; challenges and forbids go through the cookie handler,
+        // which redirects pages to the login/access-denied pages and answers 401/403 on APIs (RedirectOrStatus).
+        services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o =>
+        {
+            o.DefaultChallengeScheme = IdentityConstants.ApplicationScheme;
+            o.DefaultForbidScheme = IdentityConstants.ApplicationScheme;
+        });
+
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = LoginPath;
