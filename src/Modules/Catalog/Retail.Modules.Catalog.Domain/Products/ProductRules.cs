@@ -40,5 +40,6 @@ public static class StockAdjustmentRules
 {
     public const int MaxDelta = 1_000_000;
 
-    public static bool IsValidDelta(int delta) => delta != 0 && Math.Abs(delta) <= MaxDelta;
+    // Not Math.Abs: it throws for int.MinValue, which an API caller can send.
+    public static bool IsValidDelta(int delta) => delta is not 0 and >= -MaxDelta and <= MaxDelta;
 }
