@@ -7,6 +7,10 @@ using Retail.Modules.Identity.Application;
 using Retail.Modules.Identity.Domain;
 using Retail.Modules.Identity.Infrastructure;
 using Retail.Modules.Identity.IntegrationEvents;
+using Retail.Modules.Payments.Application;
+using Retail.Modules.Payments.Domain.Payments;
+using Retail.Modules.Payments.Infrastructure;
+using Retail.Modules.Payments.IntegrationEvents;
 
 namespace Retail.ArchitectureTests;
 
@@ -30,6 +34,7 @@ public static class ModuleTable
         //  Module      Domain                 Application             Infrastructure                     IntegrationEvents
         new("Catalog",  typeof(Product),       typeof(CatalogModule),  typeof(CatalogModuleExtensions),   typeof(ProductUpserted)),
         new("Identity", typeof(AccountPolicy), typeof(IdentityModule), typeof(IdentityModuleExtensions),  typeof(CustomerRegistered)),
+        new("Payments", typeof(Payment),       typeof(PaymentsModule), typeof(PaymentsModuleExtensions),  typeof(PaymentSucceeded)),
     ];
 
     /// <summary>One theory row per module (names, so every row is its own test case).</summary>

@@ -8,6 +8,10 @@ using Retail.Modules.Catalog.Infrastructure;
 using Retail.Modules.Catalog.Infrastructure.Endpoints;
 using Retail.Modules.Identity.Application;
 using Retail.Modules.Identity.Infrastructure;
+using Retail.Modules.Payments.Application;
+using Retail.Modules.Payments.Infrastructure;
+using Retail.Modules.Payments.Infrastructure.Endpoints;
+using Retail.Modules.Payments.IntegrationEvents;
 
 // `--migrate` applies every module's migrations and exits (docker-compose runs it before the app serves).
 var migrateOnly = args.Contains("--migrate", StringComparer.Ordinal);
@@ -20,12 +24,13 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestLimit
 builder.Services.AddRetailPlatform(builder.Configuration);
 builder.Services.AddIdentityModule(builder.Configuration);
 builder.Services.AddCatalogModule(builder.Configuration);
+builder.Services.AddPaymentsModule(builder.Configuration);
 
 // The source generator reads this call at compile time: behaviors and assemblies must be listed literally here.
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule)];
+    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment)];
     options.PipelineBehaviors =
     [
         typeof(Retail.BuildingBlocks.Application.Behaviors.LoggingBehavior<,>),
@@ -53,6 +58,7 @@ app.UseRetailWeb();
 app.MapRetailObservability();
 app.MapIdentityEndpoints();
 app.MapCatalogEndpoints();
+app.MapPaymentsEndpoints();
 app.MapRetailPagesAndTools();
 
 await app.RunAsync();

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,7 +48,9 @@ public sealed record IntegrationEventSubscription(string EventName, Type EventTy
     {
         var handlerInterface = typeof(IIntegrationEventHandler<>).MakeGenericType(EventType);
         var method = handlerInterface.GetMethod(nameof(IIntegrationEventHandler<IIntegrationEvent>.Handle))!;
-        return (Task)method.Invoke(handler, [integrationEvent, cancellationToken])!;
+        // DoNotWrapExceptions: a handler that throws synchronously must leave its own exception in LastError and the log,
+        // not "TargetInvocationException: Exception has been thrown by the target of an invocation."
+        return (Task)method.Invoke(handler, BindingFlags.DoNotWrapExceptions, binder: null, [integrationEvent, cancellationToken], culture: null)!;
     }
 }
 

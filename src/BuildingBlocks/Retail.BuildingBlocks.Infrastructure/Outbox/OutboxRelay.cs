@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.ExceptionServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -76,9 +77,29 @@ public sealed class OutboxRelay(
         {
             try
             {
+                // Every subscriber gets its delivery even when another one fails; the inbox skips those that already
+                // succeeded when the row is retried.
+                List<Exception>? failures = null;
                 foreach (var subscription in subscriptions.For(message.Type))
                 {
-                    await subscription.DeliverAsync(services, message.Id, message.Payload, time, cancellationToken);
+                    try
+                    {
+                        await subscription.DeliverAsync(services, message.Id, message.Payload, time, cancellationToken);
+                    }
+                    catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
+                    {
+                        (failures ??= []).Add(ex);
+                    }
+                }
+
+                if (failures is { Count: 1 })
+                {
+                    ExceptionDispatchInfo.Throw(failures[0]);
+                }
+
+                if (failures is not null)
+                {
+                    throw new AggregateException(failures);
                 }
 
                 await context.OutboxMessages.Where(m => m.Id == message.Id && m.LockedBy == claimToken)
@@ -86,7 +107,7 @@ public sealed class OutboxRelay(
                 delivered++;
                 Delivered.Add(1, new KeyValuePair<string, object?>("module", module));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
             {
                 await RecordFailureAsync(context, module, message, claimToken, ex, cancellationToken);
             }
@@ -127,6 +148,11 @@ public sealed class OutboxRelay(
             logger.LogWarning(error, "Outbox event {EventId} ({EventType}) of {Module} failed attempt {Attempts}; retrying after {Backoff}", message.Id, message.Type, module, attempts, backoff);
         }
     }
+
+    // A handler's own timeout (TaskCanceledException from HttpClient, say) is a failed attempt like any other; only the
+    // relay's own cancellation stops the pass.
+    private static bool IsDeliveryFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
 
     private static IQueryable<OutboxMessage> Claimable(IQueryable<OutboxMessage> rows, DateTimeOffset now) =>
         rows.Where(m => m.ProcessedAt == null

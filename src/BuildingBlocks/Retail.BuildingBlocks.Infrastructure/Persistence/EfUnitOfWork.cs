@@ -22,20 +22,29 @@ internal sealed class EfUnitOfWork<TContext>(TContext context, IOutboxNudge nudg
         var result = await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await context.Database.BeginTransactionAsync(ct);
-            var outcome = await operation();
-            if (shouldCommit(outcome))
+            try
             {
-                await context.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-            }
-            else
-            {
-                await transaction.RollbackAsync(ct);
-                context.ChangeTracker.Clear();
-                context.WroteOutbox = false;
-            }
+                var outcome = await operation();
+                if (shouldCommit(outcome))
+                {
+                    await context.SaveChangesAsync(ct);
+                    await transaction.CommitAsync(ct);
+                }
+                else
+                {
+                    await transaction.RollbackAsync(ct);
+                    Discard();
+                }
 
-            return outcome;
+                return outcome;
+            }
+            catch
+            {
+                // Rolled back by the dispose; without this the failed work stays tracked and the next SaveChanges of
+                // the same scope (a job looping over items, a retry) would commit it.
+                Discard();
+                throw;
+            }
         }, cancellationToken);
 
         if (context.WroteOutbox)
@@ -45,5 +54,11 @@ internal sealed class EfUnitOfWork<TContext>(TContext context, IOutboxNudge nudg
         }
 
         return result;
+    }
+
+    private void Discard()
+    {
+        context.ChangeTracker.Clear();
+        context.WroteOutbox = false;
     }
 }

@@ -14,6 +14,8 @@ internal sealed class RetailExceptionHandler(ILogger<RetailExceptionHandler> log
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // UseExceptionHandler("/Error") has already rewritten Request.Path to the error page; the request's own path is here.
+        var path = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path is { } original ? new PathString(original) : httpContext.Request.Path;
         var error = exception switch
         {
             BusinessRuleValidationException rule => new Error("rule." + rule.RuleName, rule.Message, ErrorKind.Unprocessable),
@@ -28,14 +30,14 @@ internal sealed class RetailExceptionHandler(ILogger<RetailExceptionHandler> log
             : StatusCodes.Status500InternalServerError;
         if (status >= 500)
         {
-            logger.LogError(exception, "Unhandled exception on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            logger.LogError(exception, "Unhandled exception on {Method} {Path}", httpContext.Request.Method, path);
         }
         else
         {
-            logger.LogWarning("Request on {Path} rejected: {ExceptionType} {Message}", httpContext.Request.Path, exception.GetType().Name, exception.Message);
+            logger.LogWarning("Request on {Path} rejected: {ExceptionType} {Message}", path, exception.GetType().Name, exception.Message);
         }
 
-        if (!httpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (!path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

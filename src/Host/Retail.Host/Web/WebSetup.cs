@@ -27,7 +27,10 @@ internal static class WebSetup
             o.Conventions.AllowAnonymousToPage("/Identity/AccessDenied");
             o.Conventions.AuthorizeFolder("/Admin/Catalog", Roles.CatalogAdmin);
             o.Conventions.AuthorizeFolder("/Admin/Users", Roles.Admin);
+            o.Conventions.AuthorizeFolder("/Admin/Payments", Roles.Admin);
         });
+        // Field rules live in the FluentValidation validators (one set for pages and APIs), not in implicit [Required]s.
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "retail.antiforgery";

@@ -15,7 +15,9 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
     [BindProperty(SupportsGet = true)]
     public string? Category { get; set; }
 
+    // Query string only: Razor Pages route values include "page" (the page path), which would otherwise bind first.
     [BindProperty(Name = "page", SupportsGet = true)]
+    [FromQuery(Name = "page")]
     public int PageNumber { get; set; } = 1;
 
     public PagedResult<ProductSummaryDto>? Results { get; private set; }

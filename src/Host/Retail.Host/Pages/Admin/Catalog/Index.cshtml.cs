@@ -11,7 +11,9 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
     [BindProperty(SupportsGet = true)]
     public string? Search { get; set; }
 
+    // Query string only: Razor Pages route values include "page" (the page path), which would otherwise bind first.
     [BindProperty(Name = "page", SupportsGet = true)]
+    [FromQuery(Name = "page")]
     public int PageNumber { get; set; } = 1;
 
     public PagedResult<ProductSummaryDto>? Results { get; private set; }

@@ -20,7 +20,9 @@ public sealed class StockModel(IRequestSender sender) : RetailPageModel
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
+    // Query string only: Razor Pages route values include "page" (the page path), which would otherwise bind first.
     [BindProperty(Name = "page", SupportsGet = true)]
+    [FromQuery(Name = "page")]
     public int PageNumber { get; set; } = 1;
 
     public ProductDetailDto? Product { get; private set; }

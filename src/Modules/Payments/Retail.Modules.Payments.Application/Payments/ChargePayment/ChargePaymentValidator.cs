@@ -1,0 +1,42 @@
+using FluentValidation;
+using Retail.Modules.Payments.Application.PaymentMethods;
+using Retail.Modules.Payments.Domain.Payments;
+using Retail.Modules.Payments.Domain.StoreCredit;
+using ChargePaymentCommand = Retail.Modules.Payments.IntegrationEvents.ChargePayment;
+
+namespace Retail.Modules.Payments.Application.Payments.ChargePayment;
+
+public sealed class ChargePaymentValidator : AbstractValidator<ChargePaymentCommand>
+{
+    public ChargePaymentValidator(PaymentMethodRegistry methods)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        RuleFor(c => c.OrderId).NotEmpty();
+        RuleFor(c => c.CustomerId).NotEmpty().MaximumLength(StoreCreditAccount.MaxCustomerIdLength);
+        RuleFor(c => c.Amount).Must(a => !new PaymentAmountMustBePositiveRule(a).IsBroken())
+            .WithMessage(new PaymentAmountMustBePositiveRule(0m).Message);
+        RuleFor(c => c.Currency).Must(CurrencyMustBeIsoCodeRule.IsIsoCode).WithMessage(new CurrencyMustBeIsoCodeRule("").Message);
+        RuleFor(c => c.IdempotencyKey).NotEmpty().MaximumLength(Payment.MaxIdempotencyKeyLength);
+        RuleFor(c => c.Method).Must(m => methods.Find(m) is not null)
+            .WithMessage(_ => $"Choose one of the payment methods: {string.Join(", ", methods.Codes)}.");
+        RuleFor(c => c).Custom((command, context) =>
+        {
+            if (methods.Find(command.Method) is not { } method)
+            {
+                return;
+            }
+
+            foreach (var (field, messages) in method.ValidateDetails(DetailsOf(command)))
+            {
+                foreach (var message in messages)
+                {
+                    context.AddFailure($"{nameof(command.Details)}.{field}", message);
+                }
+            }
+        });
+    }
+
+    /// <summary>The details with case-insensitive keys (forms and JSON clients spell them differently).</summary>
+    public static IReadOnlyDictionary<string, string> DetailsOf(ChargePaymentCommand command) =>
+        new Dictionary<string, string>(command?.Details ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using Retail.Modules.Payments.Application.Abstractions;
+using Retail.Modules.Payments.Domain.Payments;
+using Retail.Modules.Payments.Infrastructure.Gateway;
+using Retail.Modules.Payments.IntegrationEvents;
+
+namespace Retail.Modules.Payments.Infrastructure.Methods;
+
+/// <summary>Credit or debit card: a Luhn-valid number and an expiry not in the past, charged through the gateway.</summary>
+internal sealed class CardPaymentMethod(IPaymentGateway gateway, TimeProvider time) : IPaymentMethod
+{
+    public const string MethodCode = "card";
+    public const string NumberField = "cardNumber";
+    public const string ExpiryField = "expiry";
+
+    public string Code => MethodCode;
+
+    public string DisplayName => "Credit or debit card";
+
+    public IReadOnlyList<PaymentDetailField> DetailFields { get; } =
+    [
+        new(NumberField, "Card number", "4242 4242 4242 4242"),
+        new(ExpiryField, "Expiry", "MM/YY"),
+    ];
+
+    public IReadOnlyDictionary<string, string[]> ValidateDetails(IReadOnlyDictionary<string, string> details) =>
+        PaymentMethodDetails.Errors(
+            (NumberField, CardNumbers.IsValid(PaymentMethodDetails.Read(details, NumberField)) ? null : "Enter a valid card number."),
+            (ExpiryField, ExpiryError(PaymentMethodDetails.Read(details, ExpiryField))));
+
+    public async Task<PaymentMethodResult> ChargeAsync(PaymentMethodCharge charge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(charge);
+        var number = CardNumbers.Normalize(PaymentMethodDetails.Read(charge.Details, NumberField));
+        var response = await gateway.ChargeAsync(new GatewayCharge(charge.IdempotencyKey, Code, charge.Amount, charge.Currency, number), cancellationToken);
+        return response.ToMethodResult();
+    }
+
+    public async Task<PaymentMethodResult> RefundAsync(PaymentMethodRefund refund, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(refund);
+        var response = await gateway.RefundAsync(new GatewayRefund(refund.IdempotencyKey, refund.ProviderReference ?? "", refund.Amount, refund.Currency), cancellationToken);
+        return response.ToMethodResult();
+    }
+
+    private string? ExpiryError(string expiry)
+    {
+        if (!DateTime.TryParseExact(expiry, ["MM/yy", "MM/yyyy", "M/yy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            return "Enter the expiry as MM/YY.";
+        }
+
+        var now = time.GetUtcNow();
+        var expired = parsed.Year < now.Year || (parsed.Year == now.Year && parsed.Month < now.Month);
+        return expired ? "This card has expired." : null;
+    }
+}

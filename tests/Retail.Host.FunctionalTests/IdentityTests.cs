@@ -1,0 +1,244 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.Host.FunctionalTests.Infrastructure;
+using Retail.Modules.Identity.Infrastructure.Persistence;
+
+namespace Retail.Host.FunctionalTests;
+
+/// <summary>Sign-in, lockout and registration through the pages and ASP.NET Core Identity's API endpoints.</summary>
+public sealed class IdentityTests(RetailAppFactory factory) : IClassFixture<RetailAppFactory>
+{
+    private const string InvalidCredentials = "Email or password is not correct.";
+    private const string LockedOut = "This account is locked after too many failed sign-ins.";
+    private const string StrongPassword = "Brand-New-Passw0rd!";
+
+    [Fact]
+    public async Task Page_login_sets_the_cookie_and_returns_to_a_local_return_url()
+    {
+        using var client = factory.Browser();
+
+        var response = await AppClient.LoginAsync(client, Users.Catalog, RetailAppFactory.DemoPassword, returnUrl: "/admin/catalog?search=kettle");
+
+        response.SetsAuthCookie().ShouldBeTrue();
+        response.Headers.Location!.OriginalString.ShouldBe("/admin/catalog?search=kettle");
+        var page = await client.GetAsync("/admin/catalog?search=kettle");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK, "the cookie signs the browser in");
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/phish")]
+    [InlineData("//evil.example/phish")]
+    [InlineData("http://localhost.evil.example/")]
+    public async Task Page_login_never_redirects_to_an_external_return_url(string returnUrl)
+    {
+        using var client = factory.Browser();
+
+        var response = await AppClient.LoginAsync(client, Users.Customer, RetailAppFactory.DemoPassword, returnUrl);
+
+        response.Headers.Location!.OriginalString.ShouldBe("/");
+        response.SetsAuthCookie().ShouldBeTrue("the sign-in itself succeeds");
+    }
+
+    [Fact]
+    public async Task A_wrong_password_shows_the_error_with_status_401_and_no_cookie()
+    {
+        using var client = factory.Browser();
+
+        var response = await AppClient.SubmitLoginAsync(client, Users.Customer2, "Not-The-Passw0rd!");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.SetsAuthCookie().ShouldBeFalse();
+        var html = await response.Content.ReadAsStringAsync();
+        Html.Text(html).ShouldContain(InvalidCredentials);
+        html.ShouldContain("name=\"Input.Email\"", customMessage: "the form is shown again");
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_so_even_the_right_password_is_refused()
+    {
+        var email = Users.NewEmail("lockout");
+        await RegisterThroughApiAsync(email, StrongPassword);
+        using var client = factory.Browser();
+
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            var wrong = await AppClient.SubmitLoginAsync(client, email, $"Wrong-Passw0rd-{attempt}!");
+            wrong.StatusCode.ShouldNotBe(HttpStatusCode.Redirect);
+            wrong.SetsAuthCookie().ShouldBeFalse();
+            if (attempt < 5)
+            {
+                wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, $"attempt {attempt}");
+            }
+        }
+
+        var right = await AppClient.SubmitLoginAsync(client, email, StrongPassword);
+
+        right.StatusCode.ShouldNotBe(HttpStatusCode.Redirect);
+        right.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        right.SetsAuthCookie().ShouldBeFalse();
+        Html.Text(await right.Content.ReadAsStringAsync()).ShouldContain(LockedOut);
+        using var api = factory.AnonymousApi();
+        (await api.PostAsJsonAsync("/api/identity/login", new { email, password = StrongPassword })).StatusCode
+            .ShouldBe(HttpStatusCode.Unauthorized, "the API honours the lockout too");
+    }
+
+    [Fact]
+    public async Task The_register_page_creates_a_customer_who_can_then_sign_in()
+    {
+        var email = Users.NewEmail("register");
+        using var client = factory.Browser();
+
+        var response = await RegisterThroughPageAsync(client, "New Customer", email, StrongPassword, StrongPassword);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await response.Content.ReadAsStringAsync()));
+        response.Headers.Location!.OriginalString.ShouldBe("/");
+        response.SetsAuthCookie().ShouldBeTrue("a new customer is signed in at once");
+        using (var scope = factory.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<RetailUser>>();
+            var user = await users.FindByEmailAsync(email);
+            user.ShouldNotBeNull();
+            user.DisplayName.ShouldBe("New Customer");
+            (await users.GetRolesAsync(user)).ShouldBe(["customer"]);
+        }
+
+        using var later = factory.Browser();
+        await AppClient.LoginAsync(later, email, StrongPassword);
+        (await later.GetAsync("/admin/catalog")).StatusCode.ShouldNotBe(HttpStatusCode.OK, "a customer is no catalog admin");
+    }
+
+    [Fact]
+    public async Task Registering_an_email_twice_is_a_409_with_a_message()
+    {
+        var email = Users.NewEmail("twice");
+        using (var first = factory.Browser())
+        {
+            (await RegisterThroughPageAsync(first, "First", email, StrongPassword, StrongPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+
+        using var second = factory.Browser();
+        var response = await RegisterThroughPageAsync(second, "Second", email.ToUpperInvariant(), StrongPassword, StrongPassword);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        response.SetsAuthCookie().ShouldBeFalse();
+        Html.Text(await response.Content.ReadAsStringAsync()).ShouldContain("An account with this email already exists.");
+    }
+
+    [Theory]
+    [InlineData("valid", "Short-1!", "Short-1!", "Input.Password")]
+    [InlineData("valid", StrongPassword, "Another-Passw0rd!", "Input.ConfirmPassword")]
+    [InlineData("not-an-email", StrongPassword, StrongPassword, "Input.Email")]
+    [InlineData("valid", "alllowercase-no-digit", "alllowercase-no-digit", "Input.Password")]
+    public async Task Bad_registration_input_is_a_400_with_the_field_message_and_creates_no_user(string emailKind, string password, string confirm, string field)
+    {
+        var email = emailKind == "valid" ? Users.NewEmail("bad-input") : "not-an-email";
+        using var client = factory.Browser();
+
+        var response = await RegisterThroughPageAsync(client, "Bad Input", email, password, confirm);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.SetsAuthCookie().ShouldBeFalse();
+        var html = await response.Content.ReadAsStringAsync();
+        Html.FieldError(html, field).ShouldNotBeNullOrWhiteSpace($"{field} should carry a message; page: {Html.Text(html)}");
+        if (field == "Input.ConfirmPassword")
+        {
+            Html.FieldError(html, field).ShouldBe("The passwords do not match.");
+        }
+
+        using var scope = factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<RetailUser>>();
+        (await users.FindByEmailAsync(email)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Api_register_then_login_gives_a_bearer_token_for_the_protected_endpoints()
+    {
+        var email = Users.NewEmail("api");
+        await RegisterThroughApiAsync(email, StrongPassword);
+        using var anonymous = factory.AnonymousApi();
+
+        (await anonymous.GetAsync("/api/identity/manage/info")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        var loginResponse = await anonymous.PostAsJsonAsync("/api/identity/login", new { email, password = StrongPassword });
+        loginResponse.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var tokens = await loginResponse.Content.ReadFromJsonAsync<AccessTokenResponse>();
+        tokens.ShouldNotBeNull();
+        tokens.TokenType.ShouldBe("Bearer");
+        tokens.ExpiresIn.ShouldBeGreaterThan(0);
+
+        using var info = new HttpRequestMessage(HttpMethod.Get, "/api/identity/manage/info");
+        info.Headers.Authorization = new("Bearer", tokens.AccessToken);
+        var infoResponse = await anonymous.SendAsync(info);
+        infoResponse.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await infoResponse.Content.ReadFromJsonAsync<UserInfo>())!.Email.ShouldBe(email);
+
+        var refreshed = await anonymous.PostAsJsonAsync("/api/identity/refresh", new { refreshToken = tokens.RefreshToken });
+        refreshed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await refreshed.Content.ReadFromJsonAsync<AccessTokenResponse>())!.AccessToken.ShouldNotBeNullOrWhiteSpace();
+
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/api/identity/manage/info");
+        forged.Headers.Authorization = new("Bearer", tokens.AccessToken[..^4] + "AAAA");
+        (await anonymous.SendAsync(forged)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Api_register_refuses_a_taken_email_and_a_weak_password_with_problem_details()
+    {
+        using var api = factory.AnonymousApi();
+
+        var taken = await api.PostAsJsonAsync("/api/identity/register", new { email = Users.Customer, password = StrongPassword });
+        taken.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        using (var problem = JsonDocument.Parse(await taken.Content.ReadAsStringAsync()))
+        {
+            problem.RootElement.GetProperty("code").GetString().ShouldBe("identity.email_taken");
+        }
+
+        var weak = await api.PostAsJsonAsync("/api/identity/register", new { email = Users.NewEmail("weak"), password = "short" });
+        weak.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        weak.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        using var validation = JsonDocument.Parse(await weak.Content.ReadAsStringAsync());
+        validation.RootElement.GetProperty("code").GetString().ShouldBe("validation_failed");
+        validation.RootElement.GetProperty("errors").TryGetProperty("Password", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_bearer_token_authorizes_the_catalog_admin_api_by_role()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        using var customer = await factory.ApiClientAsync(Users.Customer);
+        using var anonymous = factory.AnonymousApi();
+        object Product(string sku) => new { sku, name = "Bearer Test Item", category = "office", price = 5.5m, initialStock = 3 };
+
+        var forbiddenSku = CatalogApi.NewSku("CUST");
+        (await customer.PostAsJsonAsync("/api/catalog/products", Product(forbiddenSku))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var anonymousSku = CatalogApi.NewSku("ANON");
+        (await anonymous.PostAsJsonAsync("/api/catalog/products", Product(anonymousSku))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var allowedSku = CatalogApi.NewSku("CATA");
+        var created = await catalogAdmin.PostAsJsonAsync("/api/catalog/products", Product(allowedSku));
+
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        created.Headers.Location!.OriginalString.ShouldBe($"/api/catalog/products/{allowedSku}");
+        (await CatalogApi.GetProductAsync(anonymous, allowedSku)).Name.ShouldBe("Bearer Test Item");
+        (await anonymous.GetAsync($"/api/catalog/products/{forbiddenSku}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await anonymous.GetAsync($"/api/catalog/products/{anonymousSku}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    private async Task RegisterThroughApiAsync(string email, string password)
+    {
+        using var api = factory.AnonymousApi();
+        var response = await api.PostAsJsonAsync("/api/identity/register", new { email, password });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private static Task<HttpResponseMessage> RegisterThroughPageAsync(HttpClient client, string name, string email, string password, string confirm) =>
+        AppClient.PostFormAsync(client, "/Identity/Register", new Dictionary<string, string>
+        {
+            ["Input.DisplayName"] = name,
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+            ["Input.ConfirmPassword"] = confirm,
+        });
+}

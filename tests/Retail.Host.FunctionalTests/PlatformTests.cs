@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.BuildingBlocks.Infrastructure.Persistence;
+using Retail.Host.FunctionalTests.Infrastructure;
+
+namespace Retail.Host.FunctionalTests;
+
+/// <summary>Errors, health, metrics, OpenAPI and security headers of the whole pipeline.</summary>
+public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<RetailAppFactory>
+{
+    [Fact]
+    public async Task The_test_settings_reach_Program_at_registration_time()
+    {
+        using var client = factory.AnonymousApi();
+        (await client.GetAsync("/health/live")).EnsureSuccessStatusCode();
+
+        File.Exists(factory.DatabasePath).ShouldBeTrue("the SQLite file should be created in the test's temp folder");
+        using var scope = factory.Services.CreateScope();
+        foreach (var module in new[] { "catalog", "identity" })
+        {
+            var db = scope.ServiceProvider.GetRequiredKeyedService<ModuleDbContext>(module);
+            db.Database.GetConnectionString().ShouldBe($"Data Source={factory.DatabasePath}");
+        }
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_problem_with_code_and_trace_id_and_no_exception_text()
+    {
+        using var client = await factory.ApiClientAsync(Users.Catalog);
+        using var body = new StringContent("{ \"sku\": \"BAD-JSON\", \"name\": ", Encoding.UTF8, "application/json");
+
+        var response = await client.PostAsync("/api/catalog/products", body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        var text = await response.Content.ReadAsStringAsync();
+        using var problem = JsonDocument.Parse(text);
+        problem.RootElement.GetProperty("status").GetInt32().ShouldBe(400);
+        problem.RootElement.GetProperty("code").GetString().ShouldNotBeNullOrWhiteSpace();
+        problem.RootElement.GetProperty("traceId").GetString().ShouldNotBeNullOrWhiteSpace();
+        Html.ShouldNotLeakExceptionDetails(text);
+        text.ShouldNotContain("System.");
+        text.ShouldNotContain("Json", Case.Sensitive);
+    }
+
+    [Fact]
+    public async Task Health_live_answers_200_json()
+    {
+        using var client = factory.AnonymousApi();
+
+        var response = await client.GetAsync("/health/live");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json");
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        report.RootElement.GetProperty("status").GetString().ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task Health_ready_answers_200_with_the_database_redis_and_jobs_checks()
+    {
+        using var client = factory.AnonymousApi();
+
+        var response = await client.GetAsync("/health/ready");
+
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json");
+        using var report = JsonDocument.Parse(text);
+        report.RootElement.GetProperty("status").GetString().ShouldBe("Healthy");
+        var checks = report.RootElement.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        checks.Keys.ShouldBe(["database", "redis", "jobs"], ignoreOrder: true);
+        checks.Values.ShouldAllBe(status => status == "Healthy");
+    }
+
+    [Fact]
+    public async Task Metrics_are_served_in_prometheus_text_format_with_http_request_durations()
+    {
+        using var client = factory.AnonymousApi();
+        (await client.GetAsync("/api/catalog/products?pageSize=1")).EnsureSuccessStatusCode();
+
+        // The request's duration is recorded after its response went out, and scrapes are cached briefly: poll.
+        var metrics = await Eventually.WaitForAsync(
+            async () =>
+            {
+                var response = await client.GetAsync("/metrics");
+                response.StatusCode.ShouldBe(HttpStatusCode.OK);
+                response.Content.Headers.ContentType?.MediaType.ShouldBe("text/plain");
+                return await response.Content.ReadAsStringAsync();
+            },
+            text => text.Contains("http_server_request_duration", StringComparison.Ordinal),
+            "the request duration histogram on /metrics");
+
+        metrics.ShouldContain("# TYPE http_server_request_duration_seconds histogram");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_catalog_api()
+    {
+        using var client = factory.AnonymousApi();
+
+        var response = await client.GetAsync("/openapi/v1.json");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        paths.ShouldContain("/api/catalog/products");
+        paths.ShouldContain("/api/catalog/products/{sku}");
+    }
+
+    [Fact]
+    public async Task Pages_carry_the_security_headers_and_a_content_security_policy()
+    {
+        using var client = factory.Browser();
+
+        var response = await client.GetAsync("/catalog");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
+        response.Headers.GetValues("X-Frame-Options").ShouldBe(["DENY"]);
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        csp.ShouldContain("default-src 'self'");
+        csp.ShouldContain("frame-ancestors 'none'");
+        csp.ShouldNotContain("unsafe-inline");
+    }
+
+    [Fact]
+    public async Task Api_responses_carry_nosniff()
+    {
+        using var client = factory.AnonymousApi();
+
+        var response = await client.GetAsync("/api/catalog/categories");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
+    }
+
+    [Fact]
+    public async Task An_unknown_page_is_a_friendly_404_with_a_reference_id()
+    {
+        using var client = factory.Browser();
+
+        var response = await client.GetAsync("/no/such/page");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("text/html");
+        var html = await response.Content.ReadAsStringAsync();
+        html.ShouldContain("Page not found");
+        Html.ShouldBeFriendlyErrorPage(html);
+        response.Headers.Contains("Content-Security-Policy").ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task An_unknown_api_route_is_a_404_not_an_html_page()
+    {
+        using var client = factory.AnonymousApi();
+
+        var response = await client.GetAsync("/api/catalog/nothing-here");
+
+        // Deny-by-default answers 401 before routing can say 404; either way an API never gets the HTML error page.
+        response.StatusCode.ShouldBeOneOf(HttpStatusCode.NotFound, HttpStatusCode.Unauthorized);
+        (response.Content.Headers.ContentType?.MediaType ?? "").ShouldNotBe("text/html");
+    }
+
+    [Fact]
+    public async Task The_home_page_shows_categories_and_featured_products()
+    {
+        using var client = factory.Browser();
+
+        var response = await client.GetAsync("/");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await response.Content.ReadAsStringAsync();
+        html.ShouldContain("/catalog?category=books");
+        html.ShouldContain("href=\"/catalog/product/");
+        var categories = await CatalogApi.GetCategoriesAsync(client);
+        categories.Count.ShouldBeGreaterThanOrEqualTo(8);
+        var json = await client.GetFromJsonAsync<JsonElement>("/api/catalog/categories");
+        json.ValueKind.ShouldBe(JsonValueKind.Array);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Time.Testing;
+using Retail.Modules.Payments.Application;
+using Retail.Modules.Payments.Application.Operations.UpdateSimulatorSettings;
+using Retail.Modules.Payments.Infrastructure.Methods;
+using Retail.BuildingBlocks.Contracts;
+using System.Reflection;
+
+namespace Retail.Modules.Payments.UnitTests;
+
+public sealed class MethodAndValidationTests
+{
+    private static readonly FakeTimeProvider Time = new(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
+
+    private static CardPaymentMethod Card() => new(null!, Time);
+
+    [Fact]
+    public void The_card_method_rejects_a_number_failing_luhn_and_a_past_expiry()
+    {
+        var errors = Card().ValidateDetails(new Dictionary<string, string> { ["cardNumber"] = "4242424242424241", ["expiry"] = "10/26" });
+
+        errors.Keys.ShouldBe(["cardNumber", "expiry"], ignoreOrder: true);
+        errors["expiry"].ShouldBe(["This card has expired."]);
+    }
+
+    [Fact]
+    public void The_card_method_accepts_a_valid_card_expiring_this_month() =>
+        Card().ValidateDetails(new Dictionary<string, string> { ["cardNumber"] = "4242 4242 4242 4242", ["expiry"] = "11/26" }).ShouldBeEmpty();
+
+    [Fact]
+    public void Simulator_settings_are_validated_per_field()
+    {
+        var result = new UpdateSimulatorSettingsCommandValidator().Validate(new UpdateSimulatorSettingsCommand(-1, 101m, 50m, false, "0002, 12ab"));
+
+        result.Errors.Select(e => e.PropertyName).Distinct().ShouldBe(["LatencyMs", "FailurePercent", "DeclineCardSuffixes"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Decline_suffixes_are_parsed_from_a_comma_or_space_separated_list() =>
+        new UpdateSimulatorSettingsCommand(0, 0, 0, false, " 0002,9995  0002\n1234").SuffixList.ShouldBe(["0002", "9995", "1234"]);
+
+    [Fact]
+    public void The_contract_assembly_names_the_same_module_as_the_application()
+    {
+        // ADR 0004: behaviors pick the unit of work from this attribute, so the public requests must be the module's own.
+        typeof(IntegrationEvents.ChargePayment).Assembly.GetCustomAttribute<RetailModuleAttribute>()!.Name.ShouldBe(PaymentsModule.Name);
+        typeof(PaymentsModule).Assembly.GetCustomAttribute<RetailModuleAttribute>()!.Name.ShouldBe(PaymentsModule.Name);
+    }
+}
