@@ -57,3 +57,23 @@ public sealed class RedisConnection : IDisposable
         }
     }
 }
+
+/// <summary>
+/// Connects to Redis while the app starts, off the request path: otherwise the first burst of requests would all wait
+/// on the one synchronous connect and could starve the thread pool. Never fails startup; an unreachable Redis just
+/// leaves the app on its in-process fallbacks until the multiplexer reconnects.
+/// </summary>
+internal sealed class RedisConnectionWarmup(RedisConnection redis) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (redis.IsConfigured)
+        {
+            _ = Task.Run(() => redis.Multiplexer, CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -20,6 +20,7 @@ public static class RedisServiceCollectionExtensions
     {
         var connectionString = configuration.GetConnectionString("Redis");
         services.AddSingleton(sp => new RedisConnection(connectionString, sp.GetService<ILogger<RedisConnection>>() ?? NullLogger<RedisConnection>.Instance));
+        services.AddHostedService<RedisConnectionWarmup>();
         services.AddSingleton<InProcessSlidingWindowRateLimiter>();
         services.AddSingleton<RedisSlidingWindowRateLimiter>();
         services.AddSingleton<ResilientSlidingWindowRateLimiter>();
