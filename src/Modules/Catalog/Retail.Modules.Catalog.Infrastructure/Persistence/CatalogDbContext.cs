@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 using Retail.BuildingBlocks.Contracts;
 using Retail.BuildingBlocks.Domain;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
@@ -18,6 +17,8 @@ internal class CatalogDbContext(DbContextOptions options) : ModuleDbContext(opti
     public DbSet<Category> Categories => Set<Category>();
 
     public DbSet<StockMovement> StockMovements => Set<StockMovement>();
+
+    public DbSet<StockReservation> StockReservations => Set<StockReservation>();
 
     protected override void ConfigureModule(ModelBuilder modelBuilder)
     {
@@ -52,6 +53,14 @@ internal class CatalogDbContext(DbContextOptions options) : ModuleDbContext(opti
             b.Property(m => m.Actor).HasMaxLength(256);
             b.HasIndex(m => new { m.Sku, m.OccurredAt });
         });
+        modelBuilder.Entity<StockReservation>(b =>
+        {
+            b.ToTable("StockReservations");
+            b.HasKey(r => r.Id);
+            b.Property(r => r.Sku).HasMaxLength(Skus.MaxLength);
+            // One hold per order line: a concurrent second reservation of the same order fails instead of holding twice.
+            b.HasIndex(r => new { r.OrderId, r.Sku }).IsUnique();
+        });
     }
 
     protected override IIntegrationEvent? ToIntegrationEvent(IDomainEvent domainEvent) => domainEvent switch
@@ -69,22 +78,6 @@ internal sealed class CatalogSqliteDbContext(DbContextOptions<CatalogSqliteDbCon
 /// <summary>SQL Server flavour: exists so SQL Server keeps its own migrations (Migrations/SqlServer).</summary>
 internal sealed class CatalogSqlServerDbContext(DbContextOptions<CatalogSqlServerDbContext> options) : CatalogDbContext(options);
 
-internal sealed class CatalogSqliteDesignTimeFactory : IDesignTimeDbContextFactory<CatalogSqliteDbContext>
-{
-    public CatalogSqliteDbContext CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<CatalogSqliteDbContext>();
-        ModuleDatabaseRegistration.ConfigureSqlite(options, DatabaseOptions.DefaultSqliteConnectionString, CatalogModule.Name);
-        return new CatalogSqliteDbContext(options.Options);
-    }
-}
+internal sealed class CatalogSqliteDesignTimeFactory() : SqliteDesignTimeFactory<CatalogSqliteDbContext>(CatalogModule.Name, o => new(o));
 
-internal sealed class CatalogSqlServerDesignTimeFactory : IDesignTimeDbContextFactory<CatalogSqlServerDbContext>
-{
-    public CatalogSqlServerDbContext CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<CatalogSqlServerDbContext>();
-        ModuleDatabaseRegistration.ConfigureSqlServer(options, "Server=design-time;Database=Retail;Trusted_Connection=True", CatalogModule.Name);
-        return new CatalogSqlServerDbContext(options.Options);
-    }
-}
+internal sealed class CatalogSqlServerDesignTimeFactory() : SqlServerDesignTimeFactory<CatalogSqlServerDbContext>(CatalogModule.Name, o => new(o));

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Modules.Identity.Application;
 using Retail.Modules.Identity.Application.Abstractions;
@@ -83,22 +82,6 @@ internal sealed class IdentitySqliteDbContext(DbContextOptions<IdentitySqliteDbC
 
 internal sealed class IdentitySqlServerDbContext(DbContextOptions<IdentitySqlServerDbContext> options) : IdentityModuleDbContext(options);
 
-internal sealed class IdentitySqliteDesignTimeFactory : IDesignTimeDbContextFactory<IdentitySqliteDbContext>
-{
-    public IdentitySqliteDbContext CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<IdentitySqliteDbContext>();
-        ModuleDatabaseRegistration.ConfigureSqlite(options, DatabaseOptions.DefaultSqliteConnectionString, IdentityModule.Name);
-        return new IdentitySqliteDbContext(options.Options);
-    }
-}
+internal sealed class IdentitySqliteDesignTimeFactory() : SqliteDesignTimeFactory<IdentitySqliteDbContext>(IdentityModule.Name, o => new(o));
 
-internal sealed class IdentitySqlServerDesignTimeFactory : IDesignTimeDbContextFactory<IdentitySqlServerDbContext>
-{
-    public IdentitySqlServerDbContext CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<IdentitySqlServerDbContext>();
-        ModuleDatabaseRegistration.ConfigureSqlServer(options, "Server=design-time;Database=Retail;Trusted_Connection=True", IdentityModule.Name);
-        return new IdentitySqlServerDbContext(options.Options);
-    }
-}
+internal sealed class IdentitySqlServerDesignTimeFactory() : SqlServerDesignTimeFactory<IdentitySqlServerDbContext>(IdentityModule.Name, o => new(o));

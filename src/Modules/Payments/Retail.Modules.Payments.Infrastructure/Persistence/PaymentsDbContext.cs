@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 using Retail.BuildingBlocks.Contracts;
 using Retail.BuildingBlocks.Domain;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
@@ -98,22 +97,6 @@ internal sealed class PaymentsSqliteDbContext(DbContextOptions<PaymentsSqliteDbC
 /// <summary>SQL Server flavour: exists so SQL Server keeps its own migrations (Migrations/SqlServer).</summary>
 internal sealed class PaymentsSqlServerDbContext(DbContextOptions<PaymentsSqlServerDbContext> options) : PaymentsDbContext(options);
 
-internal sealed class PaymentsSqliteDesignTimeFactory : IDesignTimeDbContextFactory<PaymentsSqliteDbContext>
-{
-    public PaymentsSqliteDbContext CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<PaymentsSqliteDbContext>();
-        ModuleDatabaseRegistration.ConfigureSqlite(options, DatabaseOptions.DefaultSqliteConnectionString, PaymentsModule.Name);
-        return new PaymentsSqliteDbContext(options.Options);
-    }
-}
+internal sealed class PaymentsSqliteDesignTimeFactory() : SqliteDesignTimeFactory<PaymentsSqliteDbContext>(PaymentsModule.Name, o => new(o));
 
-internal sealed class PaymentsSqlServerDesignTimeFactory : IDesignTimeDbContextFactory<PaymentsSqlServerDbContext>
-{
-    public PaymentsSqlServerDbContext CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<PaymentsSqlServerDbContext>();
-        ModuleDatabaseRegistration.ConfigureSqlServer(options, "Server=design-time;Database=Retail;Trusted_Connection=True", PaymentsModule.Name);
-        return new PaymentsSqlServerDbContext(options.Options);
-    }
-}
+internal sealed class PaymentsSqlServerDesignTimeFactory() : SqlServerDesignTimeFactory<PaymentsSqlServerDbContext>(PaymentsModule.Name, o => new(o));
