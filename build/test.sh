@@ -15,6 +15,7 @@ APT_PACKAGES=(
   redis-server     # private Redis for the Redis-backed tests (also provides redis-cli)
   docker-compose   # v1, only to validate docker-compose.yml (no engine runs here)
   sqlite3          # handy for inspecting test databases
+  chromium         # the browser Playwright drives in tests/Retail.EndToEndTests (never downloaded by Playwright)
 )
 
 REDIS_PORT="${RETAIL_TEST_REDIS_PORT:-6391}"
