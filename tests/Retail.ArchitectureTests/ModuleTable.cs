@@ -7,6 +7,14 @@ using Retail.Modules.Identity.Application;
 using Retail.Modules.Identity.Domain;
 using Retail.Modules.Identity.Infrastructure;
 using Retail.Modules.Identity.IntegrationEvents;
+using Retail.Modules.Ordering.Application;
+using Retail.Modules.Ordering.Domain.Orders;
+using Retail.Modules.Ordering.Infrastructure;
+using Retail.Modules.Ordering.IntegrationEvents;
+using Retail.Modules.Monitoring.Application;
+using Retail.Modules.Monitoring.Domain.Totals;
+using Retail.Modules.Monitoring.Infrastructure;
+using Retail.Modules.Monitoring.IntegrationEvents;
 using Retail.Modules.Payments.Application;
 using Retail.Modules.Payments.Domain.Payments;
 using Retail.Modules.Payments.Infrastructure;
@@ -34,7 +42,9 @@ public static class ModuleTable
         //  Module      Domain                 Application             Infrastructure                     IntegrationEvents
         new("Catalog",  typeof(Product),       typeof(CatalogModule),  typeof(CatalogModuleExtensions),   typeof(ProductUpserted)),
         new("Identity", typeof(AccountPolicy), typeof(IdentityModule), typeof(IdentityModuleExtensions),  typeof(CustomerRegistered)),
+        new("Ordering", typeof(Order),         typeof(OrderingModule), typeof(OrderingModuleExtensions),  typeof(OrderPlaced)),
         new("Payments", typeof(Payment),       typeof(PaymentsModule), typeof(PaymentsModuleExtensions),  typeof(PaymentSucceeded)),
+        new("Monitoring", typeof(BusinessTotal), typeof(MonitoringModule), typeof(MonitoringModuleExtensions), typeof(ScenarioStatusChanged)),
     ];
 
     /// <summary>One theory row per module (names, so every row is its own test case).</summary>

@@ -4,10 +4,18 @@ using Retail.BuildingBlocks.Infrastructure.Observability;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Host.Web;
 using Retail.Modules.Catalog.Application;
+using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Catalog.Infrastructure;
 using Retail.Modules.Catalog.Infrastructure.Endpoints;
 using Retail.Modules.Identity.Application;
 using Retail.Modules.Identity.Infrastructure;
+using Retail.Modules.Monitoring.Application;
+using Retail.Modules.Monitoring.Infrastructure;
+using Retail.Modules.Monitoring.Infrastructure.Endpoints;
+using Retail.Modules.Monitoring.IntegrationEvents;
+using Retail.Modules.Ordering.Application;
+using Retail.Modules.Ordering.Infrastructure;
+using Retail.Modules.Ordering.Infrastructure.Endpoints;
 using Retail.Modules.Payments.Application;
 using Retail.Modules.Payments.Infrastructure;
 using Retail.Modules.Payments.Infrastructure.Endpoints;
@@ -25,12 +33,14 @@ builder.Services.AddRetailPlatform(builder.Configuration);
 builder.Services.AddIdentityModule(builder.Configuration);
 builder.Services.AddCatalogModule(builder.Configuration);
 builder.Services.AddPaymentsModule(builder.Configuration);
+builder.Services.AddMonitoringModule(builder.Configuration);
+builder.Services.AddOrderingModule(builder.Configuration);
 
 // The source generator reads this call at compile time: behaviors and assemblies must be listed literally here.
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment)];
+    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals)];
     options.PipelineBehaviors =
     [
         typeof(Retail.BuildingBlocks.Application.Behaviors.LoggingBehavior<,>),
@@ -54,11 +64,14 @@ if (migrateOnly)
 
 await app.PrepareDatabaseAsync();
 
+app.UseMonitoringRequestTiming();
 app.UseRetailWeb();
 app.MapRetailObservability();
 app.MapIdentityEndpoints();
 app.MapCatalogEndpoints();
 app.MapPaymentsEndpoints();
+app.MapMonitoringEndpoints();
+app.MapOrderingEndpoints();
 app.MapRetailPagesAndTools();
 
 await app.RunAsync();

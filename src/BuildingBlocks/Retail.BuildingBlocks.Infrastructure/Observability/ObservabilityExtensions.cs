@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -60,6 +61,7 @@ public static class ObservabilityExtensions
             telemetry.UseOtlpExporter();
         }
 
+        builder.Services.TryAddSingleton<IOutboxStatistics, OutboxStatistics>();
         builder.Services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy("The process is running."), [LiveTag])
             .AddCheck<ModuleDatabasesHealthCheck>("database", tags: [ReadyTag])
@@ -98,25 +100,23 @@ public static class ObservabilityExtensions
 }
 
 /// <summary>Every module's context can run a query against its own outbox; the backlog is reported as data.</summary>
-internal sealed class ModuleDatabasesHealthCheck(IServiceProvider services, IEnumerable<ModuleDatabase> modules) : IHealthCheck
+internal sealed class ModuleDatabasesHealthCheck(IOutboxStatistics statistics) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var data = new Dictionary<string, object>();
-        await using var scope = services.CreateAsyncScope();
         try
         {
-            foreach (var module in modules)
+            foreach (var module in await statistics.GetAsync(cancellationToken))
             {
-                var db = (DbContext)scope.ServiceProvider.GetRequiredService(module.ContextType);
-                if (db is ModuleDbContext withOutbox)
+                if (module.HasOutbox)
                 {
-                    data[$"{module.Schema}.outboxBacklog"] = await withOutbox.OutboxMessages.CountAsync(m => m.ProcessedAt == null && m.DeadLetteredAt == null, cancellationToken);
-                    data[$"{module.Schema}.deadLetters"] = await withOutbox.OutboxMessages.CountAsync(m => m.DeadLetteredAt != null, cancellationToken);
+                    data[$"{module.Module}.outboxBacklog"] = module.Backlog;
+                    data[$"{module.Module}.deadLetters"] = module.DeadLetters;
                 }
-                else if (!await db.Database.CanConnectAsync(cancellationToken))
+                else if (!module.Reachable)
                 {
-                    return HealthCheckResult.Unhealthy($"Cannot connect to the database of {module.Schema}.", data: data);
+                    return HealthCheckResult.Unhealthy($"Cannot connect to the database of {module.Module}.", data: data);
                 }
             }
         }

@@ -28,6 +28,7 @@ internal static class WebSetup
             o.Conventions.AuthorizeFolder("/Admin/Catalog", Roles.CatalogAdmin);
             o.Conventions.AuthorizeFolder("/Admin/Users", Roles.Admin);
             o.Conventions.AuthorizeFolder("/Admin/Payments", Roles.Admin);
+            o.Conventions.AuthorizeFolder("/Admin/Dashboard", Roles.Admin);
         });
         // Field rules live in the FluentValidation validators (one set for pages and APIs), not in implicit [Required]s.
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);

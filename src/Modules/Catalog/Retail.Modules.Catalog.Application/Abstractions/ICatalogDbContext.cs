@@ -13,4 +13,6 @@ public interface ICatalogDbContext : IModuleDbContext
     DbSet<Category> Categories { get; }
 
     DbSet<StockMovement> StockMovements { get; }
+
+    DbSet<StockReservation> StockReservations { get; }
 }

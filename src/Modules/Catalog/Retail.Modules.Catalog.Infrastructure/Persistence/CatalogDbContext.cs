@@ -18,6 +18,8 @@ internal class CatalogDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<StockMovement> StockMovements => Set<StockMovement>();
 
+    public DbSet<StockReservation> StockReservations => Set<StockReservation>();
+
     protected override void ConfigureModule(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Product>(b =>
@@ -50,6 +52,14 @@ internal class CatalogDbContext(DbContextOptions options) : ModuleDbContext(opti
             b.Property(m => m.Reason).HasMaxLength(200);
             b.Property(m => m.Actor).HasMaxLength(256);
             b.HasIndex(m => new { m.Sku, m.OccurredAt });
+        });
+        modelBuilder.Entity<StockReservation>(b =>
+        {
+            b.ToTable("StockReservations");
+            b.HasKey(r => r.Id);
+            b.Property(r => r.Sku).HasMaxLength(Skus.MaxLength);
+            // One hold per order line: a concurrent second reservation of the same order fails instead of holding twice.
+            b.HasIndex(r => new { r.OrderId, r.Sku }).IsUnique();
         });
     }
 

@@ -243,6 +243,37 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.SqlServer
 
                     b.ToTable("StockMovements", "catalog");
                 });
+
+            modelBuilder.Entity("Retail.Modules.Catalog.Domain.Products.StockReservation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("ReleasedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("ReservedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "Sku")
+                        .IsUnique();
+
+                    b.ToTable("StockReservations", "catalog");
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -236,6 +236,37 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.Sqlite
 
                     b.ToTable("catalog_StockMovements", (string)null);
                 });
+
+            modelBuilder.Entity("Retail.Modules.Catalog.Domain.Products.StockReservation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReleasedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReservedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "Sku")
+                        .IsUnique();
+
+                    b.ToTable("catalog_StockReservations", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Benchmarks on loopback (see docs/benchmarks.md for results and how to read them).
+#
+#   build/bench/run.sh            full run: 3 runs per case, median reported (several minutes)
+#   build/bench/run.sh --smoke    seconds: one short run per case, checks the harness works (CI runs this)
+#
+# Publishes Release, starts the app in production-like mode (SQLite file, demo data; a second pass with Redis),
+# pins the server to core 0 and the load generators to core 1 (taskset), warms up, then measures each case next to
+# a ceiling taken in the same run: the app's trivial /health/live endpoint. Closed-loop throughput comes from wrk;
+# fixed-rate latency from build/bench/LoadGen (HdrHistogram, measured from each request's intended send time).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+MODE="${1:-full}"
+OUT="$ROOT/artifacts/bench"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/retail-bench.XXXXXX")"
+PORT="${BENCH_PORT:-5080}"
+REDIS_PORT="${BENCH_REDIS_PORT:-6392}"
+BASE="http://127.0.0.1:$PORT"
+APP_PID=""
+REDIS_PID_FILE="$WORK/redis.pid"
+
+if [[ $MODE == --smoke ]]; then RUNS=1; SECONDS_PER_RUN=2; WARMUP=1; OPEN_RATE=200; else RUNS=3; SECONDS_PER_RUN=10; WARMUP=5; OPEN_RATE=5000; fi
+
+cleanup() {
+  [[ -n $APP_PID ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
+  [[ -f $REDIS_PID_FILE ]] && kill "$(cat "$REDIS_PID_FILE")" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+need=()
+for tool in wrk taskset redis-server; do command -v "$tool" >/dev/null || need+=("$tool"); done
+if ((${#need[@]})); then
+  pkgs=(); for t in "${need[@]}"; do case $t in taskset) pkgs+=(util-linux);; *) pkgs+=("$t");; esac; done
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${pkgs[@]}" >/dev/null
+fi
+
+mkdir -p "$OUT"
+echo "==> publishing the app and the load generator (Release)"
+dotnet publish src/Host/Retail.Host -c Release -o "$WORK/app" --nologo -v quiet >/dev/null
+dotnet build build/bench/LoadGen -c Release -o "$WORK/loadgen" --nologo -v quiet >/dev/null
+
+start_app() { # start_app [redis-connection-string]
+  local redis="${1:-}"
+  rm -f "$WORK"/bench.db*
+  (cd "$WORK" && ASPNETCORE_ENVIRONMENT=Production taskset -c 0 dotnet "$WORK/app/Retail.Host.dll" --urls "$BASE" \
+    --ConnectionStrings:Retail="Data Source=$WORK/bench.db" --ConnectionStrings:Redis="$redis" \
+    --Seed:DemoPassword="Bench-Passw0rd!" --Identity:SuperAdmin:Password="Bench-Super-Passw0rd!" \
+    --Logging:LogLevel:Default=Warning >"$WORK/app.log" 2>&1) &
+  APP_PID=$!
+  for _ in $(seq 1 120); do curl -sf "$BASE/health/ready" >/dev/null && return 0; sleep 0.5; done
+  echo "app did not become ready"; tail -20 "$WORK/app.log"; exit 1
+}
+
+stop_app() { kill "$APP_PID" 2>/dev/null; wait "$APP_PID" 2>/dev/null || true; APP_PID=""; }
+
+server_pid() { pgrep -P "$APP_PID" -f Retail.Host.dll | head -1 || echo "$APP_PID"; }
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+to_ms() { # wrk latency like 1.23ms / 850.00us / 1.20s -> ms
+  awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'
+}
+
+# closed loop: wrk -t1 -c32, median of RUNS -> "rps p50ms p99ms errors"
+closed_loop() {
+  local url="$1" rps=() p50=() p99=() errs=0
+  taskset -c 1 wrk -t1 -c32 -d"${WARMUP}s" "$url" >/dev/null 2>&1 || true
+  for _ in $(seq 1 "$RUNS"); do
+    local out; out="$(taskset -c 1 wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" --latency "$url")"
+    rps+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
+    p50+=("$(awk '$1=="50%" {print $2}' <<<"$out" | to_ms)")
+    p99+=("$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)")
+    local e; e="$(awk '/Non-2xx or 3xx responses/ {print $5} /Socket errors/ {gsub(",","",$0); print $4+$6+$8+$10}' <<<"$out" | paste -sd+ | bc 2>/dev/null || echo 0)"
+    errs=$((errs + ${e:-0}))
+  done
+  printf '%s %s %s %s\n' "$(printf '%s\n' "${rps[@]}" | median)" "$(printf '%s\n' "${p50[@]}" | median)" "$(printf '%s\n' "${p99[@]}" | median)" "$errs"
+}
+
+# open loop at a fixed rate with LoadGen -> JSON line
+open_loop() {
+  taskset -c 1 dotnet "$WORK/loadgen/LoadGen.dll" --url "$1" --rate "$OPEN_RATE" --seconds "$SECONDS_PER_RUN" --connections 64 || true
+}
+
+RESULTS="$OUT/results.txt"
+: >"$RESULTS"
+row() { printf '| %-34s | %10s | %8s | %8s | %6s | %s |\n' "$@" | tee -a "$RESULTS"; }
+
+run_pass() { # run_pass LABEL [redis]
+  local label="$1"; shift
+  start_app "${1:-}"
+  echo "==> pass: $label"
+  row "case ($label)" "req/s" "p50 ms" "p99 ms" "errors" "vs ceiling"
+  row "---" "---" "---" "---" "---" "---"
+  read -r c_rps c_p50 c_p99 c_err < <(closed_loop "$BASE/health/live")
+  row "ceiling /health/live" "$c_rps" "$c_p50" "$c_p99" "$c_err" "1.00"
+  for path in "/api/catalog/products?pageSize=24" "/api/catalog/products/HK-0008" "/api/catalog/categories" "/catalog" "/"; do
+    read -r rps p50 p99 err < <(closed_loop "$BASE$path")
+    row "$path" "$rps" "$p50" "$p99" "$err" "$(awk -v a="$rps" -v b="$c_rps" 'BEGIN {printf "%.2f", (b>0 ? a/b : 0)}')"
+  done
+  echo "open loop at $OPEN_RATE req/s for ${SECONDS_PER_RUN}s:" | tee -a "$RESULTS"
+  for path in "/health/live" "/api/catalog/products/HK-0008"; do
+    echo "  $path $(open_loop "$BASE$path")" | tee -a "$RESULTS"
+  done
+  echo "server peak memory: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' "/proc/$(server_pid)/status" 2>/dev/null || echo n/a)" | tee -a "$RESULTS"
+  stop_app
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $(date -u +%F)" | tee -a "$RESULTS"
+run_pass "SQLite, in-process cache"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --pidfile "$REDIS_PID_FILE" --dir "$WORK" >/dev/null
+for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+run_pass "SQLite + Redis" "127.0.0.1:$REDIS_PORT"
+
+if [[ $MODE == --smoke ]]; then
+  # The smoke run checks the harness, not the numbers: every case produced a positive rate and no errors.
+  if awk -F'|' 'NF > 6 && $2 !~ /case|---/ { if ($3+0 <= 0 || $6+0 != 0) bad=1 } END { exit bad }' "$RESULTS" \
+     && ! grep -q '"ok":0' "$RESULTS" && grep -q '"errors":0' "$RESULTS"; then
+    echo "bench smoke: PASS"
+  else
+    echo "bench smoke: FAIL"; cat "$RESULTS"; exit 1
+  fi
+fi

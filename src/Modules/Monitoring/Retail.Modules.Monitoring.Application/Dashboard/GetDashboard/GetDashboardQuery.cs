@@ -1,0 +1,130 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.BuildingBlocks.Application.Security;
+using Retail.Modules.Monitoring.Application.Abstractions;
+using Retail.Modules.Monitoring.Application.Logs;
+using Retail.Modules.Monitoring.Application.Logs.GetRecentLogs;
+using Retail.Modules.Monitoring.Application.Scenarios;
+using Retail.Modules.Monitoring.Application.Timing;
+using Retail.Modules.Monitoring.Domain.Totals;
+using Retail.Modules.Payments.IntegrationEvents;
+
+namespace Retail.Modules.Monitoring.Application.Dashboard.GetDashboard;
+
+/// <summary>Everything the operations dashboard shows: business totals and today, live figures, scenario cards, recent logs.</summary>
+[AuthorizeRoles(Roles.Admin)]
+public sealed record GetDashboardQuery(string? LogLevel = null, string? LogSearch = null) : IQuery<DashboardDto>;
+
+public sealed record DashboardDto(
+    DateTimeOffset GeneratedAt,
+    BusinessFiguresDto Business,
+    IReadOnlyList<CounterDto> Counters,
+    PaymentsOverviewDto? Payments,
+    RequestTimingSnapshot Requests,
+    IReadOnlyList<ModuleOutboxDto> Outbox,
+    IReadOnlyList<ScenarioCardDto> Scenarios,
+    IReadOnlyList<RecentLogEntryDto> Logs);
+
+/// <summary>One business counter: since the start, and today (UTC).</summary>
+public sealed record CounterDto(string Name, long Total, long Today);
+
+/// <summary>The headline figures. Orders and revenue come from succeeded payments until the Ordering module publishes its own.</summary>
+public sealed record BusinessFiguresDto(
+    long Orders,
+    long OrdersToday,
+    decimal Revenue,
+    decimal RevenueToday,
+    long PaymentsDeclined,
+    long PaymentsDeclinedToday,
+    long Refunds,
+    long RefundsToday,
+    decimal Refunded,
+    decimal RefundedToday,
+    long StoreCreditIssued,
+    decimal StoreCreditAmount,
+    long CustomersRegistered,
+    long CustomersRegisteredToday,
+    long ProductsUpserted,
+    long StockChanges);
+
+public sealed class GetDashboardQueryValidator : AbstractValidator<GetDashboardQuery>
+{
+    public GetDashboardQueryValidator()
+    {
+        RuleFor(q => q.LogLevel).Must(l => RecentLogLevels.TryParse(l, out _))
+            .WithMessage("Level must be one of Trace, Debug, Information, Warning, Error, Critical.");
+        RuleFor(q => q.LogSearch).MaximumLength(200);
+    }
+}
+
+public sealed class GetDashboardQueryHandler(
+    IMonitoringDbContext db,
+    RequestTimingRecorder requests,
+    RecentLogBuffer logs,
+    IOutboxStatus outbox,
+    IRequestSender sender,
+    TimeProvider time,
+    ILogger<GetDashboardQueryHandler> logger) : IQueryHandler<GetDashboardQuery, DashboardDto>
+{
+    public const int LogRows = 100;
+
+    public async ValueTask<Result<DashboardDto>> Handle(GetDashboardQuery query, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var totals = await db.BusinessTotals.AsNoTracking().ToDictionaryAsync(t => t.Name, t => t.Value, cancellationToken);
+        var todays = await db.DailyTotals.AsNoTracking().Where(t => t.Day == today).ToDictionaryAsync(t => t.Name, t => t.Value, cancellationToken);
+        var counters = BusinessCounters.All.Concat(totals.Keys).Distinct(StringComparer.Ordinal)
+            .Select(n => new CounterDto(n, totals.GetValueOrDefault(n), todays.GetValueOrDefault(n)))
+            .ToList();
+
+        long Total(string name) => totals.GetValueOrDefault(name);
+        long Today(string name) => todays.GetValueOrDefault(name);
+        var business = new BusinessFiguresDto(
+            Total(BusinessCounters.PaymentsSucceeded),
+            Today(BusinessCounters.PaymentsSucceeded),
+            BusinessCounters.FromCents(Total(BusinessCounters.PaymentsSucceededAmount)),
+            BusinessCounters.FromCents(Today(BusinessCounters.PaymentsSucceededAmount)),
+            Total(BusinessCounters.PaymentsFailed),
+            Today(BusinessCounters.PaymentsFailed),
+            Total(BusinessCounters.RefundsIssued),
+            Today(BusinessCounters.RefundsIssued),
+            BusinessCounters.FromCents(Total(BusinessCounters.RefundsIssuedAmount)),
+            BusinessCounters.FromCents(Today(BusinessCounters.RefundsIssuedAmount)),
+            Total(BusinessCounters.StoreCreditIssued),
+            BusinessCounters.FromCents(Total(BusinessCounters.StoreCreditIssuedAmount)),
+            Total(BusinessCounters.CustomersRegistered),
+            Today(BusinessCounters.CustomersRegistered),
+            Total(BusinessCounters.ProductsUpserted),
+            Total(BusinessCounters.StockChanges));
+
+        var payments = await sender.Send(new GetPaymentsOverview(), cancellationToken);
+        if (!payments.IsSuccess)
+        {
+            logger.LogWarning("Payments overview unavailable for the dashboard: {Code}", payments.Error.Code);
+        }
+
+        var snapshot = requests.Snapshot();
+        var modules = await outbox.GetAsync(cancellationToken);
+        RecentLogLevels.TryParse(query.LogLevel, out var level);
+        var cards = ScenarioCards.Evaluate(new ScenarioInputs(
+            snapshot,
+            payments.IsSuccess ? payments.Value : null,
+            modules,
+            modules.Select(m => m.Module).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            totals.Count,
+            logs.Written));
+        return new DashboardDto(
+            now,
+            business,
+            counters,
+            payments.IsSuccess ? payments.Value : null,
+            snapshot,
+            modules,
+            cards,
+            logs.Query(level, query.LogSearch, LogRows));
+    }
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using Retail.Modules.Monitoring.Application.Abstractions;
+using Retail.Modules.Monitoring.Application.Timing;
+using Retail.Modules.Payments.IntegrationEvents;
+
+namespace Retail.Modules.Monitoring.Application.Scenarios;
+
+public static class ScenarioStatus
+{
+    public const string Fulfilled = "fulfilled";
+    public const string NotFulfilled = "not-fulfilled";
+    public const string NoData = "no-data";
+    public const string NotBuilt = "not-built";
+}
+
+/// <summary>One SPEC scenario on the dashboard: what is measured, the threshold, the verdict and the live evidence.</summary>
+public sealed record ScenarioCardDto(string Id, string Title, string Measure, string Threshold, string Status, string Evidence);
+
+/// <summary>What the scenario cards are judged from: all live, nothing stored.</summary>
+public sealed record ScenarioInputs(
+    RequestTimingSnapshot Requests,
+    PaymentsOverviewDto? Payments,
+    IReadOnlyList<ModuleOutboxDto> Outbox,
+    IReadOnlySet<string> Modules,
+    int CountersInDatabase,
+    long LogEntriesWritten);
+
+/// <summary>Judges every SPEC scenario from live numbers. Scenarios whose module is not built say so.</summary>
+public static class ScenarioCards
+{
+    public const string Ordering = "ordering";
+    public const string FlashSales = "flashsales";
+    public const string Partners = "partners";
+    public const string Returns = "returns";
+
+    private const string NotBuiltText = "not measured yet (module not built)";
+    private const int Window = 15;
+
+    public static IReadOnlyList<ScenarioCardDto> Evaluate(ScenarioInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return
+        [
+            A1(inputs), A2(inputs), A3(inputs), P1(inputs), P2(inputs), P3(inputs), S1(inputs), I2(inputs), U2(inputs),
+            R1(inputs), R2(inputs), O1(inputs), O2(inputs),
+        ];
+    }
+
+    private static ScenarioCardDto A1(ScenarioInputs i)
+    {
+        const string title = "A1 Overload protection";
+        const string measure = "time to answer 429 (p99, 15 min)";
+        const string threshold = "< 100 ms";
+        var w = i.Requests.RateLimitedAnswers.Window(Window);
+        if (w.Count == 0 || w.P99 is not { } p99)
+        {
+            return new("A1", title, measure, threshold, ScenarioStatus.NoData,
+                $"no 429 answered in the last {Window} min ({i.Requests.RateLimitedSinceStart} since start)");
+        }
+
+        return new("A1", title, measure, threshold, p99 < 100 ? ScenarioStatus.Fulfilled : ScenarioStatus.NotFulfilled,
+            $"{w.Count} 429s answered p99 {Ms(p99)}, threshold 100 ms");
+    }
+
+    private static ScenarioCardDto A2(ScenarioInputs i)
+    {
+        const string title = "A2 Payment resilience";
+        const string measure = "breaker state; checkout answer time (p99, 15 min)";
+        const string threshold = "answer < 5 s; fail fast while open";
+        if (i.Payments is null)
+        {
+            return new("A2", title, measure, threshold, ScenarioStatus.NoData, "payments status unavailable");
+        }
+
+        var breaker = $"breaker {i.Payments.BreakerState}, opened {i.Payments.Openings} time(s)";
+        var checkout = i.Requests.Group(EndpointGroups.Checkout).Window(Window);
+        if (checkout.Count == 0 || checkout.P99 is not { } p99)
+        {
+            return new("A2", title, measure, threshold, ScenarioStatus.NoData, $"{breaker}; no checkout requests in the last {Window} min");
+        }
+
+        return new("A2", title, measure, threshold, p99 < 5000 ? ScenarioStatus.Fulfilled : ScenarioStatus.NotFulfilled,
+            $"{breaker}; checkout answered p99 {Ms(p99)}, threshold 5000 ms");
+    }
+
+    private static ScenarioCardDto A3(ScenarioInputs i)
+    {
+        const string title = "A3 Graceful degradation";
+        const string measure = "MTTR: breaker open → first successful payment";
+        const string threshold = "< 5 min";
+        if (i.Payments is null)
+        {
+            return new("A3", title, measure, threshold, ScenarioStatus.NoData, "payments status unavailable");
+        }
+
+        var queue = $"{i.Payments.PendingPayments} payment(s) pending";
+        if (i.Payments.LastMttr is not { } mttr)
+        {
+            return new("A3", title, measure, threshold, ScenarioStatus.NoData, $"no outage recovered yet; {queue}");
+        }
+
+        return new("A3", title, measure, threshold, mttr < TimeSpan.FromMinutes(5) ? ScenarioStatus.Fulfilled : ScenarioStatus.NotFulfilled,
+            $"last MTTR {mttr.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s, threshold 300 s; {queue}");
+    }
+
+    private static ScenarioCardDto P1(ScenarioInputs i) =>
+        Latency(i, "P1", "P1 Flash listing", FlashSales, EndpointGroups.FlashListing, "flash listing p95 (15 min)", 0.95, 100);
+
+    private static ScenarioCardDto P2(ScenarioInputs i) =>
+        Latency(i, "P2", "P2 Concurrent checkout", Ordering, EndpointGroups.Checkout, "checkout completes (p99, 15 min)", 0.99, 2000);
+
+    private static ScenarioCardDto P3(ScenarioInputs i) =>
+        Latency(i, "P3", "P3 Fast path / slow path", Ordering, EndpointGroups.Checkout, "synchronous checkout p95 (15 min)", 0.95, 500);
+
+    private static ScenarioCardDto S1(ScenarioInputs i) =>
+        i.Modules.Contains(Partners)
+            ? new("S1", "S1 Partner authentication", "partner API calls without a valid key answered 401", "every one; zero false rejections", ScenarioStatus.NoData,
+                $"{i.Requests.Group(EndpointGroups.PartnerApi).Window(Window).Count} partner API requests in the last {Window} min")
+            : NotBuilt("S1", "S1 Partner authentication", "partner API calls without a valid key answered 401", "every one; zero false rejections");
+
+    private static ScenarioCardDto I2(ScenarioInputs i) =>
+        Latency(i, "I2", "I2 Webhooks", Partners, EndpointGroups.PartnerApi, "webhook acknowledged (p99, 15 min)", 0.99, 100);
+
+    private static ScenarioCardDto U2(ScenarioInputs i) =>
+        Latency(i, "U2", "U2 Feed upload feedback", Partners, EndpointGroups.PartnerApi, "upload receipt acknowledged (p95, 15 min)", 0.95, 100);
+
+    private static ScenarioCardDto R1(ScenarioInputs i) =>
+        i.Modules.Contains(Returns)
+            ? new("R1", "R1 Workflow integrity", "illegal transitions and lost updates", "none", ScenarioStatus.NoData, "returns module reports no figures yet")
+            : NotBuilt("R1", "R1 Workflow integrity", "illegal transitions and lost updates", "none");
+
+    private static ScenarioCardDto R2(ScenarioInputs i) =>
+        i.Modules.Contains(Returns)
+            ? new("R2", "R2 Dispositions", "completed returns with a disposition; dashboard counts = database", "100%", ScenarioStatus.NoData, "returns module reports no figures yet")
+            : NotBuilt("R2", "R2 Dispositions", "completed returns with a disposition; dashboard counts = database", "100%");
+
+    private static ScenarioCardDto O1(ScenarioInputs i)
+    {
+        var deadLetters = i.Outbox.Sum(o => o.DeadLetters);
+        var backlog = i.Outbox.Sum(o => o.Backlog);
+        var status = i.CountersInDatabase > 0 ? ScenarioStatus.Fulfilled : ScenarioStatus.NoData;
+        return new("O1", "O1 Dashboard", "totals from the database; refresh every 5 s", "totals survive a restart; 5 s refresh", status,
+            $"{i.CountersInDatabase} business counters in the database; outbox backlog {backlog}, dead letters {deadLetters}");
+    }
+
+    private static ScenarioCardDto O2(ScenarioInputs i)
+    {
+        var timed = i.Requests.Groups.Sum(g => g.Window(Window).Count);
+        return new("O2", "O2 Request timing", "every request timed; p50/p95/p99 per group; recent logs", "all groups measured", timed > 0 ? ScenarioStatus.Fulfilled : ScenarioStatus.NoData,
+            $"{timed} requests timed in the last {Window} min ({i.Requests.RequestsSinceStart} since start); {i.LogEntriesWritten} log entries captured");
+    }
+
+    private static ScenarioCardDto Latency(ScenarioInputs i, string id, string title, string module, string group, string measure, double quantile, double thresholdMs)
+    {
+        var threshold = $"< {thresholdMs.ToString(CultureInfo.InvariantCulture)} ms";
+        if (!i.Modules.Contains(module))
+        {
+            return NotBuilt(id, title, measure, threshold);
+        }
+
+        var w = i.Requests.Group(group).Window(Window);
+        var value = quantile >= 0.99 ? w.P99 : w.P95;
+        if (w.Count == 0 || value is not { } v)
+        {
+            return new(id, title, measure, threshold, ScenarioStatus.NoData, $"no {group} requests in the last {Window} min");
+        }
+
+        var label = quantile >= 0.99 ? "p99" : "p95";
+        return new(id, title, measure, threshold, v < thresholdMs ? ScenarioStatus.Fulfilled : ScenarioStatus.NotFulfilled,
+            $"{w.Count} {group} requests, {label} {Ms(v)}, threshold {thresholdMs.ToString(CultureInfo.InvariantCulture)} ms");
+    }
+
+    private static ScenarioCardDto NotBuilt(string id, string title, string measure, string threshold) =>
+        new(id, title, measure, threshold, ScenarioStatus.NotBuilt, NotBuiltText);
+
+    private static string Ms(double value) => value.ToString("0.##", CultureInfo.InvariantCulture) + " ms";
+}

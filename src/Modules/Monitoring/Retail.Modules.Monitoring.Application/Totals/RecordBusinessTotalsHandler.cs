@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.Identity.IntegrationEvents;
+using Retail.Modules.Monitoring.Application.Abstractions;
+using Retail.Modules.Monitoring.Domain.Totals;
+using Retail.Modules.Payments.IntegrationEvents;
+
+namespace Retail.Modules.Monitoring.Application.Totals;
+
+/// <summary>
+/// Keeps the business totals (since the start and per UTC day of the event) from other modules' integration events.
+/// Runs inside the subscriber transaction together with the inbox row, so a repeated delivery changes nothing; each
+/// increment is one atomic <c>UPDATE … SET Value = Value + @n</c>, so concurrent deliveries never lose a count.
+/// </summary>
+public sealed class RecordBusinessTotalsHandler(IMonitoringDbContext db, TimeProvider time) :
+    IIntegrationEventHandler<PaymentSucceeded>,
+    IIntegrationEventHandler<PaymentFailed>,
+    IIntegrationEventHandler<RefundIssued>,
+    IIntegrationEventHandler<StoreCreditIssued>,
+    IIntegrationEventHandler<CustomerRegistered>,
+    IIntegrationEventHandler<ProductUpserted>,
+    IIntegrationEventHandler<StockChanged>
+{
+    public Task Handle(PaymentSucceeded integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken,
+            (BusinessCounters.PaymentsSucceeded, 1),
+            (BusinessCounters.PaymentsSucceededAmount, BusinessCounters.ToCents(integrationEvent.Amount)));
+
+    public Task Handle(PaymentFailed integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken,
+            (BusinessCounters.PaymentsFailed, 1),
+            (BusinessCounters.PaymentsFailedAmount, BusinessCounters.ToCents(integrationEvent.Amount)));
+
+    public Task Handle(RefundIssued integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken,
+            (BusinessCounters.RefundsIssued, 1),
+            (BusinessCounters.RefundsIssuedAmount, BusinessCounters.ToCents(integrationEvent.Amount)));
+
+    public Task Handle(StoreCreditIssued integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken,
+            (BusinessCounters.StoreCreditIssued, 1),
+            (BusinessCounters.StoreCreditIssuedAmount, BusinessCounters.ToCents(integrationEvent.Amount)));
+
+    public Task Handle(CustomerRegistered integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.CustomersRegistered, 1));
+
+    public Task Handle(ProductUpserted integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.ProductsUpserted, 1));
+
+    public Task Handle(StockChanged integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken,
+            (BusinessCounters.StockChanges, 1),
+            integrationEvent.Delta >= 0 ? (BusinessCounters.StockUnitsIn, integrationEvent.Delta) : (BusinessCounters.StockUnitsOut, -(long)integrationEvent.Delta));
+
+    private async Task AddAsync(DateTimeOffset occurredAt, CancellationToken cancellationToken, params (string Name, long Delta)[] increments)
+    {
+        ArgumentNullException.ThrowIfNull(increments);
+        var now = time.GetUtcNow();
+        var day = DateOnly.FromDateTime(occurredAt.UtcDateTime);
+        foreach (var (name, delta) in increments)
+        {
+            var updated = await db.BusinessTotals.Where(t => t.Name == name)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Value, t => t.Value + delta).SetProperty(t => t.UpdatedAt, now), cancellationToken);
+            if (updated == 0)
+            {
+                db.BusinessTotals.Add(new BusinessTotal(name, delta, now));
+            }
+
+            var updatedDay = await db.DailyTotals.Where(t => t.Day == day && t.Name == name)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Value, t => t.Value + delta), cancellationToken);
+            if (updatedDay == 0)
+            {
+                db.DailyTotals.Add(new DailyTotal(day, name, delta));
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace Retail.Modules.Monitoring.Domain.Totals;
+
+/// <summary>The names of the business counters, and how money becomes a counter value.</summary>
+public static class BusinessCounters
+{
+    public const string PaymentsSucceeded = "payments.succeeded.count";
+    public const string PaymentsSucceededAmount = "payments.succeeded.amount_cents";
+    public const string PaymentsFailed = "payments.failed.count";
+    public const string PaymentsFailedAmount = "payments.failed.amount_cents";
+    public const string RefundsIssued = "refunds.issued.count";
+    public const string RefundsIssuedAmount = "refunds.issued.amount_cents";
+    public const string StoreCreditIssued = "store_credit.issued.count";
+    public const string StoreCreditIssuedAmount = "store_credit.issued.amount_cents";
+    public const string CustomersRegistered = "customers.registered.count";
+    public const string ProductsUpserted = "products.upserted.count";
+    public const string StockChanges = "stock.changes.count";
+    public const string StockUnitsIn = "stock.units_in";
+    public const string StockUnitsOut = "stock.units_out";
+
+    // An array, not a collection expression: that would compile to a generated type outside the BCL (architecture rule).
+    public static readonly IReadOnlyList<string> All = new[]
+    {
+        PaymentsSucceeded, PaymentsSucceededAmount, PaymentsFailed, PaymentsFailedAmount, RefundsIssued, RefundsIssuedAmount,
+        StoreCreditIssued, StoreCreditIssuedAmount, CustomersRegistered, ProductsUpserted, StockChanges, StockUnitsIn, StockUnitsOut,
+    };
+
+    /// <summary>Money as whole minor units (cents), rounded half away from zero.</summary>
+    public static long ToCents(decimal amount) => (long)Math.Round(amount * 100m, MidpointRounding.AwayFromZero);
+
+    public static decimal FromCents(long cents) => cents / 100m;
+}

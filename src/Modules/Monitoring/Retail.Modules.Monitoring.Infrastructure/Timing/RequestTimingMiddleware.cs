@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http;
+using Retail.Modules.Monitoring.Application.Timing;
+
+namespace Retail.Modules.Monitoring.Infrastructure.Timing;
+
+/// <summary>
+/// Times every request from the outside of the pipeline (error pages and status-code re-execution included) and
+/// hands path, final status and duration to the <see cref="RequestTimingRecorder"/>.
+/// </summary>
+internal sealed class RequestTimingMiddleware(RequestDelegate next, RequestTimingRecorder recorder, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = time.GetTimestamp();
+        var path = context.Request.Path.Value;
+        try
+        {
+            await next(context);
+        }
+        catch
+        {
+            recorder.Record(path, StatusCodes.Status500InternalServerError, time.GetElapsedTime(started));
+            throw;
+        }
+
+        recorder.Record(path, context.Response.StatusCode, time.GetElapsedTime(started));
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.Modules.Ordering.Domain.Carts;
+using Retail.Modules.Ordering.Domain.Orders;
+
+namespace Retail.Modules.Ordering.Application.Abstractions;
+
+/// <summary>The Ordering tables as its handlers see them.</summary>
+public interface IOrderingDbContext : IModuleDbContext
+{
+    DbSet<Cart> Carts { get; }
+
+    DbSet<Order> Orders { get; }
+
+    /// <summary>Handlers that own their transactions read a row again after a slow call; clearing makes that read see the database.</summary>
+    ChangeTracker ChangeTracker { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>The module's unit of work, for handlers that commit their own short transactions (requests with IOwnsTransaction).</summary>
+public interface IOrderingUnitOfWork : IUnitOfWork;
+
+/// <summary>The checkout limit of SPEC A1 (sliding window per user; Redis-backed when configured).</summary>
+public interface ICheckoutRateLimiter
+{
+    ValueTask<CheckoutRateDecision> TryAcquireAsync(string userId, CancellationToken cancellationToken);
+}
+
+public readonly record struct CheckoutRateDecision(bool Allowed, TimeSpan RetryAfter);
+
+public enum CheckoutIdempotencyOutcome
+{
+    Started,
+    Replay,
+    Mismatch,
+    InProgress,
+}
+
+public sealed record CheckoutIdempotencyDecision(CheckoutIdempotencyOutcome Outcome, int? ResponseStatus = null, string? ResponseBody = null);
+
+/// <summary>The request-id table of the Ordering module (caller = user id, key = Idempotency-Key).</summary>
+public interface ICheckoutIdempotency
+{
+    Task<CheckoutIdempotencyDecision> BeginAsync(string caller, string key, string requestHash, CancellationToken cancellationToken);
+
+    Task CompleteAsync(string caller, string key, int responseStatus, string responseBody, CancellationToken cancellationToken);
+
+    Task AbandonAsync(string caller, string key, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Keeps payment details (card numbers...) unreadable at rest while an order waits for its payment (ASP.NET Data
+/// Protection in Infrastructure). Raw details are never stored.
+/// </summary>
+public interface IPaymentDetailsProtector
+{
+    string? Protect(IReadOnlyDictionary<string, string>? details);
+
+    IReadOnlyDictionary<string, string>? Unprotect(string? protectedDetails);
+}

@@ -1,0 +1,33 @@
+using Retail.BuildingBlocks.Contracts;
+
+[assembly: RetailModule(Retail.Modules.Ordering.Application.OrderingModule.Name)]
+
+namespace Retail.Modules.Ordering.Application;
+
+/// <summary>The Ordering module's name: its schema on SQL Server and table prefix on SQLite.</summary>
+public static class OrderingModule
+{
+    public const string Name = "ordering";
+}
+
+/// <summary>Settings under <c>Ordering</c>.</summary>
+public sealed class OrderingOptions
+{
+    public CheckoutRateLimitOptions CheckoutRateLimit { get; set; } = new();
+
+    /// <summary>How long an order may wait in PaymentPending (provider down) before it is cancelled and its stock released.</summary>
+    public TimeSpan PaymentDeadline { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Cron of the <c>ordering-payment-retry</c> job.</summary>
+    public string PaymentRetryCron { get; set; } = "* * * * *";
+
+    public string Currency { get; set; } = "USD";
+}
+
+/// <summary>SPEC A1: at most <see cref="PermitLimit"/> checkout attempts per user within any <see cref="Window"/>.</summary>
+public sealed class CheckoutRateLimitOptions
+{
+    public int PermitLimit { get; set; } = 5;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(60);
+}

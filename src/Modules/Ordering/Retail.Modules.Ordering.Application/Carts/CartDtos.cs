@@ -1,0 +1,35 @@
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Modules.Catalog.IntegrationEvents;
+
+namespace Retail.Modules.Ordering.Application.Carts;
+
+/// <param name="Available">False when the product is no longer sold or has fewer units than the line asks for.</param>
+public sealed record CartLineDto(string Sku, string Name, decimal UnitPrice, int Quantity, decimal LineTotal, int Stock, bool Available);
+
+public sealed record CartDto(IReadOnlyList<CartLineDto> Lines, decimal Total, int ItemCount);
+
+internal static class CartStock
+{
+    public static Error NotFound(string sku) => Error.NotFound("ordering.product_not_found", $"No product with SKU '{sku}'.");
+
+    public static Error OutOfStock() => Error.Conflict("ordering.out_of_stock", UserMessages.OutOfStock);
+
+    /// <summary>Checks a wanted quantity against Catalog's current stock: unknown → 404, not sold or too few → 409.</summary>
+    public static async Task<Error?> CheckAsync(IRequestSender sender, string sku, int quantity, CancellationToken cancellationToken)
+    {
+        var products = await sender.Send(new GetProductsForCheckout([sku]), cancellationToken);
+        if (!products.IsSuccess)
+        {
+            return products.Error;
+        }
+
+        var product = products.Value.SingleOrDefault();
+        if (product is null)
+        {
+            return NotFound(sku);
+        }
+
+        return !product.IsActive || product.Stock < quantity ? OutOfStock() : null;
+    }
+}

@@ -1,0 +1,27 @@
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.BuildingBlocks.Application.Security;
+
+namespace Retail.Modules.Ordering.Application.Orders.PlaceOrder;
+
+/// <summary>
+/// Places an order for the signed-in customer (SPEC A1, A2, A3, P2): rate limit → idempotency → prices from Catalog →
+/// atomic stock reservation → order row + outbox → payment outside any transaction. Prices never come from the caller.
+/// </summary>
+/// <param name="Items">SKUs and quantities (from the API body or the cart).</param>
+/// <param name="PaymentDetails">Method-specific fields as listed by Payments' GetPaymentMethods (e.g. cardNumber, expiry).</param>
+/// <param name="StoreCredit">Part of the total to pay with store credit (0 for none); charged before the method.</param>
+/// <param name="IdempotencyKey">The Idempotency-Key header, or the key the checkout page generated when it rendered.</param>
+/// <param name="ClearCart">Empty the customer's cart once the order is accepted (checkout from the cart page).</param>
+[Authenticated]
+public sealed record PlaceOrderCommand(
+    IReadOnlyList<OrderItemInput> Items,
+    ShippingAddressInput ShippingAddress,
+    string PaymentMethod,
+    IReadOnlyDictionary<string, string>? PaymentDetails,
+    decimal StoreCredit,
+    string IdempotencyKey,
+    bool ClearCart = false) : ICommand<PlaceOrderResult>, IOwnsTransaction;
+
+public sealed record OrderItemInput(string Sku, int Quantity);
+
+public sealed record ShippingAddressInput(string Name, string Line1, string? Line2, string City, string PostalCode, string Country);

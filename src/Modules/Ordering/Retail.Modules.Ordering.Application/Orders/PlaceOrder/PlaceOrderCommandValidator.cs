@@ -1,0 +1,71 @@
+using FluentValidation;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.Ordering.Domain.Orders;
+using Retail.Modules.Payments.IntegrationEvents;
+
+namespace Retail.Modules.Ordering.Application.Orders.PlaceOrder;
+
+/// <summary>
+/// Everything that can be refused before anything is counted or written: quantities 1..99, known and distinct SKUs,
+/// a complete address, a registered payment method, a sane store-credit amount and an idempotency key.
+/// </summary>
+public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCommand>
+{
+    public const int MaxKeyLength = 100;
+
+    public PlaceOrderCommandValidator(IRequestSender sender)
+    {
+        RuleFor(c => c.Items).NotNull().NotEmpty().WithMessage("Add at least one item.")
+            .Must(items => items is null || items.Count <= Order.MaxLines).WithMessage($"At most {Order.MaxLines} different products per order.")
+            .Must(items => items is null || items.Select(i => Normalize(i.Sku)).Distinct(StringComparer.Ordinal).Count() == items.Count)
+            .WithMessage("Each product may appear only once.");
+        RuleForEach(c => c.Items).ChildRules(item =>
+        {
+            item.RuleFor(i => i.Sku).NotEmpty().MaximumLength(40);
+            item.RuleFor(i => i.Quantity).InclusiveBetween(1, Order.MaxQuantity).WithMessage($"Quantity must be between 1 and {Order.MaxQuantity}.");
+        }).OverridePropertyName("Items");
+        RuleFor(c => c.Items)
+            .MustAsync(async (items, ct) => await UnknownSkusAsync(sender, items, ct) is { Count: 0 })
+            .WithMessage("One or more products do not exist.")
+            .When(c => c.Items is { Count: > 0 and <= Order.MaxLines } && c.Items.All(i => !string.IsNullOrWhiteSpace(i.Sku)));
+
+        RuleFor(c => c.ShippingAddress).NotNull().WithMessage("Enter a shipping address.");
+        When(c => c.ShippingAddress is not null, () =>
+        {
+            RuleFor(c => c.ShippingAddress.Name).NotEmpty().MaximumLength(100).OverridePropertyName("ShippingAddress.Name");
+            RuleFor(c => c.ShippingAddress.Line1).NotEmpty().MaximumLength(200).OverridePropertyName("ShippingAddress.Line1");
+            RuleFor(c => c.ShippingAddress.Line2).MaximumLength(200).OverridePropertyName("ShippingAddress.Line2");
+            RuleFor(c => c.ShippingAddress.City).NotEmpty().MaximumLength(100).OverridePropertyName("ShippingAddress.City");
+            RuleFor(c => c.ShippingAddress.PostalCode).NotEmpty().MaximumLength(20).OverridePropertyName("ShippingAddress.PostalCode");
+            RuleFor(c => c.ShippingAddress.Country).NotEmpty().MaximumLength(100).OverridePropertyName("ShippingAddress.Country");
+        });
+
+        RuleFor(c => c.PaymentMethod).NotEmpty().WithMessage("Choose a payment method.")
+            .MustAsync(async (method, ct) => await IsRegisteredAsync(sender, method, ct)).WithMessage("Choose one of the offered payment methods.")
+            .When(c => !string.IsNullOrWhiteSpace(c.PaymentMethod));
+        RuleFor(c => c.StoreCredit).GreaterThanOrEqualTo(0m).PrecisionScale(12, 2, ignoreTrailingZeros: true);
+        RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("An idempotency key is required.").MaximumLength(MaxKeyLength);
+    }
+
+    private static string Normalize(string? sku) => (sku ?? "").Trim().ToUpperInvariant();
+
+    private static async Task<IReadOnlyList<string>> UnknownSkusAsync(IRequestSender sender, IReadOnlyList<OrderItemInput> items, CancellationToken cancellationToken)
+    {
+        var skus = items.Select(i => Normalize(i.Sku)).Distinct(StringComparer.Ordinal).ToList();
+        var found = await sender.Send(new GetProductsForCheckout(skus), cancellationToken);
+        if (!found.IsSuccess)
+        {
+            return skus;
+        }
+
+        var known = found.Value.Select(p => p.Sku).ToHashSet(StringComparer.Ordinal);
+        return [.. skus.Where(s => !known.Contains(s))];
+    }
+
+    private static async Task<bool> IsRegisteredAsync(IRequestSender sender, string method, CancellationToken cancellationToken)
+    {
+        var methods = await sender.Send(new GetPaymentMethods(), cancellationToken);
+        return methods.IsSuccess && methods.Value.Any(m => string.Equals(m.Code, method.Trim(), StringComparison.OrdinalIgnoreCase));
+    }
+}

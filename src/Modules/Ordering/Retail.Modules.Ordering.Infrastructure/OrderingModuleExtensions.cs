@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.BuildingBlocks.Infrastructure;
+using Retail.BuildingBlocks.Infrastructure.Persistence;
+using Retail.Modules.Ordering.Application;
+using Retail.Modules.Ordering.Application.Abstractions;
+using Retail.Modules.Ordering.Application.Orders.Payments;
+using Retail.Modules.Ordering.Application.Orders.RetryPendingPayments;
+using Retail.Modules.Ordering.Infrastructure.Jobs;
+using Retail.Modules.Ordering.Infrastructure.Persistence;
+using Retail.Modules.Ordering.Infrastructure.Services;
+
+namespace Retail.Modules.Ordering.Infrastructure;
+
+public static class OrderingModuleExtensions
+{
+    /// <summary>
+    /// Registers the Ordering module: its database, validators, the checkout rate limit and idempotency, protected payment
+    /// details and the <c>ordering-payment-retry</c> job. Configuration: <c>Ordering:CheckoutRateLimit:{PermitLimit,Window}</c>,
+    /// <c>Ordering:PaymentDeadline</c>, <c>Ordering:PaymentRetryCron</c>, <c>Ordering:Currency</c>.
+    /// </summary>
+    public static IServiceCollection AddOrderingModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDatabase<OrderingDbContext, OrderingSqliteDbContext, OrderingSqlServerDbContext>(configuration, OrderingModule.Name);
+        services.AddScoped<IOrderingDbContext>(sp => sp.GetRequiredService<OrderingDbContext>());
+        services.AddScoped<IOrderingUnitOfWork, OrderingUnitOfWork>();
+        services.AddModuleValidators(typeof(OrderingModule));
+        services.Configure<OrderingOptions>(configuration.GetSection("Ordering"));
+
+        services.AddDataProtection();
+        services.AddScoped<ICheckoutRateLimiter, CheckoutRateLimiter>();
+        services.AddScoped<ICheckoutIdempotency, CheckoutIdempotency>();
+        services.AddSingleton<IPaymentDetailsProtector, DataProtectionPaymentDetailsProtector>();
+        services.AddScoped<OrderPaymentProcessor>();
+        services.AddScoped<PendingPaymentSweep>();
+        services.AddScoped<PaymentRetryJob>();
+        services.AddHostedService<OrderingRecurringJobs>();
+        return services;
+    }
+}

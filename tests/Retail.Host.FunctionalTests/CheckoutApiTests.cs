@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Retail.Host.FunctionalTests.Infrastructure;
+
+namespace Retail.Host.FunctionalTests;
+
+/// <summary>Checkout and order history through HTTP with bearer tokens (issue 3 API).</summary>
+public sealed class CheckoutApiTests(RetailAppFactory factory) : IClassFixture<RetailAppFactory>
+{
+    private static object Body(string sku, int quantity = 1) => new
+    {
+        items = new[] { new { sku, quantity, price = 0.01m } },
+        shippingAddress = new { name = "Ann", line1 = "1 Main St", city = "Springfield", postalCode = "12345", country = "US" },
+        paymentMethod = "card",
+        paymentDetails = new Dictionary<string, string> { ["cardNumber"] = "4242424242424242", ["expiry"] = "12/30" },
+    };
+
+    private static async Task<HttpResponseMessage> CheckoutAsync(HttpClient client, object body, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/checkout") { Content = JsonContent.Create(body) };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_paid_checkout_is_201_with_catalog_prices_and_only_its_owner_can_read_it()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 19.99m);
+        using var customer = await factory.ApiClientAsync(Users.Customer);
+
+        var response = await CheckoutAsync(customer, Body(sku), Guid.NewGuid().ToString("N"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var order = json.RootElement.GetProperty("order");
+        order.GetProperty("status").GetString().ShouldBe("Paid");
+        order.GetProperty("total").GetDecimal().ShouldBe(19.99m, "the client's price field is ignored");
+        var id = order.GetProperty("id").GetString();
+        (await customer.GetAsync($"/api/orders/{id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var other = await factory.ApiClientAsync(Users.Customer2);
+        (await other.GetAsync($"/api/orders/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Checkout_without_an_idempotency_key_is_400_and_an_unknown_sku_is_a_validation_problem()
+    {
+        using var customer = await factory.ApiClientAsync(Users.Customer2);
+
+        (await CheckoutAsync(customer, Body("BK-0003"), key: null)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var unknown = await CheckoutAsync(customer, Body("NOPE-" + Guid.NewGuid().ToString("N")[..6]), Guid.NewGuid().ToString("N"));
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await customer.GetFromJsonAsync<JsonElement>("/api/orders")).GetProperty("totalCount").GetInt32().ShouldBe(0);
+    }
+}

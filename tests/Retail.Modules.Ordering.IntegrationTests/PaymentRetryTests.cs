@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.Modules.Ordering.Application.Abstractions;
+using Retail.Modules.Ordering.Domain.Orders;
+
+namespace Retail.Modules.Ordering.IntegrationTests;
+
+/// <summary>Degraded mode (SPEC A3): the ordering-payment-retry job completes queued payments once, or cancels at the deadline.</summary>
+public sealed class PaymentRetryTests
+{
+    [Fact]
+    public async Task After_the_outage_the_job_pays_the_pending_order_exactly_once()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5);
+        var user = OrderingTestHost.NewUser();
+        host.SetOutage(true);
+        var placed = (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku, quantity: 2))).Value;
+        (await host.RunPaymentRetryAsync()).StillPending.ShouldBe(1, "still down: the order keeps waiting");
+
+        host.SetOutage(false);
+        host.Time.Advance(TimeSpan.FromSeconds(31)); // the breaker's break ends: the next call is the half-open probe
+        var report = await host.RunPaymentRetryAsync();
+        var again = await host.RunPaymentRetryAsync();
+
+        report.Paid.ShouldBe(1);
+        again.Paid.ShouldBe(0, "nothing left to pay");
+        var order = await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.SingleAsync(o => o.Id == placed.Order.Id));
+        order.Status.ShouldBe(OrderStatus.Paid);
+        order.ProtectedPaymentDetails.ShouldBeNull();
+        (await host.StockOfAsync(sku)).ShouldBe(3);
+        var paidEvents = await host.QueryAsync(sp => sp.GetRequiredKeyedService<Retail.BuildingBlocks.Infrastructure.Persistence.ModuleDbContext>("ordering")
+            .OutboxMessages.CountAsync(m => m.Type == "ordering.order-paid.v1" && m.Payload.Contains(placed.Order.Id.ToString())));
+        paidEvents.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task An_order_not_paid_by_its_deadline_is_cancelled_and_its_stock_released()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5);
+        var user = OrderingTestHost.NewUser();
+        host.SetOutage(true);
+        var placed = (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku, quantity: 2))).Value;
+        (await host.StockOfAsync(sku)).ShouldBe(3);
+
+        host.Time.Advance(TimeSpan.FromMinutes(15));
+        var report = await host.RunPaymentRetryAsync();
+        await host.RunPaymentRetryAsync();
+
+        report.Cancelled.ShouldBe(1);
+        var order = await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.SingleAsync(o => o.Id == placed.Order.Id));
+        order.Status.ShouldBe(OrderStatus.Cancelled);
+        order.StockReleasedAt.ShouldNotBeNull();
+        (await host.StockOfAsync(sku)).ShouldBe(5, "released exactly once");
+    }
+}
