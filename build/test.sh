@@ -128,6 +128,13 @@ dotnet test Retail.sln -c "$CONFIGURATION" --no-build \
 test_rc=${PIPESTATUS[0]}
 set -e
 
+# --- 6b. benchmark harness smoke (seconds; checks the harness works, not the numbers) ----------
+step="bench smoke"
+log "build/bench/run.sh --smoke"
+bench_rc=0
+bash build/bench/run.sh --smoke >"$ARTIFACTS/bench-smoke.log" 2>&1 || bench_rc=$?
+tail -n 1 "$ARTIFACTS/bench-smoke.log"
+
 # --- 7. summary -------------------------------------------------------------------------------
 step="summarize"
 attr() { # attr NAME COUNTERS_ELEMENT -> value or 0
@@ -168,6 +175,11 @@ done
 status=0
 if ((test_rc != 0)); then
   echo "dotnet test exited with $test_rc" >&2
+  status=1
+fi
+if ((bench_rc != 0)); then
+  echo "benchmark smoke failed (artifacts/bench-smoke.log):" >&2
+  tail -n 30 "$ARTIFACTS/bench-smoke.log" >&2
   status=1
 fi
 if ((executed == 0)); then

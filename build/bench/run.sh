@@ -21,7 +21,7 @@ BASE="http://127.0.0.1:$PORT"
 APP_PID=""
 REDIS_PID_FILE="$WORK/redis.pid"
 
-if [[ $MODE == --smoke ]]; then RUNS=1; SECONDS_PER_RUN=2; WARMUP=1; OPEN_RATE=200; else RUNS=3; SECONDS_PER_RUN=10; WARMUP=5; OPEN_RATE=5000; fi
+if [[ $MODE == --smoke ]]; then RUNS=1; SECONDS_PER_RUN=2; WARMUP=1; OPEN_RATE=200; else RUNS=3; SECONDS_PER_RUN=8; WARMUP=4; OPEN_RATE=${BENCH_OPEN_RATE:-2000}; fi
 
 cleanup() {
   [[ -n $APP_PID ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
@@ -29,6 +29,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+if curl -s -o /dev/null "$BASE/health/live"; then echo "port $PORT is already in use; set BENCH_PORT"; exit 1; fi
 
 need=()
 for tool in wrk taskset redis-server; do command -v "$tool" >/dev/null || need+=("$tool"); done
@@ -45,18 +46,24 @@ dotnet build build/bench/LoadGen -c Release -o "$WORK/loadgen" --nologo -v quiet
 start_app() { # start_app [redis-connection-string]
   local redis="${1:-}"
   rm -f "$WORK"/bench.db*
-  (cd "$WORK" && ASPNETCORE_ENVIRONMENT=Production taskset -c 0 dotnet "$WORK/app/Retail.Host.dll" --urls "$BASE" \
+  # exec: APP_PID must be the server itself (not a wrapper shell), so stop_app really stops it and memory is read
+  # from the right process. The app folder is the working directory so the web root (static files) is found.
+  (cd "$WORK/app" && exec env ASPNETCORE_ENVIRONMENT=Production taskset -c 0 dotnet "$WORK/app/Retail.Host.dll" --urls "$BASE" \
     --ConnectionStrings:Retail="Data Source=$WORK/bench.db" --ConnectionStrings:Redis="$redis" \
     --Seed:DemoPassword="Bench-Passw0rd!" --Identity:SuperAdmin:Password="Bench-Super-Passw0rd!" \
     --Logging:LogLevel:Default=Warning >"$WORK/app.log" 2>&1) &
   APP_PID=$!
-  for _ in $(seq 1 120); do curl -sf "$BASE/health/ready" >/dev/null && return 0; sleep 0.5; done
+  for _ in $(seq 1 120); do
+    kill -0 "$APP_PID" 2>/dev/null || { echo "app exited during startup"; tail -20 "$WORK/app.log"; exit 1; }
+    curl -sf "$BASE/health/ready" >/dev/null && return 0
+    sleep 0.5
+  done
   echo "app did not become ready"; tail -20 "$WORK/app.log"; exit 1
 }
 
-stop_app() { kill "$APP_PID" 2>/dev/null; wait "$APP_PID" 2>/dev/null || true; APP_PID=""; }
+stop_app() { kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; APP_PID=""; }
 
-server_pid() { pgrep -P "$APP_PID" -f Retail.Host.dll | head -1 || echo "$APP_PID"; }
+server_pid() { echo "$APP_PID"; }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 

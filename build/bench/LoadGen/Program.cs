@@ -4,59 +4,42 @@ using System.Net;
 using System.Text.Json;
 using HdrHistogram;
 
-// Open-loop load generator: requests are scheduled at a fixed rate and each latency is measured from the request's
-// INTENDED send time, so a stalled server cannot hide its stall by slowing the generator down (coordinated omission).
-// Usage: LoadGen --url URL --rate N --seconds S [--connections C] [--max-in-flight M]
+// Open-loop load generator in the style of wrk2: requests follow a fixed-rate schedule, a fixed set of workers (one
+// connection each) takes the next slot, waits for its intended time and sends. Each latency is measured from the slot's
+// INTENDED send time, so a stalled server cannot hide its stall by slowing the generator (coordinated omission): when
+// the server falls behind, the waiting shows up in the percentiles.
+// Usage: LoadGen --url URL --rate N --seconds S [--connections C]
 // Prints one JSON object: sent, ok, errors, achieved rate, p50/p99/p99.9/max in ms, generator CPU %.
 var options = Options.Parse(args);
+var total = (long)options.Rate * options.Seconds;
+var interval = (double)Stopwatch.Frequency / options.Rate;
+var histogram = new LongHistogram(TimeStamp.Seconds(60), 3);
+var gate = new object();
+long next = -1, ok = 0, errors = 0;
+
 using var handler = new SocketsHttpHandler
 {
     MaxConnectionsPerServer = options.Connections,
     PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+    ConnectTimeout = TimeSpan.FromSeconds(5),
     AutomaticDecompression = DecompressionMethods.None,
     UseProxy = false,
 };
 using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
 
-var histogram = new LongHistogram(TimeStamp.Seconds(30), 3);
-var gate = new object();
-long ok = 0, errors = 0, inFlight = 0, saturated = 0;
-var total = (long)(options.Rate * options.Seconds);
-var interval = Stopwatch.Frequency / options.Rate;
 var process = Process.GetCurrentProcess();
 var cpuBefore = process.TotalProcessorTime;
 var wall = Stopwatch.StartNew();
 var start = Stopwatch.GetTimestamp();
-var pending = new List<Task>(capacity: (int)Math.Min(total, 1_000_000));
-
-for (long i = 0; i < total; i++)
-{
-    var intended = start + (long)(i * interval);
-    var wait = intended - Stopwatch.GetTimestamp();
-    if (wait > Stopwatch.Frequency / 1000)
-    {
-        await Task.Delay(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
-    }
-
-    if (Interlocked.Read(ref inFlight) >= options.MaxInFlight)
-    {
-        // The server has fallen so far behind that more in-flight requests would only measure the generator.
-        Interlocked.Increment(ref saturated);
-        Interlocked.Increment(ref errors);
-        continue;
-    }
-
-    Interlocked.Increment(ref inFlight);
-    pending.Add(SendAsync(intended));
-}
-
-await Task.WhenAll(pending);
+var workers = Enumerable.Range(0, options.Connections).Select(_ => Task.Run(WorkerAsync)).ToArray();
+await Task.WhenAll(workers);
 wall.Stop();
 var cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / wall.Elapsed.TotalMilliseconds * 100;
 
-double Ms(double percentile) => histogram.TotalCount == 0 ? 0 : histogram.GetValueAtPercentile(percentile) / (double)OutputScalingFactor.TimeStampToMilliseconds / 1.0;
+double Ms(double percentile) =>
+    histogram.TotalCount == 0 ? 0 : histogram.GetValueAtPercentile(percentile) / OutputScalingFactor.TimeStampToMilliseconds;
 
-var result = new
+Console.WriteLine(JsonSerializer.Serialize(new
 {
     url = options.Url,
     targetRate = options.Rate,
@@ -64,59 +47,72 @@ var result = new
     sent = ok + errors,
     ok,
     errors,
-    saturated,
     achievedRate = Math.Round((ok + errors) / wall.Elapsed.TotalSeconds, 1),
     p50Ms = Math.Round(Ms(50), 3),
     p99Ms = Math.Round(Ms(99), 3),
     p999Ms = Math.Round(Ms(99.9), 3),
     maxMs = Math.Round(histogram.TotalCount == 0 ? 0 : histogram.GetMaxValue() / OutputScalingFactor.TimeStampToMilliseconds, 3),
     generatorCpuPercent = Math.Round(cpu, 1),
-};
-Console.WriteLine(JsonSerializer.Serialize(result));
+}));
 return errors == 0 ? 0 : 3;
 
-async Task SendAsync(long intended)
+async Task WorkerAsync()
 {
-    try
+    while (true)
     {
-        using var response = await client.GetAsync(options.Url, HttpCompletionOption.ResponseContentRead);
-        var elapsed = Stopwatch.GetTimestamp() - intended;
-        lock (gate)
+        var slot = Interlocked.Increment(ref next);
+        if (slot >= total)
         {
-            histogram.RecordValue(elapsed);
+            return;
         }
 
-        if (response.IsSuccessStatusCode)
+        var intended = start + (long)(slot * interval);
+        var wait = intended - Stopwatch.GetTimestamp();
+        if (wait > 0)
         {
-            Interlocked.Increment(ref ok);
+            await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
         }
-        else
+
+        // Timers may wake a little early; never send before the intended instant.
+        while (Stopwatch.GetTimestamp() < intended)
         {
+            Thread.SpinWait(50);
+        }
+
+        try
+        {
+            using var response = await client.GetAsync(options.Url, HttpCompletionOption.ResponseContentRead);
+            Record(intended);
+            Interlocked.Increment(ref response.IsSuccessStatusCode ? ref ok : ref errors);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            Record(intended);
             Interlocked.Increment(ref errors);
         }
     }
-    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+}
+
+void Record(long intended)
+{
+    var elapsed = Math.Clamp(Stopwatch.GetTimestamp() - intended, 0, histogram.HighestTrackableValue);
+    lock (gate)
     {
-        Interlocked.Increment(ref errors);
-    }
-    finally
-    {
-        Interlocked.Decrement(ref inFlight);
+        histogram.RecordValue(elapsed);
     }
 }
 
-internal sealed record Options(string Url, int Rate, int Seconds, int Connections, int MaxInFlight)
+internal sealed record Options(string Url, int Rate, int Seconds, int Connections)
 {
     public static Options Parse(string[] args)
     {
         string Get(string name, string? fallback = null)
         {
             var index = Array.IndexOf(args, name);
-            return index >= 0 && index + 1 < args.Length ? args[index + 1]
-                : fallback ?? throw new ArgumentException($"missing {name}");
+            return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback ?? throw new ArgumentException($"missing {name}");
         }
 
         int Int(string name, string fallback) => int.Parse(Get(name, fallback), CultureInfo.InvariantCulture);
-        return new Options(Get("--url"), Int("--rate", "1000"), Int("--seconds", "10"), Int("--connections", "64"), Int("--max-in-flight", "5000"));
+        return new Options(Get("--url"), Int("--rate", "1000"), Int("--seconds", "10"), Int("--connections", "64"));
     }
 }

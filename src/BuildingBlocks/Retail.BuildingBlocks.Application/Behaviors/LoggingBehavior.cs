@@ -30,6 +30,13 @@ public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior
 
             return response;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller went away (client disconnected, shutdown): not a failure of ours.
+            activity?.SetStatus(ActivityStatusCode.Unset, "cancelled");
+            logger.LogDebug("{RequestName} cancelled by the caller", requestName);
+            throw;
+        }
         catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
