@@ -1,6 +1,7 @@
 using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Identity.IntegrationEvents;
 using Retail.Modules.Monitoring.Domain.Totals;
+using Retail.Modules.Ordering.IntegrationEvents;
 using Retail.Modules.Payments.IntegrationEvents;
 
 namespace Retail.Modules.Monitoring.IntegrationTests;
@@ -62,6 +63,25 @@ public sealed class BusinessTotalsTests : IAsyncLifetime
         day[BusinessCounters.PaymentsSucceededAmount].ShouldBe(400);
         (await _app.DayAsync(today.AddDays(-1)))[BusinessCounters.PaymentsSucceeded].ShouldBe(1);
         (await _app.TotalsAsync())[BusinessCounters.PaymentsSucceeded].ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Paid_orders_and_revenue_come_from_ordering_events_once_each()
+    {
+        OrderLineInfo[] lines = [new("BK-0001", "Book", 12.5m, 2)];
+        await _app.DeliverAsync(
+            new OrderPlaced(Guid.NewGuid(), Now, Guid.NewGuid(), "R-1", "c1", 25m, "USD", lines),
+            new OrderPaid(Guid.NewGuid(), Now, Guid.NewGuid(), "R-1", "c1", 25m, "USD", "card", lines),
+            new OrderPaid(Guid.NewGuid(), Now, Guid.NewGuid(), "R-2", "c2", 19.99m, "USD", "paypal", lines),
+            new OrderCancelled(Guid.NewGuid(), Now, Guid.NewGuid(), "R-3", "c3", "declined"));
+
+        await _app.RedeliverEverythingAsync();
+
+        var totals = await _app.TotalsAsync();
+        totals[BusinessCounters.OrdersPlaced].ShouldBe(1);
+        totals[BusinessCounters.OrdersPaid].ShouldBe(2);
+        totals[BusinessCounters.OrdersRevenue].ShouldBe(4499);
+        totals[BusinessCounters.OrdersCancelled].ShouldBe(1);
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public abstract class RetailPageModel : PageModel
         if (error.Kind == ErrorKind.RateLimited && error.RetryAfter is { } retry)
         {
             ErrorMessage = UserMessages.RateLimitedWithSeconds(retry);
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         Response.StatusCode = error.Kind switch

@@ -16,6 +16,7 @@ using Retail.Modules.Monitoring.Infrastructure.Logging;
 using Retail.Modules.Monitoring.Infrastructure.Outbox;
 using Retail.Modules.Monitoring.Infrastructure.Persistence;
 using Retail.Modules.Monitoring.Infrastructure.Timing;
+using Retail.Modules.Ordering.IntegrationEvents;
 using Retail.Modules.Payments.IntegrationEvents;
 
 namespace Retail.Modules.Monitoring.Infrastructure;
@@ -39,6 +40,9 @@ public static class MonitoringModuleExtensions
         services.AddIntegrationEventHandler<CustomerRegistered, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<ProductUpserted, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<StockChanged, RecordBusinessTotalsHandler>();
+        services.AddIntegrationEventHandler<OrderPlaced, RecordBusinessTotalsHandler>();
+        services.AddIntegrationEventHandler<OrderPaid, RecordBusinessTotalsHandler>();
+        services.AddIntegrationEventHandler<OrderCancelled, RecordBusinessTotalsHandler>();
 
         services.AddMetrics();
         services.AddSingleton<RequestTimingRecorder>();

@@ -2,22 +2,65 @@ using Microsoft.AspNetCore.Mvc;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.Application.Products;
 using Retail.Modules.Catalog.Application.Products.GetProduct;
+using Retail.Modules.Ordering.Application.Carts.AddToCart;
 
 namespace Retail.Host.Pages.Catalog;
 
 public sealed class ProductModel(IRequestSender sender) : RetailPageModel
 {
+    public sealed class InputModel
+    {
+        public int Quantity { get; set; } = 1;
+    }
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
     public ProductDetailDto? Product { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string sku, CancellationToken cancellationToken)
+    public bool SignedIn => User.Identity?.IsAuthenticated == true;
+
+    public string LoginLink => "/Identity/Login?ReturnUrl=" + Uri.EscapeDataString($"/catalog/product/{Product?.Sku}");
+
+    public async Task<IActionResult> OnGetAsync(string sku, CancellationToken cancellationToken) =>
+        await LoadAsync(sku, cancellationToken) ? Page() : NotFound();
+
+    /// <summary>Add to cart (the folder is open to anonymous visitors, the handler is not).</summary>
+    public async Task<IActionResult> OnPostAsync(string sku, CancellationToken cancellationToken)
+    {
+        if (!SignedIn)
+        {
+            return Challenge();
+        }
+
+        if (ModelState.IsValid)
+        {
+            var result = await sender.Send(new AddToCartCommand(sku, Input.Quantity), cancellationToken);
+            if (result.IsSuccess)
+            {
+                StatusMessage = $"Added to your cart ({result.Value} × {sku.Trim().ToUpperInvariant()}).";
+                return Redirect("/cart");
+            }
+
+            ShowError(result.Error, nameof(Input));
+        }
+        else
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+
+        return await LoadAsync(sku, cancellationToken) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(string sku, CancellationToken cancellationToken)
     {
         var result = await sender.Send(new GetProductQuery(sku), cancellationToken);
         if (!result.IsSuccess)
         {
-            return NotFound();
+            return false;
         }
 
         Product = result.Value;
-        return Page();
+        return true;
     }
 }

@@ -4,6 +4,7 @@ using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Identity.IntegrationEvents;
 using Retail.Modules.Monitoring.Application.Abstractions;
 using Retail.Modules.Monitoring.Domain.Totals;
+using Retail.Modules.Ordering.IntegrationEvents;
 using Retail.Modules.Payments.IntegrationEvents;
 
 namespace Retail.Modules.Monitoring.Application.Totals;
@@ -20,8 +21,22 @@ public sealed class RecordBusinessTotalsHandler(IMonitoringDbContext db, TimePro
     IIntegrationEventHandler<StoreCreditIssued>,
     IIntegrationEventHandler<CustomerRegistered>,
     IIntegrationEventHandler<ProductUpserted>,
-    IIntegrationEventHandler<StockChanged>
+    IIntegrationEventHandler<StockChanged>,
+    IIntegrationEventHandler<OrderPlaced>,
+    IIntegrationEventHandler<OrderPaid>,
+    IIntegrationEventHandler<OrderCancelled>
 {
+    public Task Handle(OrderPlaced integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.OrdersPlaced, 1));
+
+    public Task Handle(OrderPaid integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken,
+            (BusinessCounters.OrdersPaid, 1),
+            (BusinessCounters.OrdersRevenue, BusinessCounters.ToCents(integrationEvent.Total)));
+
+    public Task Handle(OrderCancelled integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.OrdersCancelled, 1));
+
     public Task Handle(PaymentSucceeded integrationEvent, CancellationToken cancellationToken) =>
         AddAsync(integrationEvent.OccurredAt, cancellationToken,
             (BusinessCounters.PaymentsSucceeded, 1),

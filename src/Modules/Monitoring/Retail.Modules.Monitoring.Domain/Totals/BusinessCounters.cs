@@ -16,12 +16,17 @@ public static class BusinessCounters
     public const string StockChanges = "stock.changes.count";
     public const string StockUnitsIn = "stock.units_in";
     public const string StockUnitsOut = "stock.units_out";
+    public const string OrdersPlaced = "orders.placed.count";
+    public const string OrdersPaid = "orders.paid.count";
+    public const string OrdersRevenue = "orders.paid.revenue_cents";
+    public const string OrdersCancelled = "orders.cancelled.count";
 
     // An array, not a collection expression: that would compile to a generated type outside the BCL (architecture rule).
     public static readonly IReadOnlyList<string> All = new[]
     {
         PaymentsSucceeded, PaymentsSucceededAmount, PaymentsFailed, PaymentsFailedAmount, RefundsIssued, RefundsIssuedAmount,
         StoreCreditIssued, StoreCreditIssuedAmount, CustomersRegistered, ProductsUpserted, StockChanges, StockUnitsIn, StockUnitsOut,
+        OrdersPlaced, OrdersPaid, OrdersRevenue, OrdersCancelled,
     };
 
     /// <summary>Money as whole minor units (cents), rounded half away from zero.</summary>

@@ -35,6 +35,9 @@ internal class OrderingDbContext(DbContextOptions options) : ModuleDbContext(opt
         {
             b.ToTable("CartLines");
             b.HasKey(l => l.Id);
+            // The domain sets the id; without this a line added to a cart that is already stored would be taken for an
+            // existing row (UPDATE of 0 rows → concurrency exception) instead of an INSERT.
+            b.Property(l => l.Id).ValueGeneratedNever();
             b.Property(l => l.Sku).HasMaxLength(CartSkus.MaxLength);
             b.HasIndex(l => new { l.CartId, l.Sku }).IsUnique();
         });

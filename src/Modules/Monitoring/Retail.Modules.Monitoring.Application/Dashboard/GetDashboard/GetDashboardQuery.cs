@@ -84,10 +84,11 @@ public sealed class GetDashboardQueryHandler(
         long Total(string name) => totals.GetValueOrDefault(name);
         long Today(string name) => todays.GetValueOrDefault(name);
         var business = new BusinessFiguresDto(
-            Total(BusinessCounters.PaymentsSucceeded),
-            Today(BusinessCounters.PaymentsSucceeded),
-            BusinessCounters.FromCents(Total(BusinessCounters.PaymentsSucceededAmount)),
-            BusinessCounters.FromCents(Today(BusinessCounters.PaymentsSucceededAmount)),
+            // Orders and revenue are paid orders (Ordering's OrderPaid events), not payment attempts.
+            Total(BusinessCounters.OrdersPaid),
+            Today(BusinessCounters.OrdersPaid),
+            BusinessCounters.FromCents(Total(BusinessCounters.OrdersRevenue)),
+            BusinessCounters.FromCents(Today(BusinessCounters.OrdersRevenue)),
             Total(BusinessCounters.PaymentsFailed),
             Today(BusinessCounters.PaymentsFailed),
             Total(BusinessCounters.RefundsIssued),

@@ -150,7 +150,6 @@ namespace Retail.Modules.Ordering.Infrastructure.Migrations.SqlServer
             modelBuilder.Entity("Retail.Modules.Ordering.Domain.Carts.CartLine", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<Guid>("CartId")

@@ -144,7 +144,6 @@ namespace Retail.Modules.Ordering.Infrastructure.Migrations.Sqlite
             modelBuilder.Entity("Retail.Modules.Ordering.Domain.Carts.CartLine", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CartId")

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Modules.Ordering.Application.Carts;
+using Retail.Modules.Ordering.Application.Carts.GetCart;
+using Retail.Modules.Ordering.Application.Orders.PlaceOrder;
+using Retail.Modules.Payments.IntegrationEvents;
+
+namespace Retail.Host.Pages.Checkout;
+
+/// <summary>
+/// Address, payment method, store credit and the order summary from the cart (Catalog's current prices). The
+/// idempotency key is generated when the page renders, so a double submit replays the same order instead of a second one.
+/// </summary>
+public sealed class IndexModel(IRequestSender sender, ICurrentUser currentUser) : RetailPageModel
+{
+    /// <summary>Paid for with its own amount field, not offered as a radio choice.</summary>
+    public const string StoreCreditMethod = "store-credit";
+
+    public sealed class AddressModel
+    {
+        public string Name { get; set; } = "";
+
+        public string Line1 { get; set; } = "";
+
+        public string? Line2 { get; set; }
+
+        public string City { get; set; } = "";
+
+        public string PostalCode { get; set; } = "";
+
+        public string Country { get; set; } = "";
+    }
+
+    public sealed class ItemModel
+    {
+        public string Sku { get; set; } = "";
+
+        public int Quantity { get; set; }
+    }
+
+    public sealed class InputModel
+    {
+        /// <summary>
+        /// The cart as the page showed it (SKUs and quantities, never prices), so a double submit sends the same
+        /// request even after the first one emptied the cart, and is answered with the same order.
+        /// </summary>
+        public List<ItemModel> Items { get; set; } = [];
+
+        public AddressModel ShippingAddress { get; set; } = new();
+
+        public string PaymentMethod { get; set; } = "card";
+
+        /// <summary>Detail fields by name (e.g. cardNumber); only the chosen method's fields are sent.</summary>
+        public Dictionary<string, string> Details { get; set; } = [];
+
+        public decimal StoreCredit { get; set; }
+
+        public string IdempotencyKey { get; set; } = "";
+    }
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    public CartDto? Cart { get; private set; }
+
+    public IReadOnlyList<PaymentMethodDto> PaymentMethods { get; private set; } = [];
+
+    public decimal StoreCreditBalance { get; private set; }
+
+    public static string Money(decimal amount) => amount.ToString("C", CultureInfo.GetCultureInfo("en-US"));
+
+    public string DetailValue(string field) => Input.Details.GetValueOrDefault(field) ?? "";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Input.IdempotencyKey = Guid.NewGuid().ToString("N");
+        await LoadAsync(cancellationToken);
+        Input.Items = [.. (Cart?.Lines ?? []).Select(l => new ItemModel { Sku = l.Sku, Quantity = l.Quantity })];
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        if (!ModelState.IsValid)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var method = PaymentMethods.FirstOrDefault(m => string.Equals(m.Code, Input.PaymentMethod?.Trim(), StringComparison.OrdinalIgnoreCase));
+        var details = method?.DetailFields
+            .Where(f => !string.IsNullOrWhiteSpace(Input.Details.GetValueOrDefault(f.Name)))
+            .ToDictionary(f => f.Name, f => Input.Details[f.Name].Trim(), StringComparer.Ordinal);
+        var a = Input.ShippingAddress;
+        var command = new PlaceOrderCommand(
+            [.. Input.Items.Select(i => new OrderItemInput(i.Sku ?? "", i.Quantity))],
+            new ShippingAddressInput(a.Name ?? "", a.Line1 ?? "", a.Line2, a.City ?? "", a.PostalCode ?? "", a.Country ?? ""),
+            Input.PaymentMethod ?? "",
+            details,
+            Input.StoreCredit,
+            Input.IdempotencyKey ?? "",
+            ClearCart: true);
+        var result = await sender.Send(command, cancellationToken);
+        if (result.IsSuccess)
+        {
+            var placed = result.Value;
+            // Pending: the order page itself shows the high-traffic notice for as long as the order waits.
+            StatusMessage = placed.PaymentPending ? null : placed.Message;
+            return Redirect($"/orders/{placed.Order.Id}");
+        }
+
+        ShowError(result.Error, nameof(Input));
+        if (result.Error.Code == "payment.declined")
+        {
+            // That key now stands for the declined attempt; another card is a new attempt.
+            ModelState.Remove($"{nameof(Input)}.{nameof(InputModel.IdempotencyKey)}");
+            Input.IdempotencyKey = Guid.NewGuid().ToString("N");
+        }
+
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var cart = await sender.Send(new GetCartQuery(), cancellationToken);
+        Cart = cart.IsSuccess ? cart.Value : null;
+        var methods = await sender.Send(new GetPaymentMethods(), cancellationToken);
+        PaymentMethods = methods.IsSuccess ? [.. methods.Value.Where(m => m.Code != StoreCreditMethod)] : [];
+        if (currentUser.UserId is { } userId)
+        {
+            var balance = await sender.Send(new GetStoreCreditBalance(userId), cancellationToken);
+            StoreCreditBalance = balance.IsSuccess ? balance.Value.Balance : 0m;
+        }
+    }
+}
