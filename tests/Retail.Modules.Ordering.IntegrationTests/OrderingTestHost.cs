@@ -72,6 +72,10 @@ public sealed class OrderingTestHost : IAsyncDisposable
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton<ICurrentUser, TestUser>();
         services.AddSingleton<IOutboxNudge, IgnoreNudges>();
+        services.AddSingleton<RecordingEmailSender>();
+        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<RecordingEmailSender>());
+        services.AddSingleton<IntegrationEventSubscriptions>();
+        services.AddSingleton<OutboxRelay>();
         services.AddSingleton<ISlidingWindowRateLimiter>(new InProcessSlidingWindowRateLimiter(time));
         services.AddHybridCache();
         services.AddRetailApplication();
@@ -92,6 +96,27 @@ public sealed class OrderingTestHost : IAsyncDisposable
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await provider.MigrateModuleDatabasesAsync();
         return new OrderingTestHost(provider, time, folder);
+    }
+
+    /// <summary>Every email the application sent (the test double at the system's edge).</summary>
+    public RecordingEmailSender Emails => Services.GetRequiredService<RecordingEmailSender>();
+
+    /// <summary>The address the signed-in test user has (UserName is the email in this app).</summary>
+    public static string EmailOf(string userId) => userId + "@example.test";
+
+    /// <summary>Runs the real outbox relay over Ordering's outbox: its events reach their subscribers with inbox rows.</summary>
+    public Task<int> DeliverOutboxAsync() => Services.GetRequiredService<OutboxRelay>().RunAsync(OrderingModule.Name);
+
+    /// <summary>As if the relay had crashed after delivering but before marking the rows processed: deliver them all again.</summary>
+    public async Task<int> RedeliverOutboxAsync()
+    {
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredKeyedService<ModuleDbContext>(OrderingModule.Name);
+            await db.OutboxMessages.ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, (DateTimeOffset?)null));
+        }
+
+        return await DeliverOutboxAsync();
     }
 
     public static string NewSku() => "OT-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
@@ -167,9 +192,23 @@ public sealed class OrderingTestHost : IAsyncDisposable
 
         public string? UserId => CurrentUserId.Value;
 
-        public string? UserName => CurrentUserId.Value;
+        public string? UserName => CurrentUserId.Value is { } id ? EmailOf(id) : null;
 
         public bool IsInRole(string role) => role is "customer" || (role is "warehouse" && CurrentUserId.Value?.StartsWith("staff", StringComparison.Ordinal) == true);
+    }
+
+    /// <summary>Records instead of sending; thread-safe.</summary>
+    public sealed class RecordingEmailSender : IEmailSender
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<EmailMessage> _sent = new();
+
+        public IReadOnlyList<EmailMessage> Sent => [.. _sent];
+
+        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+        {
+            _sent.Enqueue(message);
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class IgnoreNudges : IOutboxNudge

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.BuildingBlocks.Infrastructure.Email;
 using Retail.BuildingBlocks.Infrastructure.Jobs;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
 using Retail.BuildingBlocks.Infrastructure.Redis;
@@ -14,7 +15,7 @@ public static class RetailPlatformExtensions
 {
     /// <summary>
     /// Everything modules stand on except Mediator itself (which the Host generates): time, current user, outbox relay
-    /// and nudge, jobs, Redis/caching with in-process fallbacks, problem details.
+    /// and nudge, jobs, Redis/caching with in-process fallbacks, email (SMTP or pickup folder), problem details.
     /// </summary>
     public static IServiceCollection AddRetailPlatform(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +31,7 @@ public static class RetailPlatformExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxNudgeService>());
         services.AddRetailJobs(configuration);
         services.AddRetailRedisAndCaching(configuration);
+        services.AddRetailEmail(configuration);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             // Every problem body carries a stable code and the same trace id the error pages and logs show.

@@ -27,6 +27,7 @@ args = [.. args.Where(a => a != "--migrate")];
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRetailObservability();
+ThreadPoolTuning.Apply(builder.Configuration);
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestLimits.DefaultMaxBodyBytes);
 
 builder.Services.AddRetailPlatform(builder.Configuration);

@@ -122,6 +122,11 @@ public sealed class ResilientSlidingWindowRateLimiter(
 
     private long _degradedUntilTicks;
 
+    // A Redis timeout can surface as a cancellation; only the caller's own cancellation is not a Redis failure.
+    private static bool IsRedisFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is RedisException or TimeoutException or ObjectDisposedException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
     public bool IsDegraded => redis.IsConfigured && time.GetUtcNow().UtcTicks < Interlocked.Read(ref _degradedUntilTicks);
 
     public string Mode => !redis.IsConfigured ? "in-process" : IsDegraded ? "in-process (Redis unavailable)" : "redis";
@@ -143,7 +148,7 @@ public sealed class ResilientSlidingWindowRateLimiter(
 
             return decision;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (IsRedisFailure(ex, cancellationToken))
         {
             Interlocked.Exchange(ref _degradedUntilTicks, (time.GetUtcNow() + RetryRedisAfter).UtcTicks);
             Fallbacks.Add(1);

@@ -1,14 +1,17 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Infrastructure;
+using Retail.BuildingBlocks.Infrastructure.Outbox;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Modules.Ordering.Application;
 using Retail.Modules.Ordering.Application.Abstractions;
+using Retail.Modules.Ordering.Application.Orders.Notifications;
 using Retail.Modules.Ordering.Application.Orders.Payments;
 using Retail.Modules.Ordering.Application.Orders.RetryPendingPayments;
 using Retail.Modules.Ordering.Infrastructure.Jobs;
 using Retail.Modules.Ordering.Infrastructure.Persistence;
 using Retail.Modules.Ordering.Infrastructure.Services;
+using Retail.Modules.Ordering.IntegrationEvents;
 
 namespace Retail.Modules.Ordering.Infrastructure;
 
@@ -16,7 +19,7 @@ public static class OrderingModuleExtensions
 {
     /// <summary>
     /// Registers the Ordering module: its database, validators, the checkout rate limit and idempotency, protected payment
-    /// details and the <c>ordering-payment-retry</c> job. Configuration: <c>Ordering:CheckoutRateLimit:{PermitLimit,Window}</c>,
+    /// details, the <c>ordering-payment-retry</c> job and the order confirmation/cancellation emails. Configuration: <c>Ordering:CheckoutRateLimit:{PermitLimit,Window}</c>,
     /// <c>Ordering:PaymentDeadline</c>, <c>Ordering:PaymentRetryCron</c>, <c>Ordering:Currency</c>.
     /// </summary>
     public static IServiceCollection AddOrderingModule(this IServiceCollection services, IConfiguration configuration)
@@ -35,6 +38,10 @@ public static class OrderingModuleExtensions
         services.AddScoped<PendingPaymentSweep>();
         services.AddScoped<PaymentRetryJob>();
         services.AddHostedService<OrderingRecurringJobs>();
+
+        // Customer emails (IEmailSender comes from the platform: SMTP or the pickup folder).
+        services.AddIntegrationEventHandler<OrderPaid, SendOrderConfirmationHandler>();
+        services.AddIntegrationEventHandler<OrderCancelled, SendOrderConfirmationHandler>();
         return services;
     }
 }

@@ -35,6 +35,9 @@ public sealed class Order : AggregateRoot<Guid>
 
     public string CustomerId { get; private set; } = "";
 
+    /// <summary>Where the confirmation goes: the signed-in user's email at checkout; null when it was not known.</summary>
+    public string? CustomerEmail { get; private set; }
+
     public IReadOnlyList<OrderLine> Lines => _lines;
 
     public ShippingAddress ShippingAddress { get; private set; } = null!;
@@ -95,7 +98,8 @@ public sealed class Order : AggregateRoot<Guid>
         string paymentKey,
         decimal storeCreditAmount,
         string currency,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        string? customerEmail = null)
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(address);
@@ -107,6 +111,7 @@ public sealed class Order : AggregateRoot<Guid>
             Id = id,
             Number = number,
             CustomerId = customerId,
+            CustomerEmail = string.IsNullOrWhiteSpace(customerEmail) ? null : customerEmail.Trim(),
             ShippingAddress = address,
             PaymentMethod = paymentMethod,
             PaymentKey = paymentKey,

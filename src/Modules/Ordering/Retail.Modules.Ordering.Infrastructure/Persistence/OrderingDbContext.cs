@@ -48,6 +48,7 @@ internal class OrderingDbContext(DbContextOptions options) : ModuleDbContext(opt
             b.Property(o => o.Number).HasMaxLength(30);
             b.HasIndex(o => o.Number).IsUnique();
             b.Property(o => o.CustomerId).HasMaxLength(200);
+            b.Property(o => o.CustomerEmail).HasMaxLength(256);
             b.HasIndex(o => new { o.CustomerId, o.PlacedAt });
             b.HasIndex(o => new { o.Status, o.PlacedAt });
             b.Property(o => o.Status).HasConversion<string>().HasMaxLength(20);

@@ -143,7 +143,8 @@ public sealed class PlaceOrderCommandHandler(
             $"order-{id:N}",
             storeCredit,
             options.Value.Currency,
-            now);
+            now,
+            CustomerEmail());
 
         var reserved = await sender.Send(new ReserveStock(id, [.. lines.Select(l => new StockLine(l.Sku, l.Quantity))]), cancellationToken);
         if (!reserved.IsSuccess)
@@ -219,6 +220,13 @@ public sealed class PlaceOrderCommandHandler(
             },
             _ => true,
             cancellationToken);
+    }
+
+    /// <summary>The signed-in user's name is their email in this app; anything that is not an address is not kept.</summary>
+    private string? CustomerEmail()
+    {
+        var name = user.UserName?.Trim();
+        return name is { Length: > 2 and <= 256 } && name.Contains('@', StringComparison.Ordinal) ? name : null;
     }
 
     private static string NumberFor(Guid id, DateTimeOffset now) =>

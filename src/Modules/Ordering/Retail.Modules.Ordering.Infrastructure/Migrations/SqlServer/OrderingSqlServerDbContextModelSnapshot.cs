@@ -189,6 +189,10 @@ namespace Retail.Modules.Ordering.Infrastructure.Migrations.SqlServer
                         .HasMaxLength(3)
                         .HasColumnType("nvarchar(3)");
 
+                    b.Property<string>("CustomerEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -183,6 +183,10 @@ namespace Retail.Modules.Ordering.Infrastructure.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CustomerEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(200)
