@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Modules.Monitoring.Application;
 using Retail.Modules.Monitoring.Application.Abstractions;
@@ -36,22 +35,6 @@ internal sealed class MonitoringSqliteDbContext(DbContextOptions<MonitoringSqlit
 /// <summary>SQL Server flavour: exists so SQL Server keeps its own migrations (Migrations/SqlServer).</summary>
 internal sealed class MonitoringSqlServerDbContext(DbContextOptions<MonitoringSqlServerDbContext> options) : MonitoringDbContext(options);
 
-internal sealed class MonitoringSqliteDesignTimeFactory : IDesignTimeDbContextFactory<MonitoringSqliteDbContext>
-{
-    public MonitoringSqliteDbContext CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<MonitoringSqliteDbContext>();
-        ModuleDatabaseRegistration.ConfigureSqlite(options, DatabaseOptions.DefaultSqliteConnectionString, MonitoringModule.Name);
-        return new MonitoringSqliteDbContext(options.Options);
-    }
-}
+internal sealed class MonitoringSqliteDesignTimeFactory() : SqliteDesignTimeFactory<MonitoringSqliteDbContext>(MonitoringModule.Name, o => new(o));
 
-internal sealed class MonitoringSqlServerDesignTimeFactory : IDesignTimeDbContextFactory<MonitoringSqlServerDbContext>
-{
-    public MonitoringSqlServerDbContext CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<MonitoringSqlServerDbContext>();
-        ModuleDatabaseRegistration.ConfigureSqlServer(options, "Server=design-time;Database=Retail;Trusted_Connection=True", MonitoringModule.Name);
-        return new MonitoringSqlServerDbContext(options.Options);
-    }
-}
+internal sealed class MonitoringSqlServerDesignTimeFactory() : SqlServerDesignTimeFactory<MonitoringSqlServerDbContext>(MonitoringModule.Name, o => new(o));

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Application.Abstractions;
 using Retail.BuildingBlocks.Contracts;
@@ -101,25 +100,9 @@ internal sealed class OrderingSqliteDbContext(DbContextOptions<OrderingSqliteDbC
 /// <summary>SQL Server flavour: exists so SQL Server keeps its own migrations (Migrations/SqlServer).</summary>
 internal sealed class OrderingSqlServerDbContext(DbContextOptions<OrderingSqlServerDbContext> options) : OrderingDbContext(options);
 
-internal sealed class OrderingSqliteDesignTimeFactory : IDesignTimeDbContextFactory<OrderingSqliteDbContext>
-{
-    public OrderingSqliteDbContext CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<OrderingSqliteDbContext>();
-        ModuleDatabaseRegistration.ConfigureSqlite(options, DatabaseOptions.DefaultSqliteConnectionString, OrderingModule.Name);
-        return new OrderingSqliteDbContext(options.Options);
-    }
-}
+internal sealed class OrderingSqliteDesignTimeFactory() : SqliteDesignTimeFactory<OrderingSqliteDbContext>(OrderingModule.Name, o => new(o));
 
-internal sealed class OrderingSqlServerDesignTimeFactory : IDesignTimeDbContextFactory<OrderingSqlServerDbContext>
-{
-    public OrderingSqlServerDbContext CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<OrderingSqlServerDbContext>();
-        ModuleDatabaseRegistration.ConfigureSqlServer(options, "Server=design-time;Database=Retail;Trusted_Connection=True", OrderingModule.Name);
-        return new OrderingSqlServerDbContext(options.Options);
-    }
-}
+internal sealed class OrderingSqlServerDesignTimeFactory() : SqlServerDesignTimeFactory<OrderingSqlServerDbContext>(OrderingModule.Name, o => new(o));
 
 /// <summary>The platform's unit of work over the Ordering context, under a type handlers can ask for without a key.</summary>
 internal sealed class OrderingUnitOfWork([FromKeyedServices(OrderingModule.Name)] IUnitOfWork inner) : IOrderingUnitOfWork
