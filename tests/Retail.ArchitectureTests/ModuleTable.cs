@@ -3,6 +3,10 @@ using Retail.Modules.Catalog.Application;
 using Retail.Modules.Catalog.Domain.Products;
 using Retail.Modules.Catalog.Infrastructure;
 using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.FlashSales.Application;
+using Retail.Modules.FlashSales.Domain.Sales;
+using Retail.Modules.FlashSales.Infrastructure;
+using Retail.Modules.FlashSales.IntegrationEvents;
 using Retail.Modules.Identity.Application;
 using Retail.Modules.Identity.Domain;
 using Retail.Modules.Identity.Infrastructure;
@@ -45,6 +49,7 @@ public static class ModuleTable
         new("Ordering", typeof(Order),         typeof(OrderingModule), typeof(OrderingModuleExtensions),  typeof(OrderPlaced)),
         new("Payments", typeof(Payment),       typeof(PaymentsModule), typeof(PaymentsModuleExtensions),  typeof(PaymentSucceeded)),
         new("Monitoring", typeof(BusinessTotal), typeof(MonitoringModule), typeof(MonitoringModuleExtensions), typeof(ScenarioStatusChanged)),
+        new("FlashSales", typeof(FlashSale), typeof(FlashSalesModule), typeof(FlashSalesModuleExtensions), typeof(FlashSaleChanged)),
     ];
 
     /// <summary>One theory row per module (names, so every row is its own test case).</summary>

@@ -14,6 +14,9 @@ using Retail.Modules.Catalog.Application.Abstractions;
 using Retail.Modules.Catalog.Domain.Products;
 using Retail.Modules.Catalog.Infrastructure;
 using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.FlashSales.Application;
+using Retail.Modules.FlashSales.Infrastructure;
+using Retail.Modules.FlashSales.IntegrationEvents;
 using Retail.Modules.Ordering.Application;
 using Retail.Modules.Ordering.Application.Abstractions;
 using Retail.Modules.Ordering.Application.Orders.PlaceOrder;
@@ -27,7 +30,7 @@ using Retail.Modules.Payments.IntegrationEvents;
 namespace Retail.Modules.Ordering.IntegrationTests;
 
 /// <summary>
-/// Catalog, Payments and Ordering as the Host wires them, on one real SQLite file migrated with the real migrations,
+/// Catalog, Payments, Ordering and FlashSales as the Host wires them, on one real SQLite file migrated with the real migrations,
 /// behind a source-generated mediator with the real behavior chain (authorization, validation, unit of work). Time is a
 /// FakeTimeProvider; the rate limiter is the in-process one on that clock; the signed-in user is per async flow.
 /// </summary>
@@ -50,7 +53,8 @@ public sealed class OrderingTestHost : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
-    public static async Task<OrderingTestHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Extra registrations after the modules' own (e.g. an EF command interceptor).</param>
+    public static async Task<OrderingTestHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "retail-ordering-it-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -82,10 +86,12 @@ public sealed class OrderingTestHost : IAsyncDisposable
         services.AddCatalogModule(configuration);
         services.AddPaymentsModule(configuration);
         services.AddOrderingModule(configuration);
+        services.AddFlashSalesModule(configuration);
+        configure?.Invoke(services);
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
-            options.Assemblies = [typeof(CatalogModule), typeof(ReserveStock), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule)];
+            options.Assemblies = [typeof(CatalogModule), typeof(ReserveStock), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(FlashSalesModule), typeof(ClaimFlashAllocation)];
             options.PipelineBehaviors =
             [
                 typeof(Retail.BuildingBlocks.Application.Behaviors.AuthorizationBehavior<,>),
@@ -194,7 +200,10 @@ public sealed class OrderingTestHost : IAsyncDisposable
 
         public string? UserName => CurrentUserId.Value is { } id ? EmailOf(id) : null;
 
-        public bool IsInRole(string role) => role is "customer" || (role is "warehouse" && CurrentUserId.Value?.StartsWith("staff", StringComparison.Ordinal) == true);
+        public bool IsInRole(string role) =>
+            role is "customer"
+            || (role is "warehouse" && CurrentUserId.Value?.StartsWith("staff", StringComparison.Ordinal) == true)
+            || (role is "catalog-admin" && CurrentUserId.Value?.StartsWith("admin", StringComparison.Ordinal) == true);
     }
 
     /// <summary>Records instead of sending; thread-safe.</summary>

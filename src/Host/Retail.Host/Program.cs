@@ -1,5 +1,6 @@
 using Mediator;
 using Retail.BuildingBlocks.Infrastructure;
+using Retail.BuildingBlocks.Infrastructure.Features;
 using Retail.BuildingBlocks.Infrastructure.Observability;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Host.Web;
@@ -7,6 +8,10 @@ using Retail.Modules.Catalog.Application;
 using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Catalog.Infrastructure;
 using Retail.Modules.Catalog.Infrastructure.Endpoints;
+using Retail.Modules.FlashSales.Application;
+using Retail.Modules.FlashSales.Infrastructure;
+using Retail.Modules.FlashSales.Infrastructure.Endpoints;
+using Retail.Modules.FlashSales.IntegrationEvents;
 using Retail.Modules.Identity.Application;
 using Retail.Modules.Identity.Infrastructure;
 using Retail.Modules.Monitoring.Application;
@@ -36,12 +41,13 @@ builder.Services.AddCatalogModule(builder.Configuration);
 builder.Services.AddPaymentsModule(builder.Configuration);
 builder.Services.AddMonitoringModule(builder.Configuration);
 builder.Services.AddOrderingModule(builder.Configuration);
+builder.Services.AddFlashSalesModule(builder.Configuration);
 
 // The source generator reads this call at compile time: behaviors and assemblies must be listed literally here.
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals)];
+    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals), typeof(FlashSalesModule), typeof(ClaimFlashAllocation)];
     options.PipelineBehaviors =
     [
         typeof(Retail.BuildingBlocks.Application.Behaviors.LoggingBehavior<,>),
@@ -73,6 +79,8 @@ app.MapCatalogEndpoints();
 app.MapPaymentsEndpoints();
 app.MapMonitoringEndpoints();
 app.MapOrderingEndpoints();
+app.MapFlashSalesEndpoints();
+app.MapFeatureToggleEndpoints();
 app.MapRetailPagesAndTools();
 
 await app.RunAsync();

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,8 @@ public static class ModuleDatabaseRegistration
     }
 
     /// <summary>
-    /// Registers a module's context on the configured provider. Each provider has its own subclass so that each keeps its
+    /// Registers a module's context on the configured provider, with any <see cref="IInterceptor"/> registered in DI (tests count
+    /// commands that way). Each provider has its own subclass so that each keeps its
     /// own migrations (<c>Migrations/Sqlite</c>, <c>Migrations/SqlServer</c>) and history table.
     /// </summary>
     public static IServiceCollection AddModuleDatabase<TContext, TSqliteContext, TSqlServerContext>(
@@ -44,11 +46,11 @@ public static class ModuleDatabaseRegistration
         var database = configuration.ReadDatabaseOptions();
         if (database.Provider == DatabaseProvider.SqlServer)
         {
-            services.AddDbContext<TContext, TSqlServerContext>(o => ConfigureSqlServer(o, database.ConnectionString, schema));
+            services.AddDbContext<TContext, TSqlServerContext>((sp, o) => ConfigureSqlServer(o, database.ConnectionString, schema).AddInterceptors(sp.GetServices<IInterceptor>()));
         }
         else
         {
-            services.AddDbContext<TContext, TSqliteContext>(o => ConfigureSqlite(o, database.ConnectionString, schema));
+            services.AddDbContext<TContext, TSqliteContext>((sp, o) => ConfigureSqlite(o, database.ConnectionString, schema).AddInterceptors(sp.GetServices<IInterceptor>()));
         }
 
         var hasOutbox = typeof(ModuleDbContext).IsAssignableFrom(typeof(TContext));
@@ -63,16 +65,16 @@ public static class ModuleDatabaseRegistration
         return services;
     }
 
-    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, string schema)
+    public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, string schema)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.UseSqlite(connectionString, o => o.MigrationsHistoryTable(ModuleModelConventions.HistoryTable(schema)));
+        return options.UseSqlite(connectionString, o => o.MigrationsHistoryTable(ModuleModelConventions.HistoryTable(schema)));
     }
 
-    public static void ConfigureSqlServer(DbContextOptionsBuilder options, string connectionString, string schema)
+    public static DbContextOptionsBuilder ConfigureSqlServer(DbContextOptionsBuilder options, string connectionString, string schema)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.UseSqlServer(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory", schema).EnableRetryOnFailure(3));
+        return options.UseSqlServer(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory", schema).EnableRetryOnFailure(3));
     }
 
     /// <summary>Creates the SQLite folder, switches the file to WAL, then applies every module's migrations in order.</summary>

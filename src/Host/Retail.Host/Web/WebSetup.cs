@@ -17,11 +17,13 @@ internal static class WebSetup
     /// <summary>Razor Pages with role conventions per folder, antiforgery, OpenAPI.</summary>
     public static IServiceCollection AddRetailWeb(this IServiceCollection services)
     {
+        services.AddSingleton<ShopTime>();
         services.AddRazorPages(o =>
         {
             o.Conventions.AllowAnonymousToPage("/Index");
             o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.AllowAnonymousToFolder("/Catalog");
+            o.Conventions.AllowAnonymousToFolder("/Flash");
             o.Conventions.AllowAnonymousToPage("/Identity/Login");
             o.Conventions.AllowAnonymousToPage("/Identity/Register");
             o.Conventions.AllowAnonymousToPage("/Identity/AccessDenied");
@@ -29,6 +31,9 @@ internal static class WebSetup
             o.Conventions.AuthorizeFolder("/Admin/Users", Roles.Admin);
             o.Conventions.AuthorizeFolder("/Admin/Payments", Roles.Admin);
             o.Conventions.AuthorizeFolder("/Admin/Dashboard", Roles.Admin);
+            o.Conventions.AuthorizeFolder("/Admin/FlashSales", Roles.CatalogAdmin);
+            o.Conventions.AddPageRoute("/Admin/FlashSales/Edit", "admin/flash-sales/new");
+            o.Conventions.AuthorizeFolder("/Admin/Features", Roles.Admin);
             // /Cart, /Checkout and /Orders need only a signed-in user: the fallback policy already asks for one.
             o.Conventions.AuthorizeFolder("/Staff/Orders", Roles.Warehouse);
         });

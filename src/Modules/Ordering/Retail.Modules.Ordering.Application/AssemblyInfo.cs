@@ -15,6 +15,8 @@ public sealed class OrderingOptions
 {
     public CheckoutRateLimitOptions CheckoutRateLimit { get; set; } = new();
 
+    public CheckoutGateOptions CheckoutGate { get; set; } = new();
+
     /// <summary>How long an order may wait in PaymentPending (provider down) before it is cancelled and its stock released.</summary>
     public TimeSpan PaymentDeadline { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -30,4 +32,17 @@ public sealed class CheckoutRateLimitOptions
     public int PermitLimit { get; set; } = 5;
 
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>The checkout bulkhead (<see cref="Abstractions.ICheckoutGate"/>), per instance.</summary>
+public sealed class CheckoutGateOptions
+{
+    /// <summary>Checkouts working against the database at once.</summary>
+    public int PermitLimit { get; set; } = 64;
+
+    /// <summary>Checkouts waiting for a slot; beyond this they are refused at once.</summary>
+    public int QueueLimit { get; set; } = 1024;
+
+    /// <summary>Longest wait for a slot before the checkout is refused.</summary>
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -19,7 +19,7 @@ public static class OrderingModuleExtensions
 {
     /// <summary>
     /// Registers the Ordering module: its database, validators, the checkout rate limit and idempotency, protected payment
-    /// details, the <c>ordering-payment-retry</c> job and the order confirmation/cancellation emails. Configuration: <c>Ordering:CheckoutRateLimit:{PermitLimit,Window}</c>,
+    /// details, the <c>ordering-payment-retry</c> job and the order confirmation/cancellation emails. Configuration: <c>Ordering:CheckoutRateLimit:{PermitLimit,Window}</c>, <c>Ordering:CheckoutGate:{PermitLimit,QueueLimit,QueueTimeout}</c>,
     /// <c>Ordering:PaymentDeadline</c>, <c>Ordering:PaymentRetryCron</c>, <c>Ordering:Currency</c>.
     /// </summary>
     public static IServiceCollection AddOrderingModule(this IServiceCollection services, IConfiguration configuration)
@@ -32,6 +32,7 @@ public static class OrderingModuleExtensions
 
         services.AddDataProtection();
         services.AddScoped<ICheckoutRateLimiter, CheckoutRateLimiter>();
+        services.AddSingleton<ICheckoutGate, CheckoutGate>();
         services.AddScoped<ICheckoutIdempotency, CheckoutIdempotency>();
         services.AddSingleton<IPaymentDetailsProtector, DataProtectionPaymentDetailsProtector>();
         services.AddScoped<OrderPaymentProcessor>();

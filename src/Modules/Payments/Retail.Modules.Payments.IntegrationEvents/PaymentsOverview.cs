@@ -3,8 +3,8 @@ using Retail.BuildingBlocks.Application.Security;
 
 namespace Retail.Modules.Payments.IntegrationEvents;
 
-/// <summary>Read-only: the payment breaker's state and last MTTR and the pending queues, for the operations dashboard.</summary>
-[AuthorizeRoles(Roles.Admin)]
+/// <summary>Read-only: the payment breaker's state and last MTTR and the pending queues, for the operations dashboard and the flash-sale live panel.</summary>
+[AuthorizeRoles(Roles.Admin, Roles.CatalogAdmin)]
 public sealed record GetPaymentsOverview : IQuery<PaymentsOverviewDto>;
 
 /// <param name="BreakerState"><c>Closed</c>, <c>Open</c> or <c>HalfOpen</c>.</param>

@@ -59,6 +59,9 @@ public sealed class IndexModel(IRequestSender sender, ICurrentUser currentUser) 
         public decimal StoreCredit { get; set; }
 
         public string IdempotencyKey { get; set; } = "";
+
+        /// <summary>Unit prices per SKU as the summary showed them (flash prices included); see PlaceOrderCommand.</summary>
+        public Dictionary<string, decimal> ExpectedPrices { get; set; } = [];
     }
 
     [BindProperty]
@@ -103,7 +106,8 @@ public sealed class IndexModel(IRequestSender sender, ICurrentUser currentUser) 
             details,
             Input.StoreCredit,
             Input.IdempotencyKey ?? "",
-            ClearCart: true);
+            ClearCart: true,
+            ExpectedPrices: Input.ExpectedPrices);
         var result = await sender.Send(command, cancellationToken);
         if (result.IsSuccess)
         {

@@ -60,3 +60,13 @@ public interface IPaymentDetailsProtector
 
     IReadOnlyDictionary<string, string>? Unprotect(string? protectedDetails);
 }
+
+/// <summary>
+/// The checkout bulkhead: at most a fixed number of checkouts work against the database at once, a bounded number wait
+/// briefly, and the rest are refused at once (503 "System experiencing high traffic...") instead of timing out.
+/// </summary>
+public interface ICheckoutGate
+{
+    /// <summary>A lease to dispose when done, or null when the gate is full (queue full or waited too long).</summary>
+    ValueTask<IDisposable?> TryEnterAsync(CancellationToken cancellationToken);
+}

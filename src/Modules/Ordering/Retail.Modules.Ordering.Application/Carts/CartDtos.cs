@@ -4,8 +4,22 @@ using Retail.Modules.Catalog.IntegrationEvents;
 
 namespace Retail.Modules.Ordering.Application.Carts;
 
+/// <param name="UnitPrice">What the line costs now: the flash price while the product is in a live flash sale.</param>
 /// <param name="Available">False when the product is no longer sold or has fewer units than the line asks for.</param>
-public sealed record CartLineDto(string Sku, string Name, decimal UnitPrice, int Quantity, decimal LineTotal, int Stock, bool Available);
+/// <param name="RegularPrice">Catalog's price (equal to <paramref name="UnitPrice"/> outside a flash sale).</param>
+/// <param name="FlashSaleName">The live flash sale the price comes from, or null.</param>
+/// <param name="FlashEndsAt">When that sale ends: after it, the regular price applies.</param>
+public sealed record CartLineDto(
+    string Sku,
+    string Name,
+    decimal UnitPrice,
+    int Quantity,
+    decimal LineTotal,
+    int Stock,
+    bool Available,
+    decimal RegularPrice = 0m,
+    string? FlashSaleName = null,
+    DateTimeOffset? FlashEndsAt = null);
 
 public sealed record CartDto(IReadOnlyList<CartLineDto> Lines, decimal Total, int ItemCount);
 

@@ -12,6 +12,9 @@ namespace Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 /// <param name="StoreCredit">Part of the total to pay with store credit (0 for none); charged before the method.</param>
 /// <param name="IdempotencyKey">The Idempotency-Key header, or the key the checkout page generated when it rendered.</param>
 /// <param name="ClearCart">Empty the customer's cart once the order is accepted (checkout from the cart page).</param>
+/// <param name="ExpectedPrices">Unit prices per SKU the customer was shown (the checkout page sends them). When a price is now
+/// higher — typically a flash sale ended between cart and checkout — nothing is ordered and the answer is 409
+/// <c>ordering.price_changed</c> with the new prices, so the customer confirms the regular price before paying it.</param>
 [Authenticated]
 public sealed record PlaceOrderCommand(
     IReadOnlyList<OrderItemInput> Items,
@@ -20,7 +23,8 @@ public sealed record PlaceOrderCommand(
     IReadOnlyDictionary<string, string>? PaymentDetails,
     decimal StoreCredit,
     string IdempotencyKey,
-    bool ClearCart = false) : ICommand<PlaceOrderResult>, IOwnsTransaction;
+    bool ClearCart = false,
+    IReadOnlyDictionary<string, decimal>? ExpectedPrices = null) : ICommand<PlaceOrderResult>, IOwnsTransaction;
 
 public sealed record OrderItemInput(string Sku, int Quantity);
 

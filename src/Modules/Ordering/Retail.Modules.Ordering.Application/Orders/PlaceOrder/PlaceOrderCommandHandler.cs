@@ -9,6 +9,7 @@ using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Abstractions;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.FlashSales.IntegrationEvents;
 using Retail.Modules.Ordering.Application.Abstractions;
 using Retail.Modules.Ordering.Application.Orders.Payments;
 using Retail.Modules.Ordering.Domain.Orders;
@@ -16,11 +17,14 @@ using Retail.Modules.Ordering.Domain.Orders;
 namespace Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 
 /// <summary>
-/// The checkout: (2) rate limit per user, (3) idempotency per user + key, (4) prices from Catalog, (5) stock reserved
-/// all-or-nothing in Catalog, (6) the order row and its OrderPlaced outbox row in one short Ordering transaction,
-/// (7) payment through Payments outside any transaction, (8) the idempotency record completed. Validation (1) ran in the
-/// pipeline before this. A decline cancels the order and releases its stock; an unavailable provider leaves the order
-/// PaymentPending (stock held) for the <c>ordering-payment-retry</c> job.
+/// The checkout: (2) rate limit per user, then per user + SKU for SKUs in a live flash sale, (3) the checkout gate
+/// (bulkhead: a storm queues briefly or gets 503 instead of piling onto the database), (4) idempotency per user + key,
+/// (5) prices from Catalog, (6) flash units claimed in FlashSales (allocation and per-customer cap in one transaction;
+/// the flash price is locked here), (7) stock reserved all-or-nothing in Catalog, (8) the order row and its OrderPlaced
+/// outbox row in one short Ordering transaction, (9) payment through Payments outside any transaction, (10) the
+/// idempotency record completed. Validation (1) ran in the pipeline before this. A failure after (6) gives the flash
+/// units back; a decline cancels the order, which releases its stock and flash units; an unavailable provider leaves the
+/// order PaymentPending (stock held) for the <c>ordering-payment-retry</c> job.
 /// </summary>
 public sealed class PlaceOrderCommandHandler(
     IOrderingDbContext db,
@@ -28,6 +32,7 @@ public sealed class PlaceOrderCommandHandler(
     IRequestSender sender,
     ICurrentUser user,
     ICheckoutRateLimiter rateLimiter,
+    ICheckoutGate gate,
     ICheckoutIdempotency idempotency,
     IPaymentDetailsProtector protector,
     OrderPaymentProcessor payments,
@@ -48,6 +53,17 @@ public sealed class PlaceOrderCommandHandler(
     public static Error ProductUnavailable(string sku) =>
         Error.Unprocessable("ordering.product_unavailable", UserMessages.OutOfStock) with { FieldErrors = new Dictionary<string, string[]> { [sku] = [UserMessages.OutOfStock] } };
 
+    public static Error Overloaded() => new("ordering.overloaded", UserMessages.Overloaded, ErrorKind.Unavailable) { RetryAfter = TimeSpan.FromSeconds(1) };
+
+    /// <summary>Prices went up since the customer saw them (a flash sale ended): nothing was ordered.</summary>
+    public static Error PriceChanged(IReadOnlyList<(string Sku, string Name, decimal Expected, decimal Actual)> changes) =>
+        Error.Conflict(
+            "ordering.price_changed",
+            "Prices changed since you started checking out: " + string.Join("; ", changes.Select(c =>
+                string.Create(CultureInfo.InvariantCulture, $"{c.Name} is now {c.Actual:0.00} (was {c.Expected:0.00}) because its flash sale has ended")))
+            + ". Nothing was charged. Please review your order and place it again.")
+        with { FieldErrors = changes.ToDictionary(c => c.Sku, c => new[] { string.Create(CultureInfo.InvariantCulture, $"Now {c.Actual:0.00}") }) };
+
     public static Error StoreCreditTooHigh() => Error.Unprocessable("ordering.store_credit_exceeds_total", "Store credit used cannot be more than the order total.");
 
     public async ValueTask<Result<PlaceOrderResult>> Handle(PlaceOrderCommand command, CancellationToken cancellationToken)
@@ -58,6 +74,20 @@ public sealed class PlaceOrderCommandHandler(
         if (!decision.Allowed)
         {
             return new Error("rate_limited", UserMessages.RateLimited, ErrorKind.RateLimited) { RetryAfter = decision.RetryAfter };
+        }
+
+        var skus = command.Items.Select(i => i.Sku.Trim().ToUpperInvariant()).ToList();
+        var flashRate = await sender.Send(new CheckFlashCheckoutRate(userId, skus), cancellationToken);
+        if (!flashRate.IsSuccess)
+        {
+            return flashRate.Error;
+        }
+
+        using var admitted = await gate.TryEnterAsync(cancellationToken);
+        if (admitted is null)
+        {
+            logger.LogWarning("Checkout for {UserId} refused by the checkout gate (queue full or wait too long)", userId);
+            return Overloaded();
         }
 
         var key = command.IdempotencyKey.Trim();
@@ -113,25 +143,32 @@ public sealed class PlaceOrderCommandHandler(
         }
 
         var bySku = products.Value.ToDictionary(p => p.Sku, StringComparer.Ordinal);
-        var lines = new List<OrderLine>();
-        foreach (var (sku, quantity) in items)
+        foreach (var (sku, _) in items)
         {
             if (!bySku.TryGetValue(sku, out var product) || !product.IsActive)
             {
                 return ProductUnavailable(sku);
             }
+        }
 
-            lines.Add(OrderLine.Create(sku, product.Name, product.Price, quantity));
+        var id = Guid.NewGuid();
+        var claimed = await sender.Send(new ClaimFlashAllocation(id, userId, [.. items.Select(i => new FlashClaimLine(i.Sku, i.Quantity, bySku[i.Sku].Price))]), cancellationToken);
+        if (!claimed.IsSuccess)
+        {
+            return claimed.Error;
+        }
+
+        var flashPrice = claimed.Value.ToDictionary(c => c.Sku, c => c.UnitPrice, StringComparer.Ordinal);
+        var lines = items.Select(i => OrderLine.Create(i.Sku, bySku[i.Sku].Name, flashPrice.GetValueOrDefault(i.Sku, bySku[i.Sku].Price), i.Quantity)).ToList();
+        var refusal = PriceRaised(command.ExpectedPrices, lines) ?? (decimal.Round(command.StoreCredit, 2) > lines.Sum(l => l.LineTotal) ? StoreCreditTooHigh() : null);
+        if (refusal is not null)
+        {
+            await ReleaseFlashAsync(id, claimed.Value, "checkout refused before the order was stored");
+            return refusal;
         }
 
         var storeCredit = decimal.Round(command.StoreCredit, 2);
-        if (storeCredit > lines.Sum(l => l.LineTotal))
-        {
-            return StoreCreditTooHigh();
-        }
-
         var now = time.GetUtcNow();
-        var id = Guid.NewGuid();
         var a = command.ShippingAddress;
         var order = Order.Create(
             id,
@@ -149,6 +186,7 @@ public sealed class PlaceOrderCommandHandler(
         var reserved = await sender.Send(new ReserveStock(id, [.. lines.Select(l => new StockLine(l.Sku, l.Quantity))]), cancellationToken);
         if (!reserved.IsSuccess)
         {
+            await ReleaseFlashAsync(id, claimed.Value, "stock could not be reserved");
             return reserved.Error;
         }
 
@@ -168,11 +206,35 @@ public sealed class PlaceOrderCommandHandler(
         catch
         {
             await sender.Send(new ReleaseStock(id, "order could not be stored"), CancellationToken.None);
+            await ReleaseFlashAsync(id, claimed.Value, "order could not be stored");
             throw;
         }
 
         logger.LogInformation("Order {OrderNumber} ({OrderId}) accepted for {UserId}, key {Key}: stock held, payment pending", order.Number, id, userId, key);
         return order;
+    }
+
+    private async Task ReleaseFlashAsync(Guid orderId, IReadOnlyList<FlashClaimedLine> claimed, string reason)
+    {
+        if (claimed.Count > 0)
+        {
+            await sender.Send(new ReleaseFlashAllocation(orderId, reason), CancellationToken.None);
+        }
+    }
+
+    private static Error? PriceRaised(IReadOnlyDictionary<string, decimal>? expected, IReadOnlyList<OrderLine> lines)
+    {
+        if (expected is null || expected.Count == 0)
+        {
+            return null;
+        }
+
+        var normalized = expected.ToDictionary(e => e.Key.Trim().ToUpperInvariant(), e => e.Value, StringComparer.Ordinal);
+        var raised = lines
+            .Where(l => normalized.TryGetValue(l.Sku, out var shown) && l.UnitPrice > shown)
+            .Select(l => (l.Sku, l.Name, normalized[l.Sku], l.UnitPrice))
+            .ToList();
+        return raised.Count > 0 ? PriceChanged(raised) : null;
     }
 
     private async Task<Result<PlaceOrderResult>> ReplayAsync(CheckoutIdempotencyDecision replay, CancellationToken cancellationToken)

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.BuildingBlocks.Application.Features;
+using Retail.BuildingBlocks.Application.Security;
+using Retail.BuildingBlocks.Infrastructure.Web;
+
+namespace Retail.BuildingBlocks.Infrastructure.Features;
+
+/// <summary>Body of <c>PUT /api/admin/features/{name}</c>.</summary>
+public sealed record FeatureSwitchRequest(bool Enabled);
+
+public static class FeatureToggleEndpoints
+{
+    /// <summary>SPEC M4 for operators: list the run-time switches and flip one (admins only).</summary>
+    public static IEndpointRouteBuilder MapFeatureToggleEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/admin/features").WithTags("Features").RequireAuthorization(Roles.Admin);
+
+        api.MapGet("", async (IFeatureToggles toggles, CancellationToken ct) =>
+                TypedResults.Ok(await Task.WhenAll(toggles.All.Select(t => t.GetStateAsync(ct)))))
+            .WithName("GetFeatures")
+            .Produces<FeatureState[]>();
+
+        api.MapPut("/{name}", async Task<IResult> (string name, FeatureSwitchRequest body, IFeatureToggles toggles, ICurrentUser user, HttpContext http, CancellationToken ct) =>
+            {
+                if (toggles.Find(name) is not { } toggle)
+                {
+                    return Error.NotFound("feature.not_found", $"There is no feature called '{name}'.").ToProblem(http);
+                }
+
+                return TypedResults.Ok(await toggle.SetEnabledAsync(body.Enabled, user.UserName ?? user.UserId ?? "admin", ct));
+            })
+            .WithName("SetFeature")
+            .Produces<FeatureState>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return endpoints;
+    }
+}

@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Features;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Modules.FlashSales.Application.Abstractions;
+using Retail.Modules.FlashSales.Application.Listing;
+using Retail.Modules.FlashSales.Domain.Sales;
+using Retail.Modules.FlashSales.IntegrationEvents;
+
+namespace Retail.Modules.FlashSales.Application.Checkout;
+
+/// <summary>Flash checkout rejections per sale on this instance (the live panel's 429s), also exported as a meter.</summary>
+public sealed class FlashCheckoutStatistics : IDisposable
+{
+    private readonly Meter _meter = new(FlashListingStatistics.MeterName);
+    private readonly Counter<long> _rejections;
+    private readonly ConcurrentDictionary<Guid, long> _rateLimitedBySale = new();
+
+    public FlashCheckoutStatistics() =>
+        _rejections = _meter.CreateCounter<long>("retail.flash.checkout.rejections", description: "Flash checkouts refused (rate_limited, sold_out, cap_exceeded)");
+
+    public long RateLimitedFor(Guid saleId) => _rateLimitedBySale.TryGetValue(saleId, out var count) ? count : 0;
+
+    internal void Rejected(Guid saleId, string reason)
+    {
+        if (reason == "rate_limited")
+        {
+            _rateLimitedBySale.AddOrUpdate(saleId, 1, (_, count) => count + 1);
+        }
+
+        _rejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
+
+/// <summary>Live offers from the cached listing (for showing prices); empty while flash sales are switched off.</summary>
+public sealed class GetFlashOffersHandler(FlashListingCache listing, IFeatureToggles features, TimeProvider time)
+    : IQueryHandler<GetFlashOffers, IReadOnlyList<FlashOfferDto>>
+{
+    public async ValueTask<Result<IReadOnlyList<FlashOfferDto>>> Handle(GetFlashOffers query, CancellationToken cancellationToken) =>
+        Result.Success(await LiveOffersAsync(listing, features, time, query.Skus, cancellationToken));
+
+    internal static async Task<IReadOnlyList<FlashOfferDto>> LiveOffersAsync(
+        FlashListingCache listing, IFeatureToggles features, TimeProvider time, IReadOnlyList<string> skus, CancellationToken cancellationToken)
+    {
+        if (skus.Count == 0 || (features.Find(Features.FlashSales) is { } toggle && !await toggle.IsEnabledAsync(cancellationToken)))
+        {
+            return [];
+        }
+
+        var wanted = skus.Select(FlashSkus.Normalize).ToHashSet(StringComparer.Ordinal);
+        var snapshot = await listing.GetAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        return snapshot.Sales
+            .Where(s => FlashSale.IsInWindow(s.StartsAt, s.EndsAt, now))
+            .SelectMany(s => s.Items.Where(i => wanted.Contains(i.Sku)).Select(i => new FlashOfferDto(i.Sku, s.Id, s.Name, i.FlashPrice, i.RegularPrice, s.EndsAt, i.PerCustomerCap)))
+            .GroupBy(o => o.Sku, StringComparer.Ordinal)
+            .Select(g => g.First())
+            .ToList();
+    }
+}
+
+/// <summary>
+/// The per customer + SKU window of SPEC A1, applied to SKUs in a live sale (as the cached listing knows them: a sale that
+/// started seconds ago may be limited only from the next refresh, which errs on the side of serving).
+/// </summary>
+public sealed class CheckFlashCheckoutRateHandler(
+    FlashListingCache listing,
+    IFeatureToggles features,
+    IFlashRateLimiter limiter,
+    FlashCheckoutStatistics statistics,
+    TimeProvider time) : IQueryHandler<CheckFlashCheckoutRate, IReadOnlyList<string>>
+{
+    public async ValueTask<Result<IReadOnlyList<string>>> Handle(CheckFlashCheckoutRate query, CancellationToken cancellationToken)
+    {
+        var offers = await GetFlashOffersHandler.LiveOffersAsync(listing, features, time, query.Skus, cancellationToken);
+        foreach (var offer in offers.OrderBy(o => o.Sku, StringComparer.Ordinal))
+        {
+            var decision = await limiter.TryAcquireAsync(query.CustomerId, offer.Sku, cancellationToken);
+            if (!decision.Allowed)
+            {
+                statistics.Rejected(offer.SaleId, "rate_limited");
+                return new Error("rate_limited", UserMessages.RateLimited, ErrorKind.RateLimited) { RetryAfter = decision.RetryAfter };
+            }
+        }
+
+        return offers.Select(o => o.Sku).ToList();
+    }
+}
+
+/// <summary>
+/// Claims flash units for an order inside this module's unit-of-work transaction. Per line, in SKU order (so concurrent
+/// claims take locks in the same order): the live item is read from the database (never from the cache), the allocation
+/// is one conditional UPDATE (<c>Sold = Sold + n WHERE Sold + n &lt;= Allocation</c>), and the customer's cap another
+/// (<c>Quantity = Quantity + n WHERE Quantity + n &lt;= Cap</c>, or an insert for the first purchase, which the unique
+/// index keeps single). Any refusal fails the command and the transaction rolls every line back. While flash sales are
+/// switched off nothing is claimed.
+/// </summary>
+public sealed class ClaimFlashAllocationHandler(
+    IFlashSalesDbContext db,
+    IFeatureToggles features,
+    FlashCheckoutStatistics statistics,
+    TimeProvider time,
+    ILogger<ClaimFlashAllocationHandler> logger) : ICommandHandler<ClaimFlashAllocation, IReadOnlyList<FlashClaimedLine>>
+{
+    public static Error SoldOut(string sku) =>
+        Error.Conflict("flash.sold_out", UserMessages.OutOfStock) with { FieldErrors = new Dictionary<string, string[]> { [sku] = [UserMessages.OutOfStock] } };
+
+    public static Error CapExceeded(string sku, int cap) =>
+        Error.Unprocessable("flash.cap_exceeded", $"You can buy at most {cap} of this item in this flash sale.")
+        with { FieldErrors = new Dictionary<string, string[]> { [sku] = [$"At most {cap} per customer in this flash sale."] } };
+
+    public async ValueTask<Result<IReadOnlyList<FlashClaimedLine>>> Handle(ClaimFlashAllocation command, CancellationToken cancellationToken)
+    {
+        var existing = await db.Claims.AsNoTracking().Where(c => c.OrderId == command.OrderId).ToListAsync(cancellationToken);
+        if (existing.Count > 0)
+        {
+            return existing.Select(c => new FlashClaimedLine(c.Sku, c.SaleId, c.Quantity, c.UnitPrice)).ToList();
+        }
+
+        // Switched off: nothing is claimed and every line keeps the regular price.
+        if (features.Find(Features.FlashSales) is { } toggle && !await toggle.IsEnabledAsync(cancellationToken))
+        {
+            return Array.Empty<FlashClaimedLine>();
+        }
+
+        var now = time.GetUtcNow();
+        var lines = command.Lines
+            .GroupBy(l => FlashSkus.Normalize(l.Sku), StringComparer.Ordinal)
+            .Select(g => (Sku: g.Key, Quantity: g.Sum(l => l.Quantity), RegularPrice: g.First().RegularPrice))
+            .OrderBy(l => l.Sku, StringComparer.Ordinal)
+            .ToList();
+        var skus = lines.Select(l => l.Sku).ToList();
+        var live = await (from i in db.Items.AsNoTracking()
+                          join s in db.Sales.AsNoTracking() on i.SaleId equals s.Id
+                          where skus.Contains(i.Sku) && s.StartsAt <= now && s.EndsAt > now
+                          orderby s.StartsAt
+                          select i).ToListAsync(cancellationToken);
+
+        var claimed = new List<FlashClaimedLine>();
+        foreach (var (sku, quantity, regularPrice) in lines)
+        {
+            var item = live.FirstOrDefault(i => i.Sku == sku);
+            if (item is null)
+            {
+                continue;
+            }
+
+            var itemId = item.Id;
+            var taken = await db.Items
+                .Where(i => i.Id == itemId && i.Sold + quantity <= i.Allocation)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sold, i => i.Sold + quantity), cancellationToken);
+            if (taken == 0)
+            {
+                statistics.Rejected(item.SaleId, "sold_out");
+                return SoldOut(sku);
+            }
+
+            if (!await TryAddToCapAsync(itemId, command.CustomerId, quantity, item.PerCustomerCap, cancellationToken))
+            {
+                statistics.Rejected(item.SaleId, "cap_exceeded");
+                return CapExceeded(sku, item.PerCustomerCap);
+            }
+
+            // The flash price against Catalog's price now, never above it; locked into the order from here on.
+            var unitPrice = item.PriceRule.Apply(regularPrice);
+            db.Claims.Add(FlashClaim.Create(command.OrderId, item.SaleId, itemId, sku, command.CustomerId, quantity, unitPrice, now));
+            db.Publish(new FlashUnitsClaimed(Guid.NewGuid(), now, item.SaleId, command.OrderId, sku, quantity, unitPrice));
+            claimed.Add(new FlashClaimedLine(sku, item.SaleId, quantity, unitPrice));
+        }
+
+        if (claimed.Count > 0)
+        {
+            logger.LogInformation("Order {OrderId} claimed flash units {Lines}", command.OrderId, string.Join(", ", claimed.Select(c => $"{c.Sku}×{c.Quantity}@{c.UnitPrice}")));
+        }
+
+        return claimed;
+    }
+
+    private async Task<bool> TryAddToCapAsync(Guid itemId, string customerId, int quantity, int cap, CancellationToken cancellationToken)
+    {
+        var raised = await db.Purchases
+            .Where(p => p.ItemId == itemId && p.CustomerId == customerId && p.Quantity + quantity <= cap)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Quantity, p => p.Quantity + quantity), cancellationToken);
+        if (raised > 0)
+        {
+            return true;
+        }
+
+        if (quantity > cap || await db.Purchases.AnyAsync(p => p.ItemId == itemId && p.CustomerId == customerId, cancellationToken))
+        {
+            return false;
+        }
+
+        db.Purchases.Add(FlashPurchase.Start(itemId, customerId, quantity));
+        return true;
+    }
+}
+
+/// <summary>
+/// Gives the units of an unpaid order back to the allocation and to the customer's cap, once per claim (a claim marks
+/// itself released in the same transaction). Paid claims are kept: those units are sold.
+/// </summary>
+public sealed class ReleaseFlashAllocationHandler(IFlashSalesDbContext db, TimeProvider time, ILogger<ReleaseFlashAllocationHandler> logger)
+    : ICommandHandler<ReleaseFlashAllocation>
+{
+    public async ValueTask<Result> Handle(ReleaseFlashAllocation command, CancellationToken cancellationToken)
+    {
+        if (await ReleaseAsync(db, command.OrderId, time.GetUtcNow(), cancellationToken) > 0)
+        {
+            logger.LogInformation("Released flash units of order {OrderId}: {Reason}", command.OrderId, command.Reason);
+        }
+
+        return Result.Success();
+    }
+
+    /// <summary>Releases the order's open claims inside the caller's transaction; answers how many were released.</summary>
+    internal static async Task<int> ReleaseAsync(IFlashSalesDbContext db, Guid orderId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var claims = await db.Claims.Where(c => c.OrderId == orderId && c.ReleasedAt == null && c.PaidAt == null).ToListAsync(cancellationToken);
+        var released = 0;
+        foreach (var claim in claims.Where(c => c.Release(now)))
+        {
+            var (itemId, quantity, customerId) = (claim.ItemId, claim.Quantity, claim.CustomerId);
+            await db.Items.Where(i => i.Id == itemId && i.Sold >= quantity)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sold, i => i.Sold - quantity), cancellationToken);
+            await db.Purchases.Where(p => p.ItemId == itemId && p.CustomerId == customerId && p.Quantity >= quantity)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Quantity, p => p.Quantity - quantity), cancellationToken);
+            released++;
+        }
+
+        return released;
+    }
+}

@@ -1,0 +1,188 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.BuildingBlocks.Application.Security;
+using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.FlashSales.Application.Abstractions;
+using Retail.Modules.FlashSales.Domain.Sales;
+
+namespace Retail.Modules.FlashSales.Application.Sales;
+
+/// <summary>One product of a sale as an admin enters it: exactly one of <see cref="FlashPrice"/> or <see cref="PercentOff"/>.</summary>
+public sealed record FlashSaleItemInput(string Sku, decimal? FlashPrice, int? PercentOff, int Allocation, int PerCustomerCap);
+
+/// <summary>Creates a sale. Times are instants (UTC on the wire; pages convert from the shop's time zone).</summary>
+[AuthorizeRoles(Roles.CatalogAdmin)]
+public sealed record CreateFlashSaleCommand(string Name, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<FlashSaleItemInput> Items)
+    : ICommand<Guid>, IOwnsTransaction;
+
+/// <summary>Replaces a sale's name, window and products; units already sold stay sold.</summary>
+[AuthorizeRoles(Roles.CatalogAdmin)]
+public sealed record UpdateFlashSaleCommand(Guid Id, string Name, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<FlashSaleItemInput> Items)
+    : ICommand, IOwnsTransaction;
+
+/// <summary>Ends a sale now (it stays in the history).</summary>
+[AuthorizeRoles(Roles.CatalogAdmin)]
+public sealed record EndFlashSaleCommand(Guid Id) : ICommand, IOwnsTransaction;
+
+/// <summary>The field rules shared by create and update; the domain rules check the same again.</summary>
+internal static class FlashSaleInputRules
+{
+    public static void Add<T>(AbstractValidator<T> validator, Func<T, string> name, Func<T, DateTimeOffset> startsAt, Func<T, DateTimeOffset> endsAt, Func<T, IReadOnlyList<FlashSaleItemInput>> items)
+    {
+        validator.RuleFor(c => name(c)).NotEmpty().MaximumLength(FlashSale.MaxNameLength).OverridePropertyName("Name");
+        validator.RuleFor(c => endsAt(c)).Must((c, end) => end > startsAt(c)).WithMessage("The sale must end after it starts.").OverridePropertyName("EndsAt");
+        validator.RuleFor(c => endsAt(c)).Must((c, end) => end - startsAt(c) <= FlashSale.MaxDuration)
+            .WithMessage($"A sale lasts at most {FlashSale.MaxDuration.TotalDays:0} days.").OverridePropertyName("EndsAt");
+        validator.RuleFor(c => items(c)).NotNull().NotEmpty().WithMessage("Add at least one product.")
+            .Must(i => i is null || i.Count <= FlashSale.MaxItems).WithMessage($"At most {FlashSale.MaxItems} products per sale.")
+            .Must(i => i is null || i.Select(x => FlashSkus.Normalize(x.Sku)).Distinct(StringComparer.Ordinal).Count() == i.Count)
+            .WithMessage("Each product may appear only once.")
+            .OverridePropertyName("Items");
+        validator.RuleForEach(c => items(c)).ChildRules(item =>
+        {
+            item.RuleFor(i => i.Sku).NotEmpty().MaximumLength(40);
+            item.RuleFor(i => i).Must(i => (i.FlashPrice is null) != (i.PercentOff is null))
+                .WithMessage("Give either a flash price or a percentage off.").OverridePropertyName("Price");
+            item.RuleFor(i => i.FlashPrice).GreaterThanOrEqualTo(0m).PrecisionScale(12, 2, ignoreTrailingZeros: true).When(i => i.FlashPrice is not null);
+            item.RuleFor(i => i.PercentOff).InclusiveBetween(1, 99).When(i => i.PercentOff is not null);
+            item.RuleFor(i => i.Allocation).InclusiveBetween(1, AllocationAndCapMustBeValidRule.MaxAllocation);
+            item.RuleFor(i => i.PerCustomerCap).GreaterThanOrEqualTo(1).LessThanOrEqualTo(i => i.Allocation)
+                .WithMessage("The per-customer cap is at least 1 and at most the allocation.");
+        }).OverridePropertyName("Items");
+    }
+
+    /// <summary>Looks the SKUs up in Catalog (name and regular price) and turns the input into domain specs.</summary>
+    public static async Task<Result<IReadOnlyList<FlashSaleItemSpec>>> ToSpecsAsync(IRequestSender sender, IReadOnlyList<FlashSaleItemInput> items, CancellationToken cancellationToken)
+    {
+        var skus = items.Select(i => FlashSkus.Normalize(i.Sku)).ToList();
+        var products = await sender.Send(new GetProductsForCheckout(skus), cancellationToken);
+        if (!products.IsSuccess)
+        {
+            return products.Error;
+        }
+
+        var bySku = products.Value.ToDictionary(p => p.Sku, StringComparer.Ordinal);
+        var errors = new Dictionary<string, string[]>();
+        var specs = new List<FlashSaleItemSpec>();
+        for (var index = 0; index < items.Count; index++)
+        {
+            var input = items[index];
+            var sku = skus[index];
+            if (!bySku.TryGetValue(sku, out var product))
+            {
+                errors[$"Items[{index}].Sku"] = [$"There is no product with SKU {sku}."];
+                continue;
+            }
+
+            var price = input.FlashPrice is { } fixedPrice ? FlashPrice.Fixed(fixedPrice) : FlashPrice.Percent(input.PercentOff ?? 0);
+            if (input.FlashPrice is { } p && p >= product.Price)
+            {
+                errors[$"Items[{index}].FlashPrice"] = [$"The flash price must be below the regular price ({product.Price:0.00})."];
+                continue;
+            }
+
+            specs.Add(new FlashSaleItemSpec(sku, product.Name, product.Price, price, input.Allocation, input.PerCustomerCap));
+        }
+
+        return errors.Count > 0 ? Error.Validation(errors) : specs;
+    }
+
+    public static Error NotFound(Guid id) => Error.NotFound("flash.sale_not_found", $"There is no flash sale {id}.");
+}
+
+public sealed class CreateFlashSaleCommandValidator : AbstractValidator<CreateFlashSaleCommand>
+{
+    public CreateFlashSaleCommandValidator() => FlashSaleInputRules.Add(this, c => c.Name, c => c.StartsAt, c => c.EndsAt, c => c.Items);
+}
+
+public sealed class UpdateFlashSaleCommandValidator : AbstractValidator<UpdateFlashSaleCommand>
+{
+    public UpdateFlashSaleCommandValidator()
+    {
+        RuleFor(c => c.Id).NotEmpty();
+        FlashSaleInputRules.Add(this, c => c.Name, c => c.StartsAt, c => c.EndsAt, c => c.Items);
+    }
+}
+
+/// <summary>Commits, then drops the cached listing on this instance at once (the FlashSaleChanged event reaches the L2 copy).</summary>
+public sealed class CreateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlashSalesUnitOfWork unitOfWork, IRequestSender sender, HybridCache cache, TimeProvider time)
+    : ICommandHandler<CreateFlashSaleCommand, Guid>
+{
+    public async ValueTask<Result<Guid>> Handle(CreateFlashSaleCommand command, CancellationToken cancellationToken)
+    {
+        var specs = await FlashSaleInputRules.ToSpecsAsync(sender, command.Items, cancellationToken);
+        if (!specs.IsSuccess)
+        {
+            return specs.Error;
+        }
+
+        var sale = FlashSale.Create(command.Name, command.StartsAt, command.EndsAt, specs.Value, time.GetUtcNow());
+        await unitOfWork.ExecuteAsync(
+            () =>
+            {
+                db.Sales.Add(sale);
+                return Task.FromResult(true);
+            },
+            _ => true,
+            cancellationToken);
+        await cache.RemoveByTagAsync(FlashSalesModule.CacheTag, cancellationToken);
+        return sale.Id;
+    }
+}
+
+public sealed class UpdateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlashSalesUnitOfWork unitOfWork, IRequestSender sender, HybridCache cache, TimeProvider time)
+    : ICommandHandler<UpdateFlashSaleCommand>
+{
+    public async ValueTask<Result> Handle(UpdateFlashSaleCommand command, CancellationToken cancellationToken)
+    {
+        var specs = await FlashSaleInputRules.ToSpecsAsync(sender, command.Items, cancellationToken);
+        if (!specs.IsSuccess)
+        {
+            return specs.Error;
+        }
+
+        var found = await unitOfWork.ExecuteAsync(
+            async () =>
+            {
+                var sale = await db.Sales.Include(s => s.Items).SingleOrDefaultAsync(s => s.Id == command.Id, cancellationToken);
+                sale?.Update(command.Name, command.StartsAt, command.EndsAt, specs.Value, time.GetUtcNow());
+                return sale is not null;
+            },
+            found => found,
+            cancellationToken);
+        if (!found)
+        {
+            return FlashSaleInputRules.NotFound(command.Id);
+        }
+
+        await cache.RemoveByTagAsync(FlashSalesModule.CacheTag, cancellationToken);
+        return Result.Success();
+    }
+}
+
+public sealed class EndFlashSaleCommandHandler(IFlashSalesDbContext db, IFlashSalesUnitOfWork unitOfWork, HybridCache cache, TimeProvider time)
+    : ICommandHandler<EndFlashSaleCommand>
+{
+    public async ValueTask<Result> Handle(EndFlashSaleCommand command, CancellationToken cancellationToken)
+    {
+        var found = await unitOfWork.ExecuteAsync(
+            async () =>
+            {
+                var sale = await db.Sales.SingleOrDefaultAsync(s => s.Id == command.Id, cancellationToken);
+                sale?.EndNow(time.GetUtcNow());
+                return sale is not null;
+            },
+            found => found,
+            cancellationToken);
+        if (!found)
+        {
+            return FlashSaleInputRules.NotFound(command.Id);
+        }
+
+        await cache.RemoveByTagAsync(FlashSalesModule.CacheTag, cancellationToken);
+        return Result.Success();
+    }
+}

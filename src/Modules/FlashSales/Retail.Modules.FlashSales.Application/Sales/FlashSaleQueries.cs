@@ -1,0 +1,126 @@
+using Microsoft.EntityFrameworkCore;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.BuildingBlocks.Application.Security;
+using Retail.Modules.FlashSales.Application.Abstractions;
+using Retail.Modules.FlashSales.Application.Checkout;
+using Retail.Modules.FlashSales.Domain.Sales;
+using Retail.Modules.Payments.IntegrationEvents;
+
+namespace Retail.Modules.FlashSales.Application.Sales;
+
+/// <summary>Every sale, newest window first, with its state now; for the back office.</summary>
+[AuthorizeRoles(Roles.CatalogAdmin)]
+public sealed record GetFlashSalesQuery : IQuery<IReadOnlyList<FlashSaleSummaryDto>>;
+
+public sealed record FlashSaleSummaryDto(Guid Id, string Name, string State, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Products, int Allocation, int Sold);
+
+/// <summary>One sale with live figures: per product sold, remaining and open holds, plus 429s and the payment breaker.</summary>
+[AuthorizeRoles(Roles.CatalogAdmin)]
+public sealed record GetFlashSaleQuery(Guid Id) : IQuery<FlashSaleDetailDto>;
+
+/// <param name="RateLimited">Checkout attempts for this sale's products answered 429 by this instance since it started.</param>
+/// <param name="BreakerState">The payment circuit breaker: Closed, Open or HalfOpen.</param>
+public sealed record FlashSaleDetailDto(
+    Guid Id,
+    string Name,
+    string State,
+    DateTimeOffset ServerTime,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    IReadOnlyList<FlashSaleItemDetailDto> Items,
+    long RateLimited,
+    string BreakerState,
+    int PendingPayments);
+
+/// <param name="Holds">Units claimed by orders that are neither paid nor cancelled yet.</param>
+public sealed record FlashSaleItemDetailDto(
+    string Sku,
+    string ProductName,
+    decimal RegularPrice,
+    string PriceRule,
+    decimal FlashPrice,
+    int Allocation,
+    int Sold,
+    int Remaining,
+    int Holds,
+    int PaidUnits,
+    int PerCustomerCap);
+
+public sealed class GetFlashSalesQueryHandler(IFlashSalesDbContext db, TimeProvider time) : IQueryHandler<GetFlashSalesQuery, IReadOnlyList<FlashSaleSummaryDto>>
+{
+    public async ValueTask<Result<IReadOnlyList<FlashSaleSummaryDto>>> Handle(GetFlashSalesQuery query, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sales = await db.Sales.AsNoTracking().Include(s => s.Items).ToListAsync(cancellationToken);
+        return sales
+            .OrderByDescending(s => s.StartsAt)
+            .Select(s => new FlashSaleSummaryDto(s.Id, s.Name, s.StateAt(now).ToString(), s.StartsAt, s.EndsAt, s.Items.Count, s.Items.Sum(i => i.Allocation), s.Items.Sum(i => i.Sold)))
+            .ToList();
+    }
+}
+
+public sealed class GetFlashSaleQueryHandler(IFlashSalesDbContext db, IRequestSender sender, FlashCheckoutStatistics statistics, TimeProvider time)
+    : IQueryHandler<GetFlashSaleQuery, FlashSaleDetailDto>
+{
+    public async ValueTask<Result<FlashSaleDetailDto>> Handle(GetFlashSaleQuery query, CancellationToken cancellationToken)
+    {
+        var sale = await db.Sales.AsNoTracking().Include(s => s.Items).SingleOrDefaultAsync(s => s.Id == query.Id, cancellationToken);
+        if (sale is null)
+        {
+            return FlashSaleInputRules.NotFound(query.Id);
+        }
+
+        var claims = await db.Claims.AsNoTracking()
+            .Where(c => c.SaleId == sale.Id && c.ReleasedAt == null)
+            .GroupBy(c => new { c.Sku, Paid = c.PaidAt != null })
+            .Select(g => new { g.Key.Sku, g.Key.Paid, Units = g.Sum(c => c.Quantity) })
+            .ToListAsync(cancellationToken);
+
+        // The breaker is Payments' business; a catalog admin may read its state, and a failure here must not hide the panel.
+        var payments = await sender.Send(new GetPaymentsOverview(), cancellationToken);
+        var now = time.GetUtcNow();
+        return new FlashSaleDetailDto(
+            sale.Id,
+            sale.Name,
+            sale.StateAt(now).ToString(),
+            now,
+            sale.StartsAt,
+            sale.EndsAt,
+            [.. sale.Items.OrderBy(i => i.ProductName).Select(i => new FlashSaleItemDetailDto(
+                i.Sku,
+                i.ProductName,
+                i.RegularPrice,
+                i.PriceRule.ToString(),
+                i.FlashPriceNow,
+                i.Allocation,
+                i.Sold,
+                i.Remaining,
+                claims.Where(c => c.Sku == i.Sku && !c.Paid).Sum(c => c.Units),
+                claims.Where(c => c.Sku == i.Sku && c.Paid).Sum(c => c.Units),
+                i.PerCustomerCap))],
+            statistics.RateLimitedFor(sale.Id),
+            payments.IsSuccess ? payments.Value.BreakerState : "Unknown",
+            payments.IsSuccess ? payments.Value.PendingPayments : 0);
+    }
+}
+
+public sealed class GetFlashSalesOverviewHandler(IFlashSalesDbContext db, Retail.BuildingBlocks.Application.Features.IFeatureToggles features, TimeProvider time)
+    : IQueryHandler<IntegrationEvents.GetFlashSalesOverview, IntegrationEvents.FlashSalesOverviewDto>
+{
+    public async ValueTask<Result<IntegrationEvents.FlashSalesOverviewDto>> Handle(IntegrationEvents.GetFlashSalesOverview query, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sales = await db.Sales.AsNoTracking().Include(s => s.Items).Where(s => s.EndsAt > now).ToListAsync(cancellationToken);
+        var holds = await db.Claims.AsNoTracking().Where(c => c.PaidAt == null && c.ReleasedAt == null).SumAsync(c => (int?)c.Quantity, cancellationToken) ?? 0;
+        var live = sales.Where(s => s.StartsAt <= now).ToList();
+        var enabled = features.Find(Retail.BuildingBlocks.Application.Features.Features.FlashSales) is not { } toggle || await toggle.IsEnabledAsync(cancellationToken);
+        return new IntegrationEvents.FlashSalesOverviewDto(
+            enabled,
+            live.Count,
+            sales.Count - live.Count,
+            live.Sum(s => s.Items.Sum(i => i.Sold)),
+            live.Sum(s => s.Items.Sum(i => i.Remaining)),
+            holds);
+    }
+}

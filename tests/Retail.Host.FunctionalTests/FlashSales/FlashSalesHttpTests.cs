@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Retail.Host.FunctionalTests.Infrastructure;
+
+namespace Retail.Host.FunctionalTests.FlashSales;
+
+/// <summary>Its own app: these tests switch flash sales off and on, which no other test class may see.</summary>
+public sealed class FlashSalesAppFactory : RetailAppFactory
+{
+    protected override IDictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["FlashSales:PerUserSkuPermitLimit"] = "2";
+        return settings;
+    }
+}
+
+/// <summary>Issue 4 over real HTTP: listing page and API, admin API and pages, the switch, and checkout at the flash price.</summary>
+public sealed class FlashSalesHttpTests(FlashSalesAppFactory factory) : IClassFixture<FlashSalesAppFactory>
+{
+    private static object Sale(string sku, DateTimeOffset startsAt, DateTimeOffset endsAt, decimal? flashPrice = 7.5m, int? percentOff = null, int allocation = 20, int cap = 2) => new
+    {
+        name = "Deals " + sku,
+        startsAt,
+        endsAt,
+        items = new[] { new { sku, flashPrice, percentOff, allocation, perCustomerCap = cap } },
+    };
+
+    private async Task<(HttpClient Admin, string Sku, Guid SaleId)> LiveSaleAsync(decimal price = 10m)
+    {
+        var admin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(admin, stock: 50, price: price);
+        var now = DateTimeOffset.UtcNow;
+        var created = await admin.PostAsJsonAsync("/api/flash/sales", Sale(sku, now.AddMinutes(-1), now.AddHours(1)));
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        return (admin, sku, id);
+    }
+
+    [Fact]
+    public async Task The_listing_api_is_public_json_and_shows_a_new_sale_at_once()
+    {
+        var (admin, sku, saleId) = await LiveSaleAsync();
+        using (admin)
+        {
+            using var anonymous = factory.AnonymousApi();
+            var response = await anonymous.GetAsync("/api/flash/products");
+
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var sale = json.RootElement.GetProperty("sales").EnumerateArray().Single(s => s.GetProperty("id").GetGuid() == saleId);
+            sale.GetProperty("state").GetString().ShouldBe("Live");
+            var product = sale.GetProperty("products").EnumerateArray().Single();
+            product.GetProperty("sku").GetString().ShouldBe(sku);
+            product.GetProperty("flashPrice").GetDecimal().ShouldBe(7.5m);
+            product.GetProperty("regularPrice").GetDecimal().ShouldBe(10m);
+            product.GetProperty("percentOff").GetInt32().ShouldBe(25);
+            product.GetProperty("remainingLabel").GetString().ShouldBe("Only 25 or fewer left");
+        }
+    }
+
+    [Fact]
+    public async Task The_listing_page_renders_prices_countdown_and_an_add_to_cart_form_without_inline_script()
+    {
+        var (admin, sku, _) = await LiveSaleAsync();
+        using (admin)
+        {
+            using var browser = factory.Browser();
+            var response = await browser.GetAsync("/flash/products");
+            var html = await response.Content.ReadAsStringAsync();
+
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            html.ShouldContain($"data-sku=\"{sku}\"");
+            html.ShouldContain("$7.50");
+            html.ShouldContain("<s class=\"muted\">$10.00</s>");
+            html.ShouldContain("class=\"countdown\"");
+            html.ShouldContain("/js/flash.js");
+            html.ShouldNotContain("<script>");
+        }
+    }
+
+    [Fact]
+    public async Task A_customer_checks_out_at_the_flash_price_and_the_sku_limit_answers_429_with_retry_after()
+    {
+        var (admin, sku, saleId) = await LiveSaleAsync();
+        using (admin)
+        {
+            var email = await CheckoutLoad.RegisterAsync(factory, "flash");
+            using var customer = await CheckoutLoad.LoginAsync(factory, email);
+
+            var first = await CheckoutLoad.CheckoutAsync(customer.Client, sku);
+            first.StatusCode.ShouldBe(HttpStatusCode.Created, await first.Content.ReadAsStringAsync());
+            using (var order = JsonDocument.Parse(await first.Content.ReadAsStringAsync()))
+            {
+                order.RootElement.GetProperty("order").GetProperty("lines")[0].GetProperty("unitPrice").GetDecimal().ShouldBe(7.5m);
+            }
+
+            (await CheckoutLoad.CheckoutAsync(customer.Client, sku)).StatusCode.ShouldBe(HttpStatusCode.Created);
+            var third = await CheckoutLoad.CheckoutAsync(customer.Client, sku);
+
+            third.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+            var retryAfter = third.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+            retryAfter.ShouldBeInRange(55, 60);
+            using var problem = JsonDocument.Parse(await third.Content.ReadAsStringAsync());
+            problem.RootElement.GetProperty("detail").GetString()!.ShouldStartWith("Too many requests. Please wait and try again.");
+
+            var panel = await admin.GetFromJsonAsync<JsonElement>($"/api/flash/sales/{saleId}");
+            panel.GetProperty("rateLimited").GetInt64().ShouldBe(1);
+            panel.GetProperty("items")[0].GetProperty("sold").GetInt32().ShouldBe(2);
+        }
+    }
+
+    [Fact]
+    public async Task Sale_management_needs_a_catalog_admin_and_bad_input_is_a_validation_problem()
+    {
+        using var anonymous = factory.AnonymousApi();
+        (await anonymous.GetAsync("/api/flash/sales")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using var customer = await factory.ApiClientAsync(Users.Customer);
+        (await customer.PostAsJsonAsync("/api/flash/sales", Sale("EL-0001", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1))))
+            .StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        using var admin = await factory.ApiClientAsync(Users.Catalog);
+        var now = DateTimeOffset.UtcNow;
+        var bad = await admin.PostAsJsonAsync("/api/flash/sales", Sale("EL-0001", now, now.AddHours(-1), flashPrice: null, percentOff: 120, allocation: 0));
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        bad.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.TryGetProperty("EndsAt", out _).ShouldBeTrue(errors.ToString());
+
+        (await admin.GetAsync($"/api/flash/sales/{Guid.NewGuid()}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        using var customerBrowser = await factory.SignedInBrowserAsync(Users.Customer);
+        var page = await customerBrowser.GetAsync("/admin/flash-sales");
+        page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        page.RedirectTarget().AbsolutePath.ShouldBe("/Identity/AccessDenied");
+    }
+
+    [Fact]
+    public async Task The_admin_pages_list_create_and_show_the_live_panel()
+    {
+        var (admin, sku, _) = await LiveSaleAsync();
+        admin.Dispose();
+        using var browser = await factory.SignedInBrowserAsync(Users.Catalog);
+
+        var created = await AppClient.PostFormAsync(browser, "/admin/flash-sales/new", new Dictionary<string, string>
+        {
+            ["Input.Name"] = "Page-made sale",
+            ["Input.StartsAt"] = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm"),
+            ["Input.EndsAt"] = DateTime.UtcNow.AddDays(1).AddHours(3).ToString("yyyy-MM-ddTHH:mm"),
+            ["Input.Products"] = $"{sku}, 15%, 10, 1",
+        });
+        created.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await created.Content.ReadAsStringAsync()));
+        var live = await browser.GetStringAsync(created.RedirectTarget().OriginalString);
+        live.ShouldContain("Page-made sale");
+        live.ShouldContain("/js/flash-live.js");
+        live.ShouldContain("(15%)");
+
+        var list = await browser.GetStringAsync("/admin/flash-sales");
+        list.ShouldContain("Page-made sale");
+        list.ShouldContain("Upcoming");
+
+        var unreadable = await AppClient.PostFormAsync(browser, "/admin/flash-sales/new", new Dictionary<string, string>
+        {
+            ["Input.Name"] = "Broken",
+            ["Input.StartsAt"] = "2026-12-01T10:00",
+            ["Input.EndsAt"] = "2026-12-01T12:00",
+            ["Input.Products"] = $"{sku}, cheap, 10, 1\nNOPE",
+        });
+        unreadable.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var text = Html.Text(await unreadable.Content.ReadAsStringAsync());
+        text.ShouldContain("Line 1: 'cheap' is neither a price (19.99) nor a percentage (25%).");
+        text.ShouldContain("Line 2: write SKU, price or percent, allocation, cap");
+    }
+
+    [Fact]
+    public async Task Switched_off_the_page_says_so_and_the_api_answers_503_problem_details()
+    {
+        using var admin = await factory.ApiClientAsync(Users.Admin);
+        using var customer = await factory.ApiClientAsync(Users.Customer);
+        (await customer.PutAsJsonAsync("/api/admin/features/flash-sales", new { enabled = false })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        var off = await admin.PutAsJsonAsync("/api/admin/features/flash-sales", new { enabled = false });
+        try
+        {
+            off.StatusCode.ShouldBe(HttpStatusCode.OK, await off.Content.ReadAsStringAsync());
+            (await off.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("enabled").GetBoolean().ShouldBeFalse();
+
+            using var anonymous = factory.AnonymousApi();
+            var api = await anonymous.GetAsync("/api/flash/products");
+            api.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            api.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()
+                .ShouldBe("Flash sales are not available right now. Please check back later.");
+
+            using var browser = factory.Browser();
+            var page = await browser.GetAsync("/flash/products");
+            page.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            Html.ElementText(await page.Content.ReadAsStringAsync(), "flash-unavailable").ShouldBe("Flash sales are not available right now. Please check back later.");
+        }
+        finally
+        {
+            (await admin.PutAsJsonAsync("/api/admin/features/flash-sales", new { enabled = true })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        (await factory.AnonymousApi().GetAsync("/api/flash/products")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await admin.PutAsJsonAsync("/api/admin/features/no-such-feature", new { enabled = true })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var features = await admin.GetFromJsonAsync<JsonElement>("/api/admin/features");
+        features.EnumerateArray().Select(f => f.GetProperty("name").GetString()).ShouldContain("flash-sales");
+    }
+}
