@@ -91,6 +91,33 @@ public sealed class FlashCheckoutTests
     }
 
     [Fact]
+    public async Task A_sold_out_item_is_refused_without_a_claim_until_units_come_back_on_this_instance()
+    {
+        await using var host = await OrderingTestHost.StartAsync(Limits(perUser: 50, perUserSku: 50));
+        var sku = await host.CreateProductAsync(stock: 10, price: 20m);
+        var now = host.Time.GetUtcNow();
+        await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 1, cap: 1, flashPrice: 10m);
+
+        var declined = await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku, card: OrderingTestHost.DecliningCard));
+        declined.Error!.Code.ShouldBe("payment.declined");
+        var first = await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku));
+        first.Error!.Code.ShouldBe("flash.sold_out");
+        var claimsBefore = (await host.ClaimsAsync(sku)).Count;
+
+        var remembered = await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku));
+        remembered.Error!.Code.ShouldBe("flash.sold_out");
+        remembered.Error.Message.ShouldBe(UserMessages.OutOfStock);
+        (await host.ClaimsAsync(sku)).Count.ShouldBe(claimsBefore);
+
+        // The declined order is cancelled; its release puts the unit back and forgets the sold-out answer at once.
+        await host.DeliverOrderingEventsAsync();
+        var buyer = await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku));
+        buyer.IsSuccess.ShouldBeTrue();
+        buyer.UnitPriceOf(sku).ShouldBe(10m);
+        (await host.ItemAsync(sku)).Sold.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task When_stock_runs_out_before_the_allocation_the_claim_is_given_back()
     {
         await using var host = await OrderingTestHost.StartAsync(Limits(perUser: 50, perUserSku: 50));

@@ -24,6 +24,9 @@ public sealed class FlashSalesOptions
 
     public TimeSpan PerUserSkuWindow { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long an instance answers "no longer available" for a sold-out item without asking the database.</summary>
+    public TimeSpan SoldOutMemo { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>"Only N or fewer left" shows the smallest bucket at or above the remaining units; above the largest it says nothing.</summary>
     public IReadOnlyList<int> RemainingBuckets { get; set; } = [5, 10, 25, 50];
 }

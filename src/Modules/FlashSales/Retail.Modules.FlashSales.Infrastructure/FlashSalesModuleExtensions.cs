@@ -36,6 +36,7 @@ public static class FlashSalesModuleExtensions
         services.AddScoped<FlashListingCache>();
         services.AddSingleton<FlashListingStatistics>();
         services.AddSingleton<FlashCheckoutStatistics>();
+        services.AddSingleton<FlashSoldOutMemo>();
         services.AddScoped<IFlashRateLimiter, FlashRateLimiter>();
         services.AddFeatureToggle<FlashSalesDbContext>(Features.FlashSales, "Flash sales");
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Features;
 using Retail.BuildingBlocks.Application.Messaging;
@@ -35,6 +36,23 @@ public sealed class FlashCheckoutStatistics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+}
+
+/// <summary>
+/// Sale items this instance just found sold out in the database, remembered for <see cref="FlashSalesOptions.SoldOutMemo"/>
+/// so that a storm of late buyers is answered without touching the database: one claim per period still goes through
+/// and refreshes the answer, and a release on this instance forgets the item at once. A release on another instance is
+/// seen here after at most one period (buyers in that second are told "no longer available" — never sold too many).
+/// </summary>
+public sealed class FlashSoldOutMemo(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _until = new(StringComparer.Ordinal);
+
+    public bool IsSoldOut(string sku) => _until.TryGetValue(sku, out var until) && time.GetUtcNow() < until;
+
+    internal void Remember(string sku, TimeSpan period) => _until[sku] = time.GetUtcNow() + period;
+
+    internal void Forget(string sku) => _until.TryRemove(sku, out _);
 }
 
 /// <summary>Live offers from the cached listing (for showing prices); empty while flash sales are switched off.</summary>
@@ -72,12 +90,19 @@ public sealed class CheckFlashCheckoutRateHandler(
     FlashListingCache listing,
     IFeatureToggles features,
     IFlashRateLimiter limiter,
+    FlashSoldOutMemo soldOut,
     FlashCheckoutStatistics statistics,
     TimeProvider time) : IQueryHandler<CheckFlashCheckoutRate, IReadOnlyList<string>>
 {
     public async ValueTask<Result<IReadOnlyList<string>>> Handle(CheckFlashCheckoutRate query, CancellationToken cancellationToken)
     {
         var offers = await GetFlashOffersHandler.LiveOffersAsync(listing, features, time, query.Skus, cancellationToken);
+        if (offers.FirstOrDefault(o => soldOut.IsSoldOut(o.Sku)) is { } gone)
+        {
+            statistics.Rejected(gone.SaleId, "sold_out");
+            return ClaimFlashAllocationHandler.SoldOut(gone.Sku);
+        }
+
         foreach (var offer in offers.OrderBy(o => o.Sku, StringComparer.Ordinal))
         {
             var decision = await limiter.TryAcquireAsync(query.CustomerId, offer.Sku, cancellationToken);
@@ -103,6 +128,8 @@ public sealed class CheckFlashCheckoutRateHandler(
 public sealed class ClaimFlashAllocationHandler(
     IFlashSalesDbContext db,
     IFeatureToggles features,
+    FlashSoldOutMemo soldOut,
+    IOptions<FlashSalesOptions> options,
     FlashCheckoutStatistics statistics,
     TimeProvider time,
     ILogger<ClaimFlashAllocationHandler> logger) : ICommandHandler<ClaimFlashAllocation, IReadOnlyList<FlashClaimedLine>>
@@ -156,6 +183,12 @@ public sealed class ClaimFlashAllocationHandler(
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sold, i => i.Sold + quantity), cancellationToken);
             if (taken == 0)
             {
+                // Only a whole sold-out item is remembered; "fewer left than asked for" is not.
+                if (await db.Items.AsNoTracking().Where(i => i.Id == itemId).Select(i => i.Allocation - i.Sold).SingleAsync(cancellationToken) <= 0)
+                {
+                    soldOut.Remember(sku, options.Value.SoldOutMemo);
+                }
+
                 statistics.Rejected(item.SaleId, "sold_out");
                 return SoldOut(sku);
             }
@@ -205,12 +238,12 @@ public sealed class ClaimFlashAllocationHandler(
 /// Gives the units of an unpaid order back to the allocation and to the customer's cap, once per claim (a claim marks
 /// itself released in the same transaction). Paid claims are kept: those units are sold.
 /// </summary>
-public sealed class ReleaseFlashAllocationHandler(IFlashSalesDbContext db, TimeProvider time, ILogger<ReleaseFlashAllocationHandler> logger)
+public sealed class ReleaseFlashAllocationHandler(IFlashSalesDbContext db, FlashSoldOutMemo soldOut, TimeProvider time, ILogger<ReleaseFlashAllocationHandler> logger)
     : ICommandHandler<ReleaseFlashAllocation>
 {
     public async ValueTask<Result> Handle(ReleaseFlashAllocation command, CancellationToken cancellationToken)
     {
-        if (await ReleaseAsync(db, command.OrderId, time.GetUtcNow(), cancellationToken) > 0)
+        if (await ReleaseAsync(db, soldOut, command.OrderId, time.GetUtcNow(), cancellationToken) > 0)
         {
             logger.LogInformation("Released flash units of order {OrderId}: {Reason}", command.OrderId, command.Reason);
         }
@@ -219,7 +252,7 @@ public sealed class ReleaseFlashAllocationHandler(IFlashSalesDbContext db, TimeP
     }
 
     /// <summary>Releases the order's open claims inside the caller's transaction; answers how many were released.</summary>
-    internal static async Task<int> ReleaseAsync(IFlashSalesDbContext db, Guid orderId, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<int> ReleaseAsync(IFlashSalesDbContext db, FlashSoldOutMemo soldOut, Guid orderId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var claims = await db.Claims.Where(c => c.OrderId == orderId && c.ReleasedAt == null && c.PaidAt == null).ToListAsync(cancellationToken);
         var released = 0;
@@ -230,6 +263,7 @@ public sealed class ReleaseFlashAllocationHandler(IFlashSalesDbContext db, TimeP
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sold, i => i.Sold - quantity), cancellationToken);
             await db.Purchases.Where(p => p.ItemId == itemId && p.CustomerId == customerId && p.Quantity >= quantity)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.Quantity, p => p.Quantity - quantity), cancellationToken);
+            soldOut.Forget(claim.Sku);
             released++;
         }
 
