@@ -21,7 +21,8 @@ BASE="http://127.0.0.1:$PORT"
 APP_PID=""
 REDIS_PID_FILE="$WORK/redis.pid"
 
-if [[ $MODE == --smoke ]]; then RUNS=1; SECONDS_PER_RUN=2; WARMUP=1; OPEN_RATE=200; else RUNS=3; SECONDS_PER_RUN=8; WARMUP=4; OPEN_RATE=${BENCH_OPEN_RATE:-2000}; fi
+if [[ $MODE == --smoke ]]; then RUNS=1; SECONDS_PER_RUN=2; WARMUP=1; OPEN_RATE=200; STORM_CUSTOMERS=10; STORM_ATTEMPTS=5; STORM_ALLOCATION=10; STORM_ROUNDS=1
+else RUNS=3; SECONDS_PER_RUN=8; WARMUP=4; OPEN_RATE=${BENCH_OPEN_RATE:-2000}; STORM_CUSTOMERS=100; STORM_ATTEMPTS=10; STORM_ALLOCATION=100; STORM_ROUNDS=${BENCH_STORM_ROUNDS:-20}; fi
 
 cleanup() {
   [[ -n $APP_PID ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
@@ -42,16 +43,17 @@ mkdir -p "$OUT"
 echo "==> publishing the app and the load generator (Release)"
 dotnet publish src/Host/Retail.Host -c Release -o "$WORK/app" --nologo -v quiet >/dev/null
 dotnet build build/bench/LoadGen -c Release -o "$WORK/loadgen" --nologo -v quiet >/dev/null
+dotnet build build/bench/FlashStorm -c Release -o "$WORK/storm" --nologo -v quiet >/dev/null
 
-start_app() { # start_app [redis-connection-string]
-  local redis="${1:-}"
+start_app() { # start_app [redis-connection-string [extra app arguments...]]
+  local redis="${1:-}"; shift || true
   rm -f "$WORK"/bench.db*
   # exec: APP_PID must be the server itself (not a wrapper shell), so stop_app really stops it and memory is read
   # from the right process. The app folder is the working directory so the web root (static files) is found.
   (cd "$WORK/app" && exec env ASPNETCORE_ENVIRONMENT=Production taskset -c 0 dotnet "$WORK/app/Retail.Host.dll" --urls "$BASE" \
     --ConnectionStrings:Retail="Data Source=$WORK/bench.db" --ConnectionStrings:Redis="$redis" \
     --Seed:DemoPassword="Bench-Passw0rd!" --Identity:SuperAdmin:Password="Bench-Super-Passw0rd!" \
-    --Logging:LogLevel:Default=Warning >"$WORK/app.log" 2>&1) &
+    --Logging:LogLevel:Default=Warning "$@" >"$WORK/app.log" 2>&1) &
   APP_PID=$!
   for _ in $(seq 1 120); do
     kill -0 "$APP_PID" 2>/dev/null || { echo "app exited during startup"; tail -20 "$WORK/app.log"; exit 1; }
@@ -103,30 +105,68 @@ run_pass() { # run_pass LABEL [redis]
   row "---" "---" "---" "---" "---" "---"
   read -r c_rps c_p50 c_p99 c_err < <(closed_loop "$BASE/health/live")
   row "ceiling /health/live" "$c_rps" "$c_p50" "$c_p99" "$c_err" "1.00"
-  for path in "/api/catalog/products?pageSize=24" "/api/catalog/products/HK-0008" "/api/catalog/categories" "/catalog" "/"; do
+  for path in "/api/catalog/products?pageSize=24" "/api/catalog/products/HK-0008" "/api/catalog/categories" "/catalog" "/" "/api/flash/products" "/flash/products"; do
     read -r rps p50 p99 err < <(closed_loop "$BASE$path")
     row "$path" "$rps" "$p50" "$p99" "$err" "$(awk -v a="$rps" -v b="$c_rps" 'BEGIN {printf "%.2f", (b>0 ? a/b : 0)}')"
   done
   echo "open loop at $OPEN_RATE req/s for ${SECONDS_PER_RUN}s:" | tee -a "$RESULTS"
-  for path in "/health/live" "/api/catalog/products/HK-0008"; do
+  for path in "/health/live" "/api/catalog/products/HK-0008" "/api/flash/products"; do
     echo "  $path $(open_loop "$BASE$path")" | tee -a "$RESULTS"
   done
+  # SPEC A1 under a burst: one customer, 200 concurrent checkouts -> exactly the limit (5) accepted, the rest 429.
+  local limit; limit="$(taskset -c 1 dotnet "$WORK/storm/FlashStorm.dll" --base "$BASE" --password "Bench-Passw0rd!" \
+    --customers 1 --attempts 200 --stock 1000 --rounds 1 --no-sale)"
+  echo "rate limit, 200 concurrent checkouts from one customer: $limit" | tee -a "$RESULTS"
+  jq -e '.rounds[0].accepted == 5 and .rounds[0].outcomes["429:rate_limited"] == 195' <<<"$limit" >/dev/null \
+    || { echo "rate-limit case: expected exactly 5 accepted and 195 answered 429"; STORM_FAILED=1; }
   echo "server peak memory: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' "/proc/$(server_pid)/status" 2>/dev/null || echo n/a)" | tee -a "$RESULTS"
   stop_app
 }
 
+# Flash checkout storm: one hot SKU per round, STORM_CUSTOMERS customers x STORM_ATTEMPTS concurrent checkouts for
+# STORM_ALLOCATION units with a cap of 2, limits raised so the allocation, the cap and the stock decide. After every round
+# the database must show: paid orders = units sold = allocation - remaining, no customer above the cap, stock never negative.
+storm_pass() {
+  start_app "" --Ordering:CheckoutRateLimit:PermitLimit=100000 --FlashSales:PerUserSkuPermitLimit=100000
+  echo "==> flash checkout storm: $STORM_ROUNDS round(s) of $((STORM_CUSTOMERS * STORM_ATTEMPTS)) checkouts for $STORM_ALLOCATION units" | tee -a "$RESULTS"
+  local out; out="$(taskset -c 1 dotnet "$WORK/storm/FlashStorm.dll" --base "$BASE" --password "Bench-Passw0rd!" --customers "$STORM_CUSTOMERS" \
+    --attempts "$STORM_ATTEMPTS" --allocation "$STORM_ALLOCATION" --cap 2 --stock $((STORM_ALLOCATION * 3 / 2)) --rounds "$STORM_ROUNDS")"
+  echo "$out" >"$OUT/storm.json"
+  sleep 2 # let the outbox mark the last orders' claims paid (the order rows themselves are durable before each answer)
+  local db="$WORK/bench.db" bad=0
+  while read -r sku sold remaining accepted; do
+    local paid units over negative
+    paid="$(sqlite3 "$db" "SELECT COUNT(DISTINCT o.Id) FROM ordering_Orders o JOIN ordering_OrderLines l ON l.OrderId = o.Id WHERE l.Sku = '$sku' AND o.Status = 'Paid';")"
+    units="$(sqlite3 "$db" "SELECT COALESCE(SUM(l.Quantity), 0) FROM ordering_Orders o JOIN ordering_OrderLines l ON l.OrderId = o.Id WHERE l.Sku = '$sku' AND o.Status = 'Paid';")"
+    over="$(sqlite3 "$db" "SELECT COUNT(*) FROM (SELECT o.CustomerId FROM ordering_Orders o JOIN ordering_OrderLines l ON l.OrderId = o.Id WHERE l.Sku = '$sku' AND o.Status <> 'Cancelled' GROUP BY o.CustomerId HAVING SUM(l.Quantity) > 2);")"
+    negative="$(sqlite3 "$db" "SELECT COUNT(*) FROM catalog_Products WHERE Sku = '$sku' AND Stock < 0;")"
+    local dbsold; dbsold="$(sqlite3 "$db" "SELECT Sold FROM flashsales_SaleItems WHERE Sku = '$sku';")"
+    if [[ $paid != "$accepted" || $units != "$dbsold" || $dbsold != $((STORM_ALLOCATION - remaining)) || $over != 0 || $negative != 0 ]]; then
+      echo "  $sku: FAIL paid=$paid units=$units sold=$dbsold remaining=$remaining accepted=$accepted over-cap=$over negative-stock=$negative" | tee -a "$RESULTS"; bad=1
+    fi
+  done < <(jq -r '.rounds[] | "\(.sku) \(.saleSold) \(.saleRemaining) \(.accepted)"' <<<"$out")
+  jq -r '.rounds[] | "  round \(.round): \(.attempts) checkouts in \(.seconds) s, accepted \(.accepted) (\(.acceptedPerSecond)/s, p50 \(.acceptedP50Ms) ms, p99 \(.acceptedP99Ms) ms), rejected \(.rejectedPerSecond)/s (p50 \(.rejectedP50Ms) ms, p99 \(.rejectedP99Ms) ms) \(.outcomes | tostring)"' <<<"$out" | tee -a "$RESULTS"
+  if ((bad)); then STORM_FAILED=1; else echo "  zero oversell in all $STORM_ROUNDS round(s): paid orders = units sold = allocation - remaining, no customer above the cap" | tee -a "$RESULTS"; fi
+  stop_app
+}
+
+STORM_FAILED=0
+for tool in jq sqlite3; do command -v "$tool" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$tool" >/dev/null; }; done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $(date -u +%F)" | tee -a "$RESULTS"
 run_pass "SQLite, in-process cache"
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --pidfile "$REDIS_PID_FILE" --dir "$WORK" >/dev/null
 for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
 run_pass "SQLite + Redis" "127.0.0.1:$REDIS_PORT"
+storm_pass
 
 if [[ $MODE == --smoke ]]; then
   # The smoke run checks the harness, not the numbers: every case produced a positive rate and no errors.
   if awk -F'|' 'NF > 6 && $2 !~ /case|---/ { if ($3+0 <= 0 || $6+0 != 0) bad=1 } END { exit bad }' "$RESULTS" \
-     && ! grep -q '"ok":0' "$RESULTS" && grep -q '"errors":0' "$RESULTS"; then
+     && ! grep -q '"ok":0' "$RESULTS" && grep -q '"errors":0' "$RESULTS" && ((STORM_FAILED == 0)); then
     echo "bench smoke: PASS"
   else
     echo "bench smoke: FAIL"; cat "$RESULTS"; exit 1
   fi
 fi
+
+if ((STORM_FAILED)); then echo "flash storm / rate limit: FAIL"; exit 1; fi
