@@ -3,7 +3,9 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Retail.BuildingBlocks.Application;
 using Retail.Host.FunctionalTests.Infrastructure;
+using Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 
 namespace Retail.Host.FunctionalTests.Monitoring;
 
@@ -66,6 +68,30 @@ public sealed class MetricsScrapeTests(RetailAppFactory factory) : IClassFixture
         scraped.Sum("retail_flash_listing_requests_total").ShouldBeGreaterThanOrEqualTo(1);
         scraped.Sum("retail_monitoring_request_duration_seconds_count", ("group", "checkout")).ShouldBeGreaterThanOrEqualTo(statuses.Count);
         scraped.Types["retail_monitoring_request_duration_seconds"].ShouldBe("histogram");
+    }
+
+    [Fact]
+    public void Every_checkout_refusal_has_its_outcome_tag()
+    {
+        (Error Error, string Outcome)[] cases =
+        [
+            (PlaceOrderCommandHandler.Declined(), CheckoutMetrics.Outcomes.Declined),
+            (new Error("rate_limited", "Too many", ErrorKind.RateLimited), CheckoutMetrics.Outcomes.RateLimited),
+            (Error.Conflict("flash.sold_out", "gone"), CheckoutMetrics.Outcomes.SoldOut),
+            (Error.Conflict("ordering.out_of_stock", "gone"), CheckoutMetrics.Outcomes.SoldOut),
+            (PlaceOrderCommandHandler.ProductUnavailable("EL-0001"), CheckoutMetrics.Outcomes.SoldOut),
+            (Error.Unprocessable("flash.cap_exceeded", "cap"), CheckoutMetrics.Outcomes.CapExceeded),
+            (PlaceOrderCommandHandler.Overloaded(), CheckoutMetrics.Outcomes.Overloaded),
+            (PlaceOrderCommandHandler.PriceChanged([("EL-0001", "Lamp", 15m, 20m)]), CheckoutMetrics.Outcomes.PriceChanged),
+            (PlaceOrderCommandHandler.KeyReused(), CheckoutMetrics.Outcomes.Invalid),
+            (PlaceOrderCommandHandler.KeyInProgress(), CheckoutMetrics.Outcomes.Invalid),
+            (PlaceOrderCommandHandler.StoreCreditTooHigh(), CheckoutMetrics.Outcomes.Invalid),
+        ];
+
+        foreach (var (error, outcome) in cases)
+        {
+            CheckoutMetrics.OutcomeOf(error).ShouldBe(outcome, error.Code);
+        }
     }
 
     [Fact]
