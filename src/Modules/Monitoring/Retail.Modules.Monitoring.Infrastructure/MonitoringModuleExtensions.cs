@@ -9,9 +9,11 @@ using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Identity.IntegrationEvents;
 using Retail.Modules.Monitoring.Application;
 using Retail.Modules.Monitoring.Application.Abstractions;
+using Retail.Modules.Monitoring.Application.Flash;
 using Retail.Modules.Monitoring.Application.Logs;
 using Retail.Modules.Monitoring.Application.Timing;
 using Retail.Modules.Monitoring.Application.Totals;
+using Retail.Modules.Monitoring.Infrastructure.Flash;
 using Retail.Modules.Monitoring.Infrastructure.Logging;
 using Retail.Modules.Monitoring.Infrastructure.Outbox;
 using Retail.Modules.Monitoring.Infrastructure.Persistence;
@@ -46,6 +48,8 @@ public static class MonitoringModuleExtensions
 
         services.AddMetrics();
         services.AddSingleton<RequestTimingRecorder>();
+        services.AddSingleton<FlashListingMeter>();
+        services.AddHostedService<FlashListingMeterStarter>();
         services.AddSingleton<RecentLogBuffer>(_ => new RecentLogBuffer(RecentLogBuffer.DefaultCapacity));
         // An ILoggerProvider in the container joins the host's LoggerFactory like builder.Logging.AddProvider would.
         services.AddSingleton<ILoggerProvider, RecentLogsLoggerProvider>();

@@ -7,6 +7,7 @@ using Retail.Modules.Ordering.Application;
 using Retail.Modules.Ordering.Application.Abstractions;
 using Retail.Modules.Ordering.Application.Orders.Notifications;
 using Retail.Modules.Ordering.Application.Orders.Payments;
+using Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 using Retail.Modules.Ordering.Application.Orders.RetryPendingPayments;
 using Retail.Modules.Ordering.Infrastructure.Jobs;
 using Retail.Modules.Ordering.Infrastructure.Persistence;
@@ -33,6 +34,8 @@ public static class OrderingModuleExtensions
         services.AddDataProtection();
         services.AddScoped<ICheckoutRateLimiter, CheckoutRateLimiter>();
         services.AddSingleton<ICheckoutGate, CheckoutGate>();
+        services.AddMetrics();
+        services.AddSingleton<CheckoutMetrics>();
         services.AddScoped<ICheckoutIdempotency, CheckoutIdempotency>();
         services.AddSingleton<IPaymentDetailsProtector, DataProtectionPaymentDetailsProtector>();
         services.AddScoped<OrderPaymentProcessor>();

@@ -26,6 +26,8 @@
     switch (kind) {
       case "int": return Number(value).toLocaleString("en-US");
       case "money": return Number(value).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      case "onoff": return value ? "on" : "off";
+      case "percent": return String(Math.round(Number(value) * 100) / 100) + "%";
       case "ms": return String(Math.round(Number(value) * 100) / 100);
       case "duration": var s = durationSeconds(value); return s === null ? "—" : s.toFixed(1) + " s";
       case "time": return String(value).replace("T", " ").substring(0, 19);

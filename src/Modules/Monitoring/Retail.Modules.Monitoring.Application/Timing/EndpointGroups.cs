@@ -49,6 +49,18 @@ public static class EndpointGroups
         return StartsWithSegment(p, "/api") ? ApiOther : Storefront;
     }
 
+    /// <summary>
+    /// A JSON API request that submits something (any method but GET, HEAD, OPTIONS, TRACE): what acceptance rates count.
+    /// Pages are left out: a form post answers 302 on success and 200 with the error shown, so its status says nothing.
+    /// </summary>
+    public static bool IsApiSubmission(string? method, string? path) =>
+        method is not null
+        && !HttpMethodsThatRead.Contains(method, StringComparer.OrdinalIgnoreCase)
+        && path is not null
+        && StartsWithSegment(path, "/api");
+
+    private static readonly string[] HttpMethodsThatRead = ["GET", "HEAD", "OPTIONS", "TRACE"];
+
     private static bool StartsWithSegment(string path, string prefix) =>
         path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
         && (path.Length == prefix.Length || path[prefix.Length] == '/' || prefix.EndsWith(".ico", StringComparison.Ordinal));

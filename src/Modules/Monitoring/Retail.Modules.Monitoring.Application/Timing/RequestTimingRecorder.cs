@@ -2,8 +2,34 @@ using System.Diagnostics.Metrics;
 
 namespace Retail.Modules.Monitoring.Application.Timing;
 
-/// <summary>Percentiles of one endpoint group over one window, in milliseconds (null while the window is empty).</summary>
-public sealed record LatencyWindowDto(int Minutes, long Count, double? P50, double? P95, double? P99, double? Max, long RateLimited);
+/// <summary>
+/// Percentiles of one endpoint group over one window, in milliseconds (null while the window is empty), and its API
+/// submissions: <paramref name="Submitted"/> JSON API requests that change something (not GET/HEAD/OPTIONS), of which
+/// <paramref name="Accepted"/> were answered 2xx and <paramref name="SubmittedRateLimited"/> 429.
+/// </summary>
+public sealed record LatencyWindowDto(
+    int Minutes,
+    long Count,
+    double? P50,
+    double? P95,
+    double? P99,
+    double? Max,
+    long RateLimited,
+    long Submitted = 0,
+    long Accepted = 0,
+    long SubmittedRateLimited = 0)
+{
+    /// <summary>Accepted ÷ submitted in percent (two decimals), null without submissions.</summary>
+    public double? AcceptedPercent => Percent(Accepted, Submitted);
+
+    /// <summary>
+    /// Accepted ÷ (submitted − rate-limited) in percent: the share of submissions the system did not refuse on purpose
+    /// (SPEC A1 limits are not an outage), null when nothing is left.
+    /// </summary>
+    public double? AcceptedPercentOfAdmitted => Percent(Accepted, Submitted - SubmittedRateLimited);
+
+    private static double? Percent(long part, long whole) => whole > 0 ? Math.Round(100d * part / whole, 2) : null;
+}
 
 public sealed record EndpointGroupTimingDto(string Group, IReadOnlyList<LatencyWindowDto> Windows)
 {
@@ -59,8 +85,12 @@ public sealed class RequestTimingRecorder
         meter.CreateObservableCounter("retail.monitoring.requests", () => Interlocked.Read(ref _requests), description: "Requests timed by the monitoring recorder");
     }
 
-    /// <summary>Records one finished request. Paths outside every group (health, metrics, static files) are ignored.</summary>
-    public void Record(string? path, int statusCode, TimeSpan elapsed)
+    /// <summary>
+    /// Records one finished request. Paths outside every group (health, metrics, static files) are ignored. With its
+    /// HTTP <paramref name="method"/>, a JSON API request that changes something also counts as a submission, accepted
+    /// when answered 2xx (pages are not counted: they answer 302 on success and 200 with an error message).
+    /// </summary>
+    public void Record(string? path, int statusCode, TimeSpan elapsed, string? method = null)
     {
         var group = EndpointGroups.Classify(path);
         if (group is null)
@@ -71,12 +101,15 @@ public sealed class RequestTimingRecorder
         var milliseconds = Math.Max(0, elapsed.TotalMilliseconds);
         var slot = SlotOf(_time.GetUtcNow());
         var limited = statusCode == 429;
-        _groups[group].Add(slot, milliseconds, limited);
+        var submission = EndpointGroups.IsApiSubmission(method, path)
+            ? statusCode is >= 200 and < 300 ? Submission.Accepted : limited ? Submission.RateLimited : Submission.Refused
+            : Submission.None;
+        _groups[group].Add(slot, milliseconds, limited, submission);
         Interlocked.Increment(ref _requests);
         _duration.Record(milliseconds / 1000d, new("group", group), new("status_class", StatusClass(statusCode)));
         if (limited)
         {
-            _rateLimited.Add(slot, milliseconds, limited: true);
+            _rateLimited.Add(slot, milliseconds, limited: true, Submission.None);
             Interlocked.Increment(ref _rateLimitedTotal);
             _rateLimitedCounter.Add(1, new KeyValuePair<string, object?>("group", group));
         }
@@ -107,13 +140,21 @@ public sealed class RequestTimingRecorder
         _ => "5xx",
     };
 
+    private enum Submission
+    {
+        None,
+        Accepted,
+        RateLimited,
+        Refused,
+    }
+
     /// <summary>The 60 slots of one group; a slot is reset when the ring comes back to it for a newer 15 s.</summary>
     private sealed class GroupSeries
     {
         private readonly Lock _lock = new();
         private readonly Slot[] _slots = Enumerable.Range(0, SlotCount).Select(_ => new Slot()).ToArray();
 
-        public void Add(long slotNumber, double milliseconds, bool limited)
+        public void Add(long slotNumber, double milliseconds, bool limited, Submission submission)
         {
             lock (_lock)
             {
@@ -130,6 +171,13 @@ public sealed class RequestTimingRecorder
                 {
                     slot.RateLimited++;
                 }
+
+                if (submission != Submission.None)
+                {
+                    slot.Submitted++;
+                    slot.Accepted += submission == Submission.Accepted ? 1 : 0;
+                    slot.SubmittedRateLimited += submission == Submission.RateLimited ? 1 : 0;
+                }
             }
         }
 
@@ -142,7 +190,7 @@ public sealed class RequestTimingRecorder
                 foreach (var minutes in WindowMinutes)
                 {
                     Array.Clear(counts);
-                    long total = 0, limited = 0;
+                    long total = 0, limited = 0, submitted = 0, accepted = 0, submittedLimited = 0;
                     double max = 0;
                     var oldest = currentSlot - (minutes * 60 / SlotSeconds);
                     foreach (var slot in _slots)
@@ -156,6 +204,9 @@ public sealed class RequestTimingRecorder
 
                             total += slot.Total;
                             limited += slot.RateLimited;
+                            submitted += slot.Submitted;
+                            accepted += slot.Accepted;
+                            submittedLimited += slot.SubmittedRateLimited;
                             max = Math.Max(max, slot.Max);
                         }
                     }
@@ -167,7 +218,10 @@ public sealed class RequestTimingRecorder
                         Round(LatencyHistogram.Percentile(counts, total, 0.95, max)),
                         Round(LatencyHistogram.Percentile(counts, total, 0.99, max)),
                         total > 0 ? Round(max) : null,
-                        limited));
+                        limited,
+                        submitted,
+                        accepted,
+                        submittedLimited));
                 }
             }
 
@@ -187,6 +241,12 @@ public sealed class RequestTimingRecorder
 
         public long RateLimited { get; set; }
 
+        public long Submitted { get; set; }
+
+        public long Accepted { get; set; }
+
+        public long SubmittedRateLimited { get; set; }
+
         public double Max { get; set; }
 
         public void Reset(long number)
@@ -195,6 +255,9 @@ public sealed class RequestTimingRecorder
             Array.Clear(Counts);
             Total = 0;
             RateLimited = 0;
+            Submitted = 0;
+            Accepted = 0;
+            SubmittedRateLimited = 0;
             Max = 0;
         }
     }

@@ -13,16 +13,17 @@ internal sealed class RequestTimingMiddleware(RequestDelegate next, RequestTimin
     {
         var started = time.GetTimestamp();
         var path = context.Request.Path.Value;
+        var method = context.Request.Method;
         try
         {
             await next(context);
         }
         catch
         {
-            recorder.Record(path, StatusCodes.Status500InternalServerError, time.GetElapsedTime(started));
+            recorder.Record(path, StatusCodes.Status500InternalServerError, time.GetElapsedTime(started), method);
             throw;
         }
 
-        recorder.Record(path, context.Response.StatusCode, time.GetElapsedTime(started));
+        recorder.Record(path, context.Response.StatusCode, time.GetElapsedTime(started), method);
     }
 }

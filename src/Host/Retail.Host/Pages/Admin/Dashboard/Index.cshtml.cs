@@ -29,6 +29,8 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
 
     public static string Ms(double? value) => value is { } v ? v.ToString("0.##", CultureInfo.InvariantCulture) : "—";
 
+    public static string Percent(double? value) => value is { } v ? v.ToString("0.##", CultureInfo.InvariantCulture) + "%" : "—";
+
     public static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "—";
 
     public static readonly IReadOnlyList<int> Windows = RequestTimingRecorder.WindowMinutes;

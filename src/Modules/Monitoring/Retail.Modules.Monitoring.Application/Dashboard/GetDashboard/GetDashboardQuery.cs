@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.BuildingBlocks.Application.Security;
+using Retail.Modules.FlashSales.IntegrationEvents;
 using Retail.Modules.Monitoring.Application.Abstractions;
+using Retail.Modules.Monitoring.Application.Flash;
 using Retail.Modules.Monitoring.Application.Logs;
 using Retail.Modules.Monitoring.Application.Logs.GetRecentLogs;
 using Retail.Modules.Monitoring.Application.Scenarios;
@@ -26,7 +28,9 @@ public sealed record DashboardDto(
     RequestTimingSnapshot Requests,
     IReadOnlyList<ModuleOutboxDto> Outbox,
     IReadOnlyList<ScenarioCardDto> Scenarios,
-    IReadOnlyList<RecentLogEntryDto> Logs);
+    IReadOnlyList<RecentLogEntryDto> Logs,
+    FlashSalesOverviewDto? FlashSales,
+    FlashListingRatesDto FlashListing);
 
 /// <summary>One business counter: since the start, and today (UTC).</summary>
 public sealed record CounterDto(string Name, long Total, long Today);
@@ -66,6 +70,7 @@ public sealed class GetDashboardQueryHandler(
     RecentLogBuffer logs,
     IOutboxStatus outbox,
     IRequestSender sender,
+    FlashListingMeter flashListing,
     TimeProvider time,
     ILogger<GetDashboardQueryHandler> logger) : IQueryHandler<GetDashboardQuery, DashboardDto>
 {
@@ -108,6 +113,13 @@ public sealed class GetDashboardQueryHandler(
             logger.LogWarning("Payments overview unavailable for the dashboard: {Code}", payments.Error.Code);
         }
 
+        var flash = await sender.Send(new GetFlashSalesOverview(), cancellationToken);
+        if (!flash.IsSuccess)
+        {
+            logger.LogWarning("Flash sales overview unavailable for the dashboard: {Code}", flash.Error.Code);
+        }
+
+        var listing = flashListing.Read();
         var snapshot = requests.Snapshot();
         var modules = await outbox.GetAsync(cancellationToken);
         RecentLogLevels.TryParse(query.LogLevel, out var level);
@@ -117,7 +129,8 @@ public sealed class GetDashboardQueryHandler(
             modules,
             modules.Select(m => m.Module).ToHashSet(StringComparer.OrdinalIgnoreCase),
             totals.Count,
-            logs.Written));
+            logs.Written,
+            listing));
         return new DashboardDto(
             now,
             business,
@@ -126,6 +139,8 @@ public sealed class GetDashboardQueryHandler(
             snapshot,
             modules,
             cards,
-            logs.Query(level, query.LogSearch, LogRows));
+            logs.Query(level, query.LogSearch, LogRows),
+            flash.IsSuccess ? flash.Value : null,
+            listing);
     }
 }

@@ -38,6 +38,7 @@ public sealed class PlaceOrderCommandHandler(
     OrderPaymentProcessor payments,
     IOptions<OrderingOptions> options,
     TimeProvider time,
+    CheckoutMetrics metrics,
     ILogger<PlaceOrderCommandHandler> logger) : ICommandHandler<PlaceOrderCommand, PlaceOrderResult>
 {
     public const int StatusPaid = 201;
@@ -67,6 +68,13 @@ public sealed class PlaceOrderCommandHandler(
     public static Error StoreCreditTooHigh() => Error.Unprocessable("ordering.store_credit_exceeds_total", "Store credit used cannot be more than the order total.");
 
     public async ValueTask<Result<PlaceOrderResult>> Handle(PlaceOrderCommand command, CancellationToken cancellationToken)
+    {
+        var result = await PlaceAsync(command, cancellationToken);
+        metrics.Record(result);
+        return result;
+    }
+
+    private async Task<Result<PlaceOrderResult>> PlaceAsync(PlaceOrderCommand command, CancellationToken cancellationToken)
     {
         var userId = user.UserId ?? throw new InvalidOperationException("PlaceOrder needs a signed-in user.");
 

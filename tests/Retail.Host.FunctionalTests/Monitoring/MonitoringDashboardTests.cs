@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Retail.Host.FunctionalTests.Infrastructure;
 
-namespace Retail.Host.FunctionalTests;
+namespace Retail.Host.FunctionalTests.Monitoring;
 
 /// <summary>Issue 7: the operations dashboard, its JSON feed, /metrics and the recent-logs search, over real HTTP.</summary>
 public sealed partial class MonitoringDashboardTests(MonitoringDashboardTests.LogsAppFactory factory) : IClassFixture<MonitoringDashboardTests.LogsAppFactory>
@@ -72,6 +72,10 @@ public sealed partial class MonitoringDashboardTests(MonitoringDashboardTests.Lo
         }
 
         html.ShouldContain("not measured yet (module not built)");
+        html.ShouldContain("id=\"checkout-acceptance\"");
+        html.ShouldContain("data-bind=\"requests.groups.1.windows.2.acceptedPercent\"");
+        html.ShouldContain("id=\"flash-sales\"");
+        html.ShouldContain("data-bind=\"flashSales.unitsRemaining\"");
         (await browser.GetAsync("/js/dashboard.js")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
@@ -82,7 +86,7 @@ public sealed partial class MonitoringDashboardTests(MonitoringDashboardTests.Lo
 
         var json = await api.GetFromJsonAsync<JsonElement>("/api/monitoring/dashboard");
 
-        foreach (var section in new[] { "generatedAt", "business", "counters", "payments", "requests", "outbox", "scenarios", "logs" })
+        foreach (var section in new[] { "generatedAt", "business", "counters", "payments", "requests", "outbox", "scenarios", "logs", "flashSales", "flashListing" })
         {
             json.TryGetProperty(section, out _).ShouldBeTrue($"section {section} missing");
         }
@@ -92,6 +96,46 @@ public sealed partial class MonitoringDashboardTests(MonitoringDashboardTests.Lo
         json.GetProperty("requests").GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString())
             .ShouldBe(["storefront", "checkout", "flash-listing", "partner-api", "admin", "api-other"]);
         json.GetProperty("outbox").EnumerateArray().Select(o => o.GetProperty("module").GetString()).ShouldContain("monitoring");
+        var flash = json.GetProperty("flashSales");
+        flash.GetProperty("enabled").GetBoolean().ShouldBeTrue();
+        flash.GetProperty("liveSales").GetInt32().ShouldBeGreaterThanOrEqualTo(1, "the demo data has a live sale");
+        flash.GetProperty("unitsRemaining").GetInt32().ShouldBeGreaterThan(0);
+        json.GetProperty("flashListing").TryGetProperty("hitRatePercent", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task The_feed_shows_checkout_acceptance_with_429s_apart()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 20, price: 4.75m);
+        using var customer = await CheckoutLoad.LoginAsync(factory, await CheckoutLoad.RegisterAsync(factory, "acceptance"));
+        using var api = await factory.ApiClientAsync(Users.Admin);
+        var before = CheckoutWindow(await api.GetFromJsonAsync<JsonElement>("/api/monitoring/dashboard"));
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await CheckoutLoad.CheckoutAsync(customer.Client, sku);
+            statuses.Add(response.StatusCode);
+        }
+
+        statuses.ShouldBe([.. Enumerable.Repeat(HttpStatusCode.Created, 5), HttpStatusCode.TooManyRequests]);
+        var after = CheckoutWindow(await api.GetFromJsonAsync<JsonElement>("/api/monitoring/dashboard"));
+        (after.Submitted - before.Submitted).ShouldBe(6);
+        (after.Accepted - before.Accepted).ShouldBe(5);
+        (after.Limited - before.Limited).ShouldBe(1);
+        after.Percent.ShouldBe(Math.Round(100d * after.Accepted / after.Submitted, 2));
+    }
+
+    /// <summary>The checkout group's 15-minute window in the feed.</summary>
+    private static (long Submitted, long Accepted, long Limited, double Percent) CheckoutWindow(JsonElement json)
+    {
+        var window = json.GetProperty("requests").GetProperty("groups").EnumerateArray()
+            .Single(g => g.GetProperty("group").GetString() == "checkout").GetProperty("windows")[2];
+        window.GetProperty("minutes").GetInt32().ShouldBe(15);
+        var percent = window.GetProperty("acceptedPercent");
+        return (window.GetProperty("submitted").GetInt64(), window.GetProperty("accepted").GetInt64(), window.GetProperty("submittedRateLimited").GetInt64(),
+            percent.ValueKind == JsonValueKind.Null ? 0 : percent.GetDouble());
     }
 
     [Fact]
