@@ -20,6 +20,10 @@ using Retail.Modules.Payments.Application;
 using Retail.Modules.Payments.Infrastructure;
 using Retail.Modules.Payments.Infrastructure.Endpoints;
 using Retail.Modules.Payments.IntegrationEvents;
+using Retail.Modules.Returns.Application;
+using Retail.Modules.Returns.Infrastructure;
+using Retail.Modules.Returns.Infrastructure.Endpoints;
+using Retail.Modules.Returns.IntegrationEvents;
 
 // `--migrate` applies every module's migrations and exits (docker-compose runs it before the app serves).
 var migrateOnly = args.Contains("--migrate", StringComparer.Ordinal);
@@ -36,12 +40,13 @@ builder.Services.AddCatalogModule(builder.Configuration);
 builder.Services.AddPaymentsModule(builder.Configuration);
 builder.Services.AddMonitoringModule(builder.Configuration);
 builder.Services.AddOrderingModule(builder.Configuration);
+builder.Services.AddReturnsModule(builder.Configuration);
 
 // The source generator reads this call at compile time: behaviors and assemblies must be listed literally here.
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals)];
+    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals), typeof(ReturnsModule), typeof(GetReturnsOverview)];
     options.PipelineBehaviors =
     [
         typeof(Retail.BuildingBlocks.Application.Behaviors.LoggingBehavior<,>),
@@ -73,6 +78,7 @@ app.MapCatalogEndpoints();
 app.MapPaymentsEndpoints();
 app.MapMonitoringEndpoints();
 app.MapOrderingEndpoints();
+app.MapReturnsEndpoints();
 app.MapRetailPagesAndTools();
 
 await app.RunAsync();
