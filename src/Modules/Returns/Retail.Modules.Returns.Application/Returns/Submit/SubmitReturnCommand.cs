@@ -69,7 +69,7 @@ public sealed class SubmitReturnCommandHandler(
 
         var now = time.GetUtcNow();
         var eligibility = GetReturnEligibilityQueryHandler.Evaluate(order, options.Value, now);
-        if (eligibility.Problem is { } problem && !eligibility.Eligible)
+        if (ReturnEligibility.OrderProblem(order.DeliveredAt, now, options.Value.ReturnWindow) is { } problem)
         {
             return Error.Unprocessable("returns.not_eligible", problem);
         }

@@ -75,16 +75,17 @@ public sealed class TransitionReturnCommandHandler(
             return ReturnErrors.NotFound();
         }
 
+        // A caller who saw an older version is told to reload first: whatever they decided was based on stale data.
+        if (command.ExpectedVersion is { } expected && expected != entity.Version)
+        {
+            return ReturnErrors.Stale();
+        }
+
         var data = ToData(command.Input);
         if (entity.Check(action, role, data) is { } refusal)
         {
             logger.LogInformation("Return {ReturnCode}: {Action} by {UserId} as {Role} refused from {Status}: {Reason}", entity.Code, action, viewer.UserId, role, entity.Status, refusal.Message);
             return ReturnErrors.Refused(refusal);
-        }
-
-        if (command.ExpectedVersion is { } expected && expected != entity.Version)
-        {
-            return ReturnErrors.Stale();
         }
 
         var from = entity.Status;
