@@ -62,7 +62,8 @@ public sealed class ReturnViewer(ICurrentUser user)
         return roles;
     }
 
-    public ReturnActor Actor(string role) => new(UserId, role, Activity.Current?.TraceId.ToString());
+    /// <summary>The audit's "who": the sign-in name (email) people recognise, or the user id when there is none.</summary>
+    public ReturnActor Actor(string role) => new(string.IsNullOrEmpty(user.UserName) ? UserId : user.UserName, role, Activity.Current?.TraceId.ToString());
 }
 
 internal static class ReturnQueries
