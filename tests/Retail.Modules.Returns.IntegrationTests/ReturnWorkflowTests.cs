@@ -122,6 +122,23 @@ public sealed class ReturnWorkflowTests
     }
 
     [Fact]
+    public async Task Admins_may_look_at_any_return_but_act_only_through_a_team_role()
+    {
+        await using var host = await ReturnsTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 10);
+        var customer = ReturnsTestHost.NewCustomer();
+        var orderId = await host.DeliveredOrderAsync(customer, sku, 1);
+        var code = (await host.SubmitAsync(customer, orderId, sku, 1)).Value.Code;
+
+        var seen = await host.SendAsAsync<Result<ReturnDetailDto>>("admin-1", new GetReturnQuery(code));
+        var acted = await host.MoveAsync("admin-1", code, "approve");
+
+        seen.Value.Actions.ShouldBeEmpty();
+        acted.Error!.Kind.ShouldBe(ErrorKind.Forbidden);
+        (await host.SendAsAsync<Result<ReturnDetailDto>>(ReturnsTestHost.Support, new GetReturnQuery(code))).Value.Status.ShouldBe("SUBMITTED");
+    }
+
+    [Fact]
     public async Task Audit_rows_are_append_only_in_the_database()
     {
         await using var host = await ReturnsTestHost.StartAsync();

@@ -76,7 +76,11 @@ public sealed class PhotoHandlers(
             return PhotoErrors.NotAnImage(problem);
         }
 
-        var role = viewer.RoleFor(entity, null) ?? ReturnRoles.Customer;
+        if (viewer.RoleFor(entity, null) is not { } role)
+        {
+            return Error.Forbidden() with { Code = "returns.wrong_role", Message = "Only the customer and the support, warehouse or finance teams add photos." };
+        }
+
         entity.RegisterPhoto(limits.MaxPhotos);
         var photo = ReturnPhoto.Create(entity.Id, image.ContentType, image.Extension, image.Content!.Length, viewer.Actor(role), time.GetUtcNow());
         db.Photos.Add(photo);

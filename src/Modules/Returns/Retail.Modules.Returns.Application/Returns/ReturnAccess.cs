@@ -36,7 +36,8 @@ public sealed class ReturnViewer(ICurrentUser user)
 
     public string UserId => user.UserId ?? "";
 
-    public bool IsStaff => StaffRoles.Any(user.IsInRole);
+    /// <summary>Team staff, or an admin (who may look at every return but acts only through a team role).</summary>
+    public bool IsStaff => StaffRoles.Any(user.IsInRole) || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.SuperAdmin);
 
     public IReadOnlyList<string> TeamRoles => [.. StaffRoles.Where(user.IsInRole)];
 

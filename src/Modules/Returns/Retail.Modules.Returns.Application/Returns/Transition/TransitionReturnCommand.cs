@@ -72,7 +72,8 @@ public sealed class TransitionReturnCommandHandler(
         var role = viewer.RoleFor(entity, ReturnWorkflow.Find(action, entity.Status));
         if (role is null)
         {
-            return ReturnErrors.NotFound();
+            // An admin without a team role may look but not act.
+            return Error.Forbidden() with { Code = "returns.wrong_role", Message = "Only support, warehouse, finance or the customer act on returns." };
         }
 
         // A caller who saw an older version is told to reload first: whatever they decided was based on stale data.
