@@ -173,15 +173,23 @@ public sealed class ReturnOutcomeProcessor(
         }
 
         var text = string.Join(";", plan.Select(p => $"{p.PaymentId}={p.Amount.ToString(CultureInfo.InvariantCulture)}"));
-        await unitOfWork.ExecuteAsync(
-            async () =>
-            {
-                var entity = await LoadTrackedAsync(db, returnId, cancellationToken);
-                entity?.PlanOutcome(outcome.Id, text);
-                return true;
-            },
-            _ => true,
-            cancellationToken);
+        try
+        {
+            await unitOfWork.ExecuteAsync(
+                async () =>
+                {
+                    var entity = await LoadTrackedAsync(db, returnId, cancellationToken);
+                    entity?.PlanOutcome(outcome.Id, text);
+                    return true;
+                },
+                _ => true,
+                cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another run fixed a plan first (or the return changed): the stored plan below is the one that counts.
+        }
+
         var stored = (await LoadAsync(returnId, cancellationToken))?.Outcomes.Single(o => o.Id == outcome.Id).Plan;
         return stored is null ? plan : ParsePlan(stored);
     }
@@ -204,6 +212,20 @@ public sealed class ReturnOutcomeProcessor(
     }
 
     private async Task RecordAsync(Guid returnId, Guid outcomeId, bool done, string? reference, string? error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RecordOnceAsync(returnId, outcomeId, done, reference, error, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone changed the return meanwhile (a photo, a repair note). The other side is idempotent, so the next run
+            // asks again and records the same answer.
+            logger.LogInformation("Return {ReturnId}: outcome {OutcomeId} not recorded (changed concurrently); the next run retries", returnId, outcomeId);
+        }
+    }
+
+    private async Task RecordOnceAsync(Guid returnId, Guid outcomeId, bool done, string? reference, string? error, CancellationToken cancellationToken)
     {
         await unitOfWork.ExecuteAsync(
             async () =>
