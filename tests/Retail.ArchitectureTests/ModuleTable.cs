@@ -23,6 +23,10 @@ using Retail.Modules.Payments.Application;
 using Retail.Modules.Payments.Domain.Payments;
 using Retail.Modules.Payments.Infrastructure;
 using Retail.Modules.Payments.IntegrationEvents;
+using Retail.Modules.Returns.Application;
+using Retail.Modules.Returns.Domain.Returns;
+using Retail.Modules.Returns.Infrastructure;
+using Retail.Modules.Returns.IntegrationEvents;
 
 namespace Retail.ArchitectureTests;
 
@@ -50,6 +54,7 @@ public static class ModuleTable
         new("Payments", typeof(Payment),       typeof(PaymentsModule), typeof(PaymentsModuleExtensions),  typeof(PaymentSucceeded)),
         new("Monitoring", typeof(BusinessTotal), typeof(MonitoringModule), typeof(MonitoringModuleExtensions), typeof(ScenarioStatusChanged)),
         new("FlashSales", typeof(FlashSale), typeof(FlashSalesModule), typeof(FlashSalesModuleExtensions), typeof(FlashSaleChanged)),
+        new("Returns",  typeof(Return),        typeof(ReturnsModule),  typeof(ReturnsModuleExtensions),   typeof(ReturnStatusChanged)),
     ];
 
     /// <summary>One theory row per module (names, so every row is its own test case).</summary>

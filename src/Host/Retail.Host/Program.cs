@@ -25,6 +25,10 @@ using Retail.Modules.Payments.Application;
 using Retail.Modules.Payments.Infrastructure;
 using Retail.Modules.Payments.Infrastructure.Endpoints;
 using Retail.Modules.Payments.IntegrationEvents;
+using Retail.Modules.Returns.Application;
+using Retail.Modules.Returns.Infrastructure;
+using Retail.Modules.Returns.Infrastructure.Endpoints;
+using Retail.Modules.Returns.IntegrationEvents;
 
 // `--migrate` applies every module's migrations and exits (docker-compose runs it before the app serves).
 var migrateOnly = args.Contains("--migrate", StringComparer.Ordinal);
@@ -42,12 +46,13 @@ builder.Services.AddPaymentsModule(builder.Configuration);
 builder.Services.AddMonitoringModule(builder.Configuration);
 builder.Services.AddOrderingModule(builder.Configuration);
 builder.Services.AddFlashSalesModule(builder.Configuration);
+builder.Services.AddReturnsModule(builder.Configuration);
 
 // The source generator reads this call at compile time: behaviors and assemblies must be listed literally here.
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals), typeof(FlashSalesModule), typeof(ClaimFlashAllocation)];
+    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals), typeof(FlashSalesModule), typeof(ClaimFlashAllocation), typeof(ReturnsModule), typeof(GetReturnsOverview)];
     options.PipelineBehaviors =
     [
         typeof(Retail.BuildingBlocks.Application.Behaviors.LoggingBehavior<,>),
@@ -81,6 +86,7 @@ app.MapMonitoringEndpoints();
 app.MapOrderingEndpoints();
 app.MapFlashSalesEndpoints();
 app.MapFeatureToggleEndpoints();
+app.MapReturnsEndpoints();
 app.MapRetailPagesAndTools();
 
 await app.RunAsync();

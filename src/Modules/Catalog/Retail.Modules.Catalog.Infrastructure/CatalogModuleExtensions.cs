@@ -9,6 +9,8 @@ using Retail.Modules.Catalog.Application.Caching;
 using Retail.Modules.Catalog.Infrastructure.Persistence;
 using Retail.Modules.Catalog.Infrastructure.Seeding;
 using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.Catalog.Application.Products.Returns;
+using Retail.Modules.Returns.IntegrationEvents;
 
 namespace Retail.Modules.Catalog.Infrastructure;
 
@@ -22,6 +24,8 @@ public static class CatalogModuleExtensions
         services.AddModuleValidators(typeof(CatalogModule));
         services.AddIntegrationEventHandler<ProductUpserted, InvalidateCatalogCacheHandler>();
         services.AddIntegrationEventHandler<StockChanged, InvalidateCatalogCacheHandler>();
+        services.AddIntegrationEventHandler<ReturnRestockRequested, ReturnedStockHandler>();
+        services.AddIntegrationEventHandler<ReplacementRequested, ReturnedStockHandler>();
         services.AddScoped<IModuleSeeder, CatalogSeeder>();
         return services;
     }

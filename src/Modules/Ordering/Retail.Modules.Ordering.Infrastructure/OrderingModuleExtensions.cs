@@ -13,6 +13,8 @@ using Retail.Modules.Ordering.Infrastructure.Jobs;
 using Retail.Modules.Ordering.Infrastructure.Persistence;
 using Retail.Modules.Ordering.Infrastructure.Services;
 using Retail.Modules.Ordering.IntegrationEvents;
+using Retail.Modules.Ordering.Application.Orders.Replacements;
+using Retail.Modules.Returns.IntegrationEvents;
 
 namespace Retail.Modules.Ordering.Infrastructure;
 
@@ -46,6 +48,9 @@ public static class OrderingModuleExtensions
         // Customer emails (IEmailSender comes from the platform: SMTP or the pickup folder).
         services.AddIntegrationEventHandler<OrderPaid, SendOrderConfirmationHandler>();
         services.AddIntegrationEventHandler<OrderCancelled, SendOrderConfirmationHandler>();
+
+        // Returns: a REPLACEMENT disposition becomes one zero-price order.
+        services.AddIntegrationEventHandler<ReplacementRequested, CreateReplacementOrderHandler>();
         return services;
     }
 }

@@ -43,3 +43,17 @@ public sealed record OrderShipped(Guid EventId, DateTimeOffset OccurredAt, Guid 
 [IntegrationEventName("ordering.order-delivered.v1")]
 public sealed record OrderDelivered(Guid EventId, DateTimeOffset OccurredAt, Guid OrderId, string OrderNumber, string CustomerId)
     : IntegrationEvent(EventId, OccurredAt);
+
+/// <summary>
+/// A zero-price replacement order was created for a return's REPLACEMENT lines (stock reserved), answering
+/// <c>returns.replacement-requested.v1</c>. Published once per return.
+/// </summary>
+[IntegrationEventName("ordering.replacement-order-created.v1")]
+public sealed record ReplacementOrderCreated(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid OrderId,
+    string OrderNumber,
+    Guid ReturnId,
+    string ReturnCode,
+    string CustomerId) : IntegrationEvent(EventId, OccurredAt);

@@ -18,3 +18,11 @@ public enum RefundOutcome
 }
 
 public sealed record RefundResult(Guid RefundId, Guid PaymentId, decimal Amount, RefundOutcome Outcome, string Message);
+
+/// <summary>
+/// The succeeded payments of an order (card/PayPal/crypto and store credit parts), with what is left to refund on each,
+/// oldest first. Used by Returns to refund to the original method. The caller decides who may see which order.
+/// </summary>
+public sealed record GetPaymentsForOrder(Guid OrderId) : IQuery<IReadOnlyList<OrderPaymentDto>>;
+
+public sealed record OrderPaymentDto(Guid PaymentId, string Method, decimal Amount, decimal RefundedAmount, decimal RefundableAmount, string Currency);

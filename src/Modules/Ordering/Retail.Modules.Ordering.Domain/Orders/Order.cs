@@ -126,6 +126,19 @@ public sealed class Order : AggregateRoot<Guid>
         return order;
     }
 
+    /// <summary>
+    /// A zero-price order replacing the lines of a return (REPLACEMENT disposition): nothing to pay, so it is Paid at once
+    /// and goes to the warehouse like any paid order. The stock is reserved by Catalog for the same order id.
+    /// </summary>
+    public static Order CreateReplacement(Guid id, string number, string customerId, string? customerEmail, IReadOnlyList<(string Sku, string Name, int Quantity)> lines, ShippingAddress address, string returnKey, string currency, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var order = Create(id, number, customerId, lines.Select(l => OrderLine.Create(l.Sku, l.Name, 0m, l.Quantity)).ToList(), address, "replacement", returnKey, 0m, currency, now, customerEmail);
+        order.Status = OrderStatus.PaymentPending;
+        order.MarkPaid(null, now);
+        return order;
+    }
+
     /// <summary>Stock is held: the order is stored and waits for its payment until <paramref name="deadline"/>.</summary>
     public void AwaitPayment(DateTimeOffset deadline, string? protectedPaymentDetails, DateTimeOffset now)
     {

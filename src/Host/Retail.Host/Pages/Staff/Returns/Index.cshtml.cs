@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.BuildingBlocks.Application.Security;
+using Retail.Modules.Returns.Application.Queues;
+
+namespace Retail.Host.Pages.Staff.Returns;
+
+/// <summary>One queue per team (support, warehouse, finance): counts per stage, filters, search, paging, time in stage with overdue highlighted.</summary>
+[Authorize(Roles = StaffRoles)]
+public sealed class IndexModel(IRequestSender sender, TimeProvider time) : RetailPageModel
+{
+    public const string StaffRoles = Roles.Support + "," + Roles.Warehouse + "," + Roles.Finance + "," + Roles.Admin + "," + Roles.SuperAdmin;
+
+    [BindProperty(SupportsGet = true)]
+    [FromQuery(Name = "team")]
+    public string? Team { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    [FromQuery(Name = "status")]
+    public string? Status { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    [FromQuery(Name = "search")]
+    public string? Search { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    [FromQuery(Name = "overdue")]
+    public bool OverdueOnly { get; set; }
+
+    [BindProperty(Name = "page", SupportsGet = true)]
+    [FromQuery(Name = "page")]
+    public int PageNumber { get; set; } = 1;
+
+    public ReturnQueueResultDto? Queue { get; private set; }
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>The teams this user may look at (admins see all three).</summary>
+    public IReadOnlyList<string> Teams =>
+        [.. new[] { Roles.Support, Roles.Warehouse, Roles.Finance }.Where(t => User.IsInRole(t) || User.IsInRole(Roles.Admin) || User.IsInRole(Roles.SuperAdmin))];
+
+    public string CurrentTeam => !string.IsNullOrEmpty(Team) && Teams.Contains(Team) ? Team : Teams.FirstOrDefault() ?? Roles.Support;
+
+    public string Link(int page, string? status = null, string? team = null) =>
+        $"/staff/returns?team={Uri.EscapeDataString(team ?? CurrentTeam)}&status={Uri.EscapeDataString(status ?? Status ?? "")}&search={Uri.EscapeDataString(Search ?? "")}&overdue={OverdueOnly.ToString().ToLowerInvariant()}&page={page}";
+
+    public string PageLink(int page) => Link(page);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new GetReturnQueueQuery(CurrentTeam, Status, Search, OverdueOnly, Math.Max(1, PageNumber)), cancellationToken);
+        if (result.IsSuccess)
+        {
+            Queue = result.Value;
+        }
+        else
+        {
+            ShowError(result.Error);
+        }
+
+        return Page();
+    }
+}

@@ -1,0 +1,151 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.BuildingBlocks.Application.Security;
+using Retail.BuildingBlocks.Domain;
+using Retail.Modules.Returns.Application.Abstractions;
+using Retail.Modules.Returns.Domain.Returns;
+
+namespace Retail.Modules.Returns.Application.Returns.Transition;
+
+public sealed record LineDispositionInput(Guid LineId, string Disposition, string? OverrideReason);
+
+/// <param name="Grade">NEW, LIKE_NEW, USED, DAMAGED or UNUSABLE (inspect).</param>
+/// <param name="Mismatch">NONE, WRONG_ITEM, SHORT or DAMAGED (inspect).</param>
+public sealed record TransitionInputDto(
+    string? Reason = null,
+    string? TrackingNumber = null,
+    string? Grade = null,
+    string? Mismatch = null,
+    string? Notes = null,
+    IReadOnlyList<LineDispositionInput>? Dispositions = null);
+
+/// <summary>
+/// Any move of a return, by the customer (cancel, ship) or staff (everything else): the transition table decides which
+/// role may do it from which stage. <paramref name="ExpectedVersion"/> is the version the caller saw; when someone else
+/// changed the return since, the answer is 409 "reload". A return the caller may not see is 404.
+/// </summary>
+[Authenticated]
+public sealed record TransitionReturnCommand(string Code, string Action, TransitionInputDto? Input, int? ExpectedVersion) : ICommand<TransitionResultDto>;
+
+public sealed record TransitionResultDto(string Code, string From, string Status, int Version);
+
+public sealed class TransitionReturnCommandValidator : AbstractValidator<TransitionReturnCommand>
+{
+    public TransitionReturnCommandValidator()
+    {
+        RuleFor(c => c.Code).NotEmpty().MaximumLength(20);
+        RuleFor(c => c.Action).NotEmpty().MaximumLength(40);
+        RuleFor(c => c.Input!.Reason).MaximumLength(Return.MaxReasonLength).When(c => c.Input is not null);
+        RuleFor(c => c.Input!.Notes).MaximumLength(Return.MaxNoteLength).When(c => c.Input is not null);
+        RuleFor(c => c.Input!.TrackingNumber).MaximumLength(Return.MaxTrackingLength).When(c => c.Input is not null);
+        RuleFor(c => c.Input!.Grade).Must(g => g is null || EnumCodes.Parse<ConditionGrade>(g) is not null)
+            .WithMessage("Grade is NEW, LIKE_NEW, USED, DAMAGED or UNUSABLE.").When(c => c.Input is not null);
+        RuleFor(c => c.Input!.Mismatch).Must(m => m is null || EnumCodes.Parse<InspectionMismatch>(m) is not null)
+            .WithMessage("Mismatch is NONE, WRONG_ITEM, SHORT or DAMAGED.").When(c => c.Input is not null);
+        RuleForEach(c => c.Input!.Dispositions).ChildRules(d =>
+        {
+            d.RuleFor(x => x.Disposition).Must(x => EnumCodes.Parse<Disposition>(x) is not null)
+                .WithMessage("Disposition is REFUND, REPLACEMENT, REPAIR, STORE_CREDIT or REJECT.");
+            d.RuleFor(x => x.OverrideReason).MaximumLength(Return.MaxReasonLength);
+        }).When(c => c.Input?.Dispositions is not null);
+    }
+}
+
+public sealed class TransitionReturnCommandHandler(
+    IReturnsDbContext db,
+    ReturnViewer viewer,
+    TimeProvider time,
+    ILogger<TransitionReturnCommandHandler> logger) : ICommandHandler<TransitionReturnCommand, TransitionResultDto>
+{
+    public async ValueTask<Result<TransitionResultDto>> Handle(TransitionReturnCommand command, CancellationToken cancellationToken)
+    {
+        var entity = await db.LoadAsync(command.Code, cancellationToken);
+        if (entity is null || !viewer.CanSee(entity))
+        {
+            return ReturnErrors.NotFound();
+        }
+
+        var action = command.Action.Trim().ToLowerInvariant();
+        var role = viewer.RoleFor(entity, ReturnWorkflow.Find(action, entity.Status));
+        if (role is null)
+        {
+            // An admin without a team role may look but not act.
+            return Error.Forbidden() with { Code = "returns.wrong_role", Message = "Only support, warehouse, finance or the customer act on returns." };
+        }
+
+        // A caller who saw an older version is told to reload first: whatever they decided was based on stale data.
+        if (command.ExpectedVersion is { } expected && expected != entity.Version)
+        {
+            return ReturnErrors.Stale();
+        }
+
+        var data = ToData(command.Input);
+        if (entity.Check(action, role, data) is { } refusal)
+        {
+            logger.LogInformation("Return {ReturnCode}: {Action} by {UserId} as {Role} refused from {Status}: {Reason}", entity.Code, action, viewer.UserId, role, entity.Status, refusal.Message);
+            return ReturnErrors.Refused(refusal);
+        }
+
+        var from = entity.Status;
+        ReturnTransition transition;
+        try
+        {
+            transition = entity.Apply(action, viewer.Actor(role), data, time.GetUtcNow());
+        }
+        catch (BusinessRuleValidationException broken)
+        {
+            // The input's content broke a rule (tracking format, override without reason...): an answer, not a crash.
+            return Error.Unprocessable("returns." + broken.RuleName, broken.Message);
+        }
+
+        if (transition.To is ReturnStatus.Cancelled or ReturnStatus.Rejected)
+        {
+            await ReleaseTakenAsync(db, entity, cancellationToken);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ReturnErrors.Stale();
+        }
+
+        logger.LogInformation("Return {ReturnCode}: {From} → {To} by {UserId} as {Role}", entity.Code, from, transition.To, viewer.UserId, role);
+        return new TransitionResultDto(entity.Code, from.ToCode(), entity.Status.ToCode(), entity.Version);
+    }
+
+    /// <summary>A cancelled or rejected return gives its quantities back to the order's lines (conditional, never below zero).</summary>
+    internal static async Task ReleaseTakenAsync(IReturnsDbContext db, Return entity, CancellationToken cancellationToken)
+    {
+        var orderId = entity.OrderId;
+        foreach (var line in entity.Lines)
+        {
+            var sku = line.Sku;
+            var quantity = line.Quantity;
+            await db.PurchasedLines
+                .Where(l => l.OrderId == orderId && l.Sku == sku && l.Taken >= quantity)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.Taken, l => l.Taken - quantity), cancellationToken);
+        }
+    }
+
+    private static TransitionData ToData(TransitionInputDto? input)
+    {
+        if (input is null)
+        {
+            return TransitionData.None;
+        }
+
+        InspectionInput? inspection = EnumCodes.Parse<ConditionGrade>(input.Grade) is { } grade
+            ? new InspectionInput(grade, EnumCodes.Parse<InspectionMismatch>(input.Mismatch) ?? InspectionMismatch.None, input.Notes)
+            : null;
+        List<LineDisposition>? dispositions = input.Dispositions is { Count: > 0 } list
+            ? [.. list.Select(d => new LineDisposition(d.LineId, EnumCodes.Parse<Disposition>(d.Disposition) ?? Disposition.Reject, d.OverrideReason))]
+            : null;
+        return new TransitionData(input.Reason, input.TrackingNumber, inspection, dispositions);
+    }
+}

@@ -1,0 +1,80 @@
+using Retail.BuildingBlocks.Domain;
+
+namespace Retail.Modules.Returns.Domain.Returns;
+
+/// <summary>The move is in the transition table for this stage and role, with its required input.</summary>
+public sealed class ReturnTransitionMustBeAllowedRule(TransitionCheck? check) : IBusinessRule
+{
+    public bool IsBroken() => check is not null;
+
+    public string Message => check?.Message ?? "";
+}
+
+public sealed class ReturnMustHaveLinesRule(int lines) : IBusinessRule
+{
+    public bool IsBroken() => lines is < 1 or > Return.MaxLines;
+
+    public string Message => $"A return has between 1 and {Return.MaxLines} lines.";
+}
+
+public sealed class ReturnQuantityMustBePositiveRule(int quantity) : IBusinessRule
+{
+    public bool IsBroken() => quantity < 1;
+
+    public string Message => "Return at least one unit.";
+}
+
+public sealed class OtherReasonNeedsNoteRule(ReturnReason reason, string? note) : IBusinessRule
+{
+    public bool IsBroken() => reason == ReturnReason.Other && string.IsNullOrWhiteSpace(note);
+
+    public string Message => "Tell us more when the reason is 'other'.";
+}
+
+public sealed class PreferredOutcomeMustBeAnOutcomeRule(Disposition preferred) : IBusinessRule
+{
+    public bool IsBroken() => preferred == Disposition.Reject || !Enum.IsDefined(preferred);
+
+    public string Message => "Choose refund, replacement, repair or store credit.";
+}
+
+public sealed class TrackingNumberMustBeWellFormedRule(string tracking) : IBusinessRule
+{
+    public bool IsBroken()
+    {
+        var t = tracking.Trim();
+        return t.Length is < 4 or > Return.MaxTrackingLength || !t.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or ' ');
+    }
+
+    public string Message => $"A tracking number has 4–{Return.MaxTrackingLength} letters, digits, spaces or dashes.";
+}
+
+public sealed class EveryLineNeedsOneDispositionRule(IReadOnlyList<Guid> lineIds, IReadOnlyList<Guid> decided) : IBusinessRule
+{
+    public bool IsBroken() => decided.Count != lineIds.Count || decided.Distinct().Count() != decided.Count || lineIds.Except(decided).Any();
+
+    public string Message => "Give every line of the return exactly one disposition.";
+}
+
+public sealed class OverrideNeedsReasonRule(Disposition? suggested, IReadOnlyList<LineDisposition> choices) : IBusinessRule
+{
+    public bool IsBroken() => choices.Any(c => !Enum.IsDefined(c.Disposition) || (c.Disposition != suggested && string.IsNullOrWhiteSpace(c.OverrideReason)));
+
+    public string Message => $"Choosing something other than the suggested disposition ({suggested}) needs a reason.";
+}
+
+public sealed class OutcomesMustBeDoneBeforeCompletionRule(IReadOnlyList<ReturnOutcome> outcomes) : IBusinessRule
+{
+    public bool IsBroken() => outcomes.Any(o => o.Status != OutcomeStatus.Succeeded);
+
+    public string Message => "A return completes only after its refund, credit, replacement or repair is done.";
+}
+
+public sealed class RepairMustBeOpenRule(ReturnStatus status, string role, IReadOnlyList<ReturnOutcome> outcomes) : IBusinessRule
+{
+    public bool IsBroken() =>
+        status != ReturnStatus.Processing || role != ReturnRoles.Warehouse
+        || !outcomes.Any(o => o.Kind == Disposition.Repair && o.Status != OutcomeStatus.Succeeded);
+
+    public string Message => "Only the warehouse can ship back a repair, while the return is PROCESSING with a repair open.";
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Retail.Host.FunctionalTests.Infrastructure;
+
+namespace Retail.Host.FunctionalTests.Returns;
+
+/// <summary>A factory whose SLA is zero, so every open return shows as overdue in the staff queues.</summary>
+public sealed class ZeroSlaAppFactory : RetailAppFactory
+{
+    protected override IDictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Returns:StageSla"] = "00:00:00";
+        return settings;
+    }
+}
+
+/// <summary>The return pages through the real pipeline: cookies, antiforgery, multipart uploads, role-protected staff pages.</summary>
+public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture<ZeroSlaAppFactory>
+{
+    [Fact]
+    public async Task A_customer_starts_a_return_with_a_photo_sees_it_listed_and_can_cancel_it()
+    {
+        using var api = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 2);
+        using var browser = factory.Browser();
+        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+
+        var list = await browser.GetStringAsync("/returns");
+        list.ShouldContain($"/returns/new?orderId={orderId}");
+        var form = await browser.GetStringAsync($"/returns/new?orderId={orderId}");
+        Html.ElementText(form, "eligibility").ShouldContain("Up to 2 can be returned.");
+
+        var submitted = await PostMultipartAsync(browser, $"/returns/new?orderId={orderId}", form, new Dictionary<string, string>
+        {
+            [$"Input.Quantities[{sku}]"] = "1",
+            ["Input.Reason"] = "DEFECTIVE",
+            ["Input.PreferredOutcome"] = "REFUND",
+        }, ("photos", "damage.jpg", ReturnsApi.Jpeg));
+
+        submitted.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await submitted.Content.ReadAsStringAsync()));
+        var detailPath = submitted.RedirectTarget().AbsolutePath;
+        var code = detailPath.Split('/').Last();
+        var detail = await browser.GetStringAsync(detailPath);
+        Html.ElementText(detail, "return-status").ShouldBe("SUBMITTED");
+        Html.ElementText(detail, "return-owner").ShouldBe("Support");
+        Html.ElementText(detail, "return-timeline").ShouldContain("SUBMITTED");
+        detail.ShouldContain($"/api/returns/{code}/photos/");
+        (await browser.GetStringAsync("/returns")).ShouldContain($"data-return-code=\"{code}\"");
+
+        var cancelled = await AppClient.PostFormAsync(browser, detailPath, new Dictionary<string, string> { ["version"] = "2" }, detailPath + "?handler=Cancel");
+        cancelled.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await cancelled.Content.ReadAsStringAsync()));
+        Html.ElementText(await browser.GetStringAsync(detailPath), "return-status").ShouldBe("CANCELLED");
+    }
+
+    [Fact]
+    public async Task Upload_errors_on_the_page_are_clear_and_nothing_is_created()
+    {
+        using var api = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
+        using var browser = factory.Browser();
+        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        var fields = new Dictionary<string, string> { [$"Input.Quantities[{sku}]"] = "1", ["Input.Reason"] = "DEFECTIVE", ["Input.PreferredOutcome"] = "REFUND" };
+        var form = await browser.GetStringAsync($"/returns/new?orderId={orderId}");
+
+        var fake = await PostMultipartAsync(browser, $"/returns/new?orderId={orderId}", form, fields, ("photos", "holiday.jpg", "MZ this is an exe"u8.ToArray()));
+        fake.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Html.Text(await fake.Content.ReadAsStringAsync()).ShouldContain("holiday.jpg: The file is not a JPEG, PNG or WebP image.");
+        var six = Enumerable.Range(0, 6).Select(i => ("photos", $"p{i}.jpg", ReturnsApi.Jpeg)).ToArray();
+        var tooMany = await PostMultipartAsync(browser, $"/returns/new?orderId={orderId}", form, fields, six);
+        Html.Text(await tooMany.Content.ReadAsStringAsync()).ShouldContain("A return has at most 5 photos.");
+        var big = new byte[(5 * 1024 * 1024) + 10];
+        ReturnsApi.Jpeg.CopyTo(big, 0);
+        var oversize = await PostMultipartAsync(browser, $"/returns/new?orderId={orderId}", form, fields, ("photos", "huge.jpg", big));
+        Html.Text(await oversize.Content.ReadAsStringAsync()).ShouldContain("huge.jpg: a photo can be at most 5 MB.");
+
+        Html.Text(await browser.GetStringAsync("/returns")).ShouldContain("You have no returns yet.");
+    }
+
+    [Fact]
+    public async Task A_forged_post_without_the_token_is_refused_and_changes_nothing()
+    {
+        using var api = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
+        var code = await ReturnsApi.SubmitCodeAsync(api, orderId, sku, 1);
+        using var browser = factory.Browser();
+        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+
+        var forged = await AppClient.PostFormWithoutTokenAsync(browser, $"/returns/{code}?handler=Cancel", new Dictionary<string, string> { ["version"] = "1" });
+
+        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ReturnsApi.DetailAsync(api, code)).GetProperty("status").GetString().ShouldBe("SUBMITTED");
+    }
+
+    [Fact]
+    public async Task Staff_queues_show_counts_and_overdue_and_actions_come_from_the_table()
+    {
+        using var api = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
+        var code = await ReturnsApi.SubmitCodeAsync(api, orderId, sku, 1);
+        using var customerBrowser = factory.Browser();
+        await AppClient.LoginAsync(customerBrowser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        (await customerBrowser.GetAsync("/staff/returns")).StatusCode.ShouldBeOneOf(HttpStatusCode.Redirect, HttpStatusCode.Forbidden);
+        (await customerBrowser.GetAsync($"/staff/returns/{code}")).StatusCode.ShouldBeOneOf(HttpStatusCode.Redirect, HttpStatusCode.Forbidden);
+
+        using var support = await factory.SignedInBrowserAsync(Users.Support);
+        var queue = await support.GetStringAsync($"/staff/returns?team=support&search={code}");
+        Regex.IsMatch(queue, $"""<tr data-return-code="{code}" class="overdue">""").ShouldBeTrue("SLA 0: the row is highlighted overdue");
+        Html.ElementText(queue, "stage-counts").ShouldMatch(@"SUBMITTED : [1-9]\d* [1-9]\d* overdue VALIDATING : \d+ INSPECTED : \d+");
+        var page = await support.GetStringAsync($"/staff/returns/{code}");
+        page.ShouldContain("data-action=\"approve\"");
+        page.ShouldContain("data-action=\"reject\"");
+        page.ShouldNotContain("data-action=\"receive\"");
+
+        var illegal = await AppClient.PostFormAsync(support, $"/staff/returns/{code}", new Dictionary<string, string> { ["action"] = "receive", ["version"] = "1" }, $"/staff/returns/{code}?handler=Act");
+        illegal.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        Html.Text(await illegal.Content.ReadAsStringAsync()).ShouldContain("A return that is SUBMITTED cannot be received");
+        var stale = await AppClient.PostFormAsync(support, $"/staff/returns/{code}", new Dictionary<string, string> { ["action"] = "approve", ["version"] = "0" }, $"/staff/returns/{code}?handler=Act");
+        stale.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        Html.Text(await stale.Content.ReadAsStringAsync()).ShouldContain("Please reload it");
+        var approved = await AppClient.PostFormAsync(support, $"/staff/returns/{code}", new Dictionary<string, string> { ["action"] = "approve", ["version"] = "1" }, $"/staff/returns/{code}?handler=Act");
+        approved.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await approved.Content.ReadAsStringAsync()));
+        var after = await support.GetStringAsync($"/staff/returns/{code}");
+        Html.ElementText(after, "return-status").ShouldBe("APPROVED");
+        Html.ElementText(after, "audit").ShouldContain("support@retail.local");
+    }
+
+    private static async Task<HttpResponseMessage> PostMultipartAsync(HttpClient client, string url, string pageHtml, IDictionary<string, string> fields, params (string Name, string FileName, byte[] Content)[] files)
+    {
+        using var content = new MultipartFormDataContent();
+        content.Add(new StringContent(Html.AntiforgeryToken(pageHtml)), "__RequestVerificationToken");
+        foreach (var (key, value) in fields)
+        {
+            content.Add(new StringContent(value), key);
+        }
+
+        foreach (var (name, fileName, bytes) in files)
+        {
+            var file = new ByteArrayContent(bytes);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            content.Add(file, name, fileName);
+        }
+
+        return await client.PostAsync(url, content);
+    }
+}
