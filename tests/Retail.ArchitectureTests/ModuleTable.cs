@@ -19,6 +19,10 @@ using Retail.Modules.Payments.Application;
 using Retail.Modules.Payments.Domain.Payments;
 using Retail.Modules.Payments.Infrastructure;
 using Retail.Modules.Payments.IntegrationEvents;
+using Retail.Modules.Partners.Application;
+using Retail.Modules.Partners.Domain.Partners;
+using Retail.Modules.Partners.Infrastructure;
+using Retail.Modules.Partners.IntegrationEvents;
 
 namespace Retail.ArchitectureTests;
 
@@ -45,6 +49,7 @@ public static class ModuleTable
         new("Ordering", typeof(Order),         typeof(OrderingModule), typeof(OrderingModuleExtensions),  typeof(OrderPlaced)),
         new("Payments", typeof(Payment),       typeof(PaymentsModule), typeof(PaymentsModuleExtensions),  typeof(PaymentSucceeded)),
         new("Monitoring", typeof(BusinessTotal), typeof(MonitoringModule), typeof(MonitoringModuleExtensions), typeof(ScenarioStatusChanged)),
+        new("Partners", typeof(Partner),       typeof(PartnersModule), typeof(PartnersModuleExtensions),  typeof(FeedJobFinished)),
     ];
 
     /// <summary>One theory row per module (names, so every row is its own test case).</summary>

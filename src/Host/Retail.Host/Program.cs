@@ -20,6 +20,9 @@ using Retail.Modules.Payments.Application;
 using Retail.Modules.Payments.Infrastructure;
 using Retail.Modules.Payments.Infrastructure.Endpoints;
 using Retail.Modules.Payments.IntegrationEvents;
+using Retail.Modules.Partners.Application;
+using Retail.Modules.Partners.Infrastructure;
+using Retail.Modules.Partners.Infrastructure.Endpoints;
 
 // `--migrate` applies every module's migrations and exits (docker-compose runs it before the app serves).
 var migrateOnly = args.Contains("--migrate", StringComparer.Ordinal);
@@ -36,12 +39,13 @@ builder.Services.AddCatalogModule(builder.Configuration);
 builder.Services.AddPaymentsModule(builder.Configuration);
 builder.Services.AddMonitoringModule(builder.Configuration);
 builder.Services.AddOrderingModule(builder.Configuration);
+builder.Services.AddPartnersModule(builder.Configuration);
 
 // The source generator reads this call at compile time: behaviors and assemblies must be listed literally here.
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals)];
+    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals), typeof(PartnersModule), typeof(Retail.Modules.Identity.IntegrationEvents.CreatePartnerUser)];
     options.PipelineBehaviors =
     [
         typeof(Retail.BuildingBlocks.Application.Behaviors.LoggingBehavior<,>),
@@ -73,6 +77,7 @@ app.MapCatalogEndpoints();
 app.MapPaymentsEndpoints();
 app.MapMonitoringEndpoints();
 app.MapOrderingEndpoints();
+app.MapPartnersEndpoints();
 app.MapRetailPagesAndTools();
 
 await app.RunAsync();
