@@ -36,7 +36,7 @@ public static partial class FeedSanitizer
 
     internal static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"<\s*/?\s*[a-zA-Z!?][^>]*>|<!--|javascript\s*:", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"</?[a-zA-Z!?][^>]*>|<!--|javascript\s*:", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
     private static partial Regex MarkupPattern();
 
     [GeneratedRegex(@"<\s*(script|style|iframe|object|embed)\b[^>]*>.*?<\s*/\s*\1\s*>|<\s*(script|style|iframe|object|embed)\b[^>]*/?>", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline, matchTimeoutMilliseconds: 1000)]
