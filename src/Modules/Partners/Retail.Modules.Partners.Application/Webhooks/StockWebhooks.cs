@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Abstractions;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Partners.Application.Abstractions;
@@ -140,6 +142,7 @@ public sealed partial class StockWebhookProcessor(
     IPartnersDbContext db,
     IRequestSender sender,
     ICallbackClient callbacks,
+    [FromKeyedServices(PartnersModule.Name)] IUnitOfWork unitOfWork,
     TimeProvider time,
     ILogger<StockWebhookProcessor> logger)
 {
@@ -179,7 +182,8 @@ public sealed partial class StockWebhookProcessor(
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        // Through the unit of work: the WebhookProcessed event leaves through the outbox right away.
+        await unitOfWork.ExecuteAsync(() => Task.FromResult(true), _ => true, cancellationToken);
         LogProcessed(logger, delivery.Id, delivery.Status);
         await SendCallbackAsync(delivery, cancellationToken);
     }
@@ -227,8 +231,11 @@ public sealed partial class StockWebhookProcessor(
         }
 
         var lastError = attempts.Count > 0 ? attempts[^1].Error ?? "" : "";
-        db.Publish(new WebhookCallbackFailed(Guid.NewGuid(), time.GetUtcNow(), delivery.PartnerId, delivery.DeliveryId, attempts.Count, lastError));
-        await db.SaveChangesAsync(cancellationToken);
+        await unitOfWork.ExecuteAsync(() =>
+        {
+            db.Publish(new WebhookCallbackFailed(Guid.NewGuid(), time.GetUtcNow(), delivery.PartnerId, delivery.DeliveryId, attempts.Count, lastError));
+            return Task.FromResult(true);
+        }, _ => true, cancellationToken);
         return false;
     }
 

@@ -33,7 +33,6 @@ public static class PartnersEndpoints
         api.MapPost("/feeds", SubmitFeedAsync)
             .WithName("SubmitPartnerFeed")
             .WithSummary("Sends a product feed (multipart file or raw body; CSV, TSV/Google Merchant, JSON, XML/RSS). Small feeds are processed at once (200 with the report); larger ones answer 202 with a job to poll. ?mode=validate (or a sandbox key) writes nothing; ?kind=full deactivates products missing from the feed.")
-            .Accepts<IFormFile>("multipart/form-data")
             .Produces<FeedJobDto>()
             .Produces<FeedJobDto>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)

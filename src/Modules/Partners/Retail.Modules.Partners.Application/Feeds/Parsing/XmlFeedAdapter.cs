@@ -46,7 +46,7 @@ public sealed class XmlFeedAdapter : IFeedAdapter
             }
             catch (XmlException ex)
             {
-                throw Refused(ex);
+                throw Refused(ex, lineInfo.LineNumber);
             }
             catch (System.Text.DecoderFallbackException)
             {
@@ -71,7 +71,7 @@ public sealed class XmlFeedAdapter : IFeedAdapter
             }
             catch (XmlException ex)
             {
-                throw Refused(ex);
+                throw Refused(ex, lineInfo.LineNumber);
             }
 
             yield return new RawFeedRow(line, fields);
@@ -125,8 +125,11 @@ public sealed class XmlFeedAdapter : IFeedAdapter
         }
     }
 
-    private static FeedFormatException Refused(XmlException ex) =>
-        ex.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
-            ? new FeedFormatException("dtd_prohibited", "XML with a DOCTYPE/DTD is refused (no entities, no external references).", ex.LineNumber)
-            : new FeedFormatException("malformed_xml", "The XML is malformed: " + ex.Message, ex.LineNumber);
+    private static FeedFormatException Refused(XmlException ex, int readerLine)
+    {
+        var line = Math.Max(1, ex.LineNumber > 0 ? ex.LineNumber : readerLine);
+        return ex.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
+            ? new FeedFormatException("dtd_prohibited", "XML with a DOCTYPE/DTD is refused (no entities, no external references).", line)
+            : new FeedFormatException("malformed_xml", "The XML is malformed: " + ex.Message, line);
+    }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Retail.BuildingBlocks.Application.Abstractions;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Partners.Application.Abstractions;
@@ -22,6 +24,7 @@ public sealed partial class FeedIngestProcessor(
     IFeedStorage storage,
     FeedAdapterRegistry adapters,
     IFeedJobObserver observer,
+    [FromKeyedServices(PartnersModule.Name)] IUnitOfWork unitOfWork,
     IOptions<PartnersOptions> options,
     TimeProvider time,
     ILogger<FeedIngestProcessor> logger)
@@ -275,12 +278,14 @@ public sealed partial class FeedIngestProcessor(
         return skus;
     }
 
-    private async Task FinishAsync(FeedJob job, Action<FeedJob> end, CancellationToken cancellationToken)
-    {
-        end(job);
-        job.Finished();
-        await db.SaveChangesAsync(cancellationToken);
-    }
+    /// <summary>Ends the job in one unit of work, so its FeedJobFinished event leaves through the outbox right away.</summary>
+    private async Task FinishAsync(FeedJob job, Action<FeedJob> end, CancellationToken cancellationToken) =>
+        await unitOfWork.ExecuteAsync(() =>
+        {
+            end(job);
+            job.Finished();
+            return Task.FromResult(true);
+        }, _ => true, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed job {JobId} finished {Status}: {Rows} rows in {Seconds:0.00} s")]
     private static partial void LogFinished(ILogger logger, Guid jobId, FeedJobStatus status, int rows, double seconds);

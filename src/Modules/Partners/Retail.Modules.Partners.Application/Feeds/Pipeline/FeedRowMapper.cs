@@ -101,7 +101,8 @@ public sealed class FeedProductValidator : AbstractValidator<FeedProductInput>
     }
 
     public static bool IsHttpUrl(string url) =>
-        url.Length <= MaxUrl && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+        url.Length <= MaxUrl && !url.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '<' or '>' or '`')
+        && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     private static string Short(string? value) => value is null ? "" : value.Length > 40 ? value[..40] + "…" : value;
 }
