@@ -11,11 +11,13 @@ using Retail.Modules.Partners.Application.Feeds;
 using Retail.Modules.Partners.Application.Feeds.Parsing;
 using Retail.Modules.Partners.Application.Feeds.Pipeline;
 using Retail.Modules.Partners.Application.Keys;
+using Retail.Modules.Partners.Application.Schedules;
 using Retail.Modules.Partners.Application.Webhooks;
 using Retail.Modules.Partners.Infrastructure.Auth;
 using Retail.Modules.Partners.Infrastructure.Feeds;
 using Retail.Modules.Partners.Infrastructure.Jobs;
 using Retail.Modules.Partners.Infrastructure.Persistence;
+using Retail.Modules.Partners.Infrastructure.Schedules;
 using Retail.Modules.Partners.Infrastructure.Webhooks;
 using Retail.Modules.Partners.IntegrationEvents;
 
@@ -51,6 +53,12 @@ public static class PartnersModuleExtensions
         services.AddSingleton<IFeedJobQueue, HangfireFeedJobQueue>();
         services.AddHostedService<UnfinishedFeedJobsSweep>();
         services.AddIntegrationEventHandler<FeedJobFinished, SendFeedReportEmailHandler>();
+
+        services.AddScoped<ScheduledFeedRunner>();
+        services.AddScoped<ScheduledFeedJob>();
+        services.AddScoped<IFeedScheduler, HangfireFeedScheduler>();
+        services.AddHttpClient<IFeedFetcher, HttpFeedFetcher>(c => c.Timeout = TimeSpan.FromMinutes(5));
+        services.AddHostedService<FeedScheduleRegistration>();
 
         services.AddScoped<StockWebhookReceiver>();
         services.AddScoped<StockWebhookProcessor>();

@@ -78,6 +78,25 @@ public sealed partial class FeedSubmissions(
             return TooLarge;
         }
 
+        return await CreateJobAsync(upload, adapter, key, stored, runInline: stored.SizeBytes <= options.Value.InlineMaxBytes, cancellationToken);
+    }
+
+    /// <summary>A feed a schedule fetched (already stored): a job of source Schedule, run here (this is a background job already).</summary>
+    public async Task<Result<FeedSubmissionResult>> SubmitStoredAsync(Guid partnerId, StoredFeed stored, string? contentType, string fileName, FeedKind kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var adapter = adapters.Resolve(contentType, fileName);
+        if (adapter is null)
+        {
+            return UnsupportedFormat(adapters.Formats);
+        }
+
+        var upload = new FeedUpload(partnerId, Stream.Null, contentType, fileName, FeedMode.Import, kind, FeedSource.Schedule, null);
+        return await CreateJobAsync(upload, adapter, null, stored, runInline: true, cancellationToken);
+    }
+
+    private async Task<Result<FeedSubmissionResult>> CreateJobAsync(FeedUpload upload, IFeedAdapter adapter, string? key, StoredFeed stored, bool runInline, CancellationToken cancellationToken)
+    {
         if (key is not null)
         {
             var byKey = await db.FeedJobs.AsNoTracking().FirstOrDefaultAsync(j => j.PartnerId == upload.PartnerId && j.IdempotencyKey == key, cancellationToken);
@@ -106,7 +125,7 @@ public sealed partial class FeedSubmissions(
         await db.SaveChangesAsync(cancellationToken);
         LogReceived(logger, job.Id, upload.PartnerId, adapter.Format, stored.SizeBytes, upload.Mode);
 
-        if (stored.SizeBytes <= options.Value.InlineMaxBytes)
+        if (runInline)
         {
             await processor.RunAsync(job.Id, cancellationToken);
             var done = await db.FeedJobs.AsNoTracking().SingleAsync(j => j.Id == job.Id, cancellationToken);
