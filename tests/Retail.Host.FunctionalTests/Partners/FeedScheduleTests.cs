@@ -33,8 +33,10 @@ public sealed class FeedScheduleTests
         (await Change(portal, scheduleId, "RunNow")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         await Eventually.WaitForAsync(() => Task.FromResult(factory.Scalar("SELECT COUNT(*) FROM catalog_Products WHERE Sku = $s AND PartnerId = $p", ("$s", sku), ("$p", partner.CatalogId))),
             n => n == 1, "the scheduled run to import the product", TimeSpan.FromSeconds(30));
-        factory.Scalar("SELECT COUNT(*) FROM partners_FeedJobs WHERE PartnerId = $p COLLATE NOCASE AND Source = 2", ("$p", partner.Id.ToString().ToUpperInvariant())).ShouldBe(1);
-        Html.Text(await portal.GetStringAsync("/partner/jobs")).ShouldContain("Completed");
+        await Eventually.WaitForAsync(
+            () => Task.FromResult(factory.Scalar("SELECT COUNT(*) FROM partners_FeedJobs WHERE PartnerId = $p COLLATE NOCASE AND Source = 2 AND Status = 4", ("$p", partner.Id.ToString().ToUpperInvariant()))),
+            n => n == 1, "the scheduled job to complete", TimeSpan.FromSeconds(30));
+        Html.TableRows(await portal.GetStringAsync("/partner/jobs")).ShouldContain(r => r.Contains("products.csv", StringComparison.Ordinal) && r.Contains("Completed", StringComparison.Ordinal));
 
         (await Change(portal, scheduleId, "Pause")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var paused = Html.TableRows(await portal.GetStringAsync("/partner/schedules")).Single(r => r.Contains(feedServer.Url, StringComparison.Ordinal));
