@@ -27,6 +27,15 @@ public sealed class PartnersFixture : IAsyncLifetime
 
     public ServiceProvider Services { get; private set; } = null!;
 
+    public RecordingQueue Queued { get; } = new();
+
+    public sealed class RecordingQueue : Retail.Modules.Partners.Application.Abstractions.IFeedJobQueue
+    {
+        public List<Guid> Jobs { get; } = [];
+
+        public void Enqueue(Guid jobId) => Jobs.Add(jobId);
+    }
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
@@ -47,6 +56,8 @@ public sealed class PartnersFixture : IAsyncLifetime
         services.AddCatalogModule(configuration);
         services.AddPartnersModule(configuration);
         services.AddScoped<IRequestSender, CatalogRequests>();
+        // No Hangfire here: these tests run jobs in process; anything queued is only recorded.
+        services.AddSingleton<Retail.Modules.Partners.Application.Abstractions.IFeedJobQueue>(Queued);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await Services.MigrateModuleDatabasesAsync();
     }

@@ -11,6 +11,14 @@ using Microsoft.AspNetCore.Mvc.Testing;
 // Ingest benchmark (not a test): the whole app in process on a SQLite file, a partner and key created through the back
 // office pages, then one CSV of N rows through POST /api/partners/feeds as a background job, timed until Completed.
 // Then the auth overhead: the same cheap GET with and without the X-Api-Key check, sequentially.
+// The Host's content root (pages, wwwroot) inside the repository, wherever this console runs from.
+var repository = new DirectoryInfo(AppContext.BaseDirectory);
+while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "Retail.sln")))
+{
+    repository = repository.Parent;
+}
+
+Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_RETAIL_HOST", Path.Combine(repository!.FullName, "src", "Host", "Retail.Host"));
 var rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var folder = Path.Combine(Path.GetTempPath(), "retail-ingest-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
@@ -113,7 +121,7 @@ static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string p
     return await client.PostAsync(postTo ?? page, new FormUrlEncodedContent(fields));
 }
 
-internal sealed class BenchApp(string folder) : WebApplicationFactory<Program>
+internal sealed class BenchApp(string folder) : WebApplicationFactory<Retail.Host.Pages.RetailPageModel>
 {
     public const string Password = "Bench-Passw0rd!";
 
