@@ -18,7 +18,7 @@ while (repository is not null && !File.Exists(Path.Combine(repository.FullName, 
     repository = repository.Parent;
 }
 
-Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_RETAIL_HOST", Path.Combine(repository!.FullName, "src", "Host", "Retail.Host"));
+BenchApp.ContentRoot = Path.Combine(repository!.FullName, "src", "Host", "Retail.Host");
 var rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var folder = Path.Combine(Path.GetTempPath(), "retail-ingest-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
@@ -125,9 +125,13 @@ internal sealed class BenchApp(string folder) : WebApplicationFactory<Retail.Hos
 {
     public const string Password = "Bench-Passw0rd!";
 
+    public static string ContentRoot { get; set; } = "";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        builder.UseSetting("TEST_CONTENTROOT_RETAIL_HOST", ContentRoot);
+        builder.UseContentRoot(ContentRoot);
         builder.UseSetting("ConnectionStrings:Retail", $"Data Source={Path.Combine(folder, "retail.db")}");
         builder.UseSetting("ConnectionStrings:Redis", "");
         builder.UseSetting("Seed:DemoPassword", Password);
