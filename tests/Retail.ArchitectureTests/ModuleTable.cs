@@ -27,6 +27,10 @@ using Retail.Modules.Returns.Application;
 using Retail.Modules.Returns.Domain.Returns;
 using Retail.Modules.Returns.Infrastructure;
 using Retail.Modules.Returns.IntegrationEvents;
+using Retail.Modules.Partners.Application;
+using Retail.Modules.Partners.Domain.Partners;
+using Retail.Modules.Partners.Infrastructure;
+using Retail.Modules.Partners.IntegrationEvents;
 
 namespace Retail.ArchitectureTests;
 
@@ -55,6 +59,7 @@ public static class ModuleTable
         new("Monitoring", typeof(BusinessTotal), typeof(MonitoringModule), typeof(MonitoringModuleExtensions), typeof(ScenarioStatusChanged)),
         new("FlashSales", typeof(FlashSale), typeof(FlashSalesModule), typeof(FlashSalesModuleExtensions), typeof(FlashSaleChanged)),
         new("Returns",  typeof(Return),        typeof(ReturnsModule),  typeof(ReturnsModuleExtensions),   typeof(ReturnStatusChanged)),
+        new("Partners", typeof(Partner),       typeof(PartnersModule), typeof(PartnersModuleExtensions),  typeof(FeedJobFinished)),
     ];
 
     /// <summary>One theory row per module (names, so every row is its own test case).</summary>

@@ -29,6 +29,9 @@ using Retail.Modules.Returns.Application;
 using Retail.Modules.Returns.Infrastructure;
 using Retail.Modules.Returns.Infrastructure.Endpoints;
 using Retail.Modules.Returns.IntegrationEvents;
+using Retail.Modules.Partners.Application;
+using Retail.Modules.Partners.Infrastructure;
+using Retail.Modules.Partners.Infrastructure.Endpoints;
 
 // `--migrate` applies every module's migrations and exits (docker-compose runs it before the app serves).
 var migrateOnly = args.Contains("--migrate", StringComparer.Ordinal);
@@ -47,12 +50,13 @@ builder.Services.AddMonitoringModule(builder.Configuration);
 builder.Services.AddOrderingModule(builder.Configuration);
 builder.Services.AddFlashSalesModule(builder.Configuration);
 builder.Services.AddReturnsModule(builder.Configuration);
+builder.Services.AddPartnersModule(builder.Configuration);
 
 // The source generator reads this call at compile time: behaviors and assemblies must be listed literally here.
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals), typeof(FlashSalesModule), typeof(ClaimFlashAllocation), typeof(ReturnsModule), typeof(GetReturnsOverview)];
+    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals), typeof(FlashSalesModule), typeof(ClaimFlashAllocation), typeof(ReturnsModule), typeof(GetReturnsOverview), typeof(PartnersModule), typeof(Retail.Modules.Identity.IntegrationEvents.CreatePartnerUser)];
     options.PipelineBehaviors =
     [
         typeof(Retail.BuildingBlocks.Application.Behaviors.LoggingBehavior<,>),
@@ -87,6 +91,7 @@ app.MapOrderingEndpoints();
 app.MapFlashSalesEndpoints();
 app.MapFeatureToggleEndpoints();
 app.MapReturnsEndpoints();
+app.MapPartnersEndpoints();
 app.MapRetailPagesAndTools();
 
 await app.RunAsync();

@@ -36,6 +36,8 @@ internal static class WebSetup
             o.Conventions.AuthorizeFolder("/Admin/Features", Roles.Admin);
             // /Cart, /Checkout and /Orders need only a signed-in user: the fallback policy already asks for one.
             o.Conventions.AuthorizeFolder("/Staff/Orders", Roles.Warehouse);
+            o.Conventions.AuthorizeFolder("/Admin/Partners", Roles.CatalogAdmin);
+            o.Conventions.AuthorizeFolder("/Partner", Roles.Partner);
         });
         // Field rules live in the FluentValidation validators (one set for pages and APIs), not in implicit [Required]s.
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);

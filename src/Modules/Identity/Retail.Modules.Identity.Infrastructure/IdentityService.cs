@@ -17,7 +17,10 @@ internal sealed class IdentityService(
     public static readonly Error InvalidCredentials = new("identity.invalid_credentials", "Email or password is not correct.", ErrorKind.Unauthorized);
     public static readonly Error LockedOut = new("identity.locked_out", "This account is locked after too many failed sign-ins. Try again in 15 minutes.", ErrorKind.Forbidden);
 
-    public async Task<Result<string>> CreateCustomerAsync(string email, string password, string displayName, CancellationToken cancellationToken)
+    public Task<Result<string>> CreateCustomerAsync(string email, string password, string displayName, CancellationToken cancellationToken) =>
+        CreateUserInRoleAsync(email, password, displayName, Roles.Customer, cancellationToken);
+
+    public async Task<Result<string>> CreateUserInRoleAsync(string email, string password, string displayName, string role, CancellationToken cancellationToken)
     {
         var user = new RetailUser { UserName = email, Email = email, DisplayName = displayName, CreatedAt = time.GetUtcNow() };
         var created = await users.CreateAsync(user, password);
@@ -33,8 +36,8 @@ internal sealed class IdentityService(
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
         }
 
-        await users.AddToRoleAsync(user, Roles.Customer);
-        logger.LogInformation("Customer {UserId} registered", user.Id);
+        await users.AddToRoleAsync(user, role);
+        logger.LogInformation("User {UserId} created with role {Role}", user.Id, role);
         return user.Id;
     }
 

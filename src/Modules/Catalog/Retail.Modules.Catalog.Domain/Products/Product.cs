@@ -36,6 +36,49 @@ public sealed class Product : AggregateRoot<Guid>
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>The partner whose feeds own this product; null for the shop's own products.</summary>
+    public string? PartnerId { get; private set; }
+
+    public string? Brand { get; private set; }
+
+    public string? Gtin { get; private set; }
+
+    /// <summary>A product that a partner's feed brings in; only that partner's feeds may change it afterwards.</summary>
+    public static Product CreateForPartner(ProductDetails details, string sku, int initialStock, string partnerId, string? brand, string? gtin, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(partnerId);
+        var product = Create(details, sku, initialStock, now);
+        product.PartnerId = partnerId;
+        product.Brand = brand;
+        product.Gtin = gtin;
+        return product;
+    }
+
+    /// <summary>True when a partner row would change nothing (so re-sending the same feed writes nothing).</summary>
+    public bool HasSamePartnerDetails(ProductDetails details, string? brand, string? gtin)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        return Name == details.Name.Trim()
+            && Description == details.Description.Trim()
+            && CategoryId == details.CategoryId
+            && Price == decimal.Round(details.Price, 2, MidpointRounding.AwayFromZero)
+            && IsActive == details.IsActive
+            && _imageUrls.SequenceEqual(details.ImageUrls)
+            && string.Equals(Brand, brand, StringComparison.Ordinal)
+            && string.Equals(Gtin, gtin, StringComparison.Ordinal);
+    }
+
+    public void UpdateFromPartner(ProductDetails details, string? brand, string? gtin, DateTimeOffset now)
+    {
+        Brand = brand;
+        Gtin = gtin;
+        Update(details, now);
+    }
+
+    /// <summary>A full partner feed no longer lists this product: it stops being sold (nothing is deleted).</summary>
+    public void Deactivate(DateTimeOffset now) =>
+        Update(new ProductDetails(Name, Description, CategoryId, Price, _imageUrls, IsActive: false), now);
+
     public static Product Create(ProductDetails details, string sku, int initialStock, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(details);

@@ -33,6 +33,10 @@ internal class CatalogDbContext(DbContextOptions options) : ModuleDbContext(opti
             b.PrimitiveCollection(p => p.ImageUrls).HasField("_imageUrls").UsePropertyAccessMode(PropertyAccessMode.Field);
             b.HasIndex(p => new { p.CategoryId, p.IsActive, p.Name });
             b.HasIndex(p => p.Name);
+            b.Property(p => p.PartnerId).HasMaxLength(64);
+            b.Property(p => p.Brand).HasMaxLength(100);
+            b.Property(p => p.Gtin).HasMaxLength(14);
+            b.HasIndex(p => new { p.PartnerId, p.IsActive });
             b.Ignore(p => p.DomainEvents);
         });
         modelBuilder.Entity<Category>(b =>

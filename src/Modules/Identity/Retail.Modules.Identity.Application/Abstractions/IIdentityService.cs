@@ -10,6 +10,9 @@ public interface IIdentityService
 {
     Task<Result<string>> CreateCustomerAsync(string email, string password, string displayName, CancellationToken cancellationToken);
 
+    /// <summary>Creates an account with the given role (e.g. a partner's staff); returns the new user id.</summary>
+    Task<Result<string>> CreateUserInRoleAsync(string email, string password, string displayName, string role, CancellationToken cancellationToken);
+
     /// <summary>Checks the password, counts failures towards lockout, and on success issues the auth cookie.</summary>
     Task<Result> PasswordSignInAsync(string email, string password, bool rememberMe, CancellationToken cancellationToken);
 

@@ -154,6 +154,10 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("Brand")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.Property<Guid>("CategoryId")
                         .HasColumnType("uniqueidentifier");
 
@@ -164,6 +168,10 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("Gtin")
+                        .HasMaxLength(14)
+                        .HasColumnType("nvarchar(14)");
 
                     b.PrimitiveCollection<string>("ImageUrls")
                         .IsRequired()
@@ -176,6 +184,10 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("PartnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<decimal>("Price")
                         .HasPrecision(19, 4)
@@ -198,6 +210,8 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.SqlServer
 
                     b.HasIndex("Sku")
                         .IsUnique();
+
+                    b.HasIndex("PartnerId", "IsActive");
 
                     b.HasIndex("CategoryId", "IsActive", "Name");
 

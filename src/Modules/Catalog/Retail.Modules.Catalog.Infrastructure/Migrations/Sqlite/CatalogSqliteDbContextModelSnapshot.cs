@@ -148,6 +148,10 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Brand")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("CategoryId")
                         .HasColumnType("TEXT");
 
@@ -157,6 +161,10 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.Sqlite
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Gtin")
+                        .HasMaxLength(14)
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("ImageUrls")
@@ -169,6 +177,10 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.Sqlite
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PartnerId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Price")
@@ -191,6 +203,8 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.Sqlite
 
                     b.HasIndex("Sku")
                         .IsUnique();
+
+                    b.HasIndex("PartnerId", "IsActive");
 
                     b.HasIndex("CategoryId", "IsActive", "Name");
 

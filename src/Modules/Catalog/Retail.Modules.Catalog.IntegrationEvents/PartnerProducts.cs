@@ -1,0 +1,46 @@
+using Retail.BuildingBlocks.Application.Messaging;
+
+namespace Retail.Modules.Catalog.IntegrationEvents;
+
+/// <summary>
+/// One product row of a partner feed, already validated and sanitized by the Partners module.
+/// <see cref="Category"/> is a category name or slug; unknown or empty goes to the "Partner products" category.
+/// </summary>
+public sealed record PartnerProductRow(
+    string Sku,
+    string Name,
+    string? Description,
+    string? Category,
+    decimal Price,
+    int Stock,
+    string? Brand,
+    string? Gtin,
+    string? ImageUrl);
+
+/// <summary>
+/// Creates or updates a batch of a partner's products in one Catalog transaction (callers send at most
+/// <see cref="MaxRows"/> rows per call). A row equal to what is stored changes nothing and counts as unchanged, so
+/// re-sending a feed writes nothing. A SKU that belongs to the shop or to another partner is refused for that row only.
+/// </summary>
+public sealed record UpsertPartnerProducts(string PartnerId, IReadOnlyList<PartnerProductRow> Rows) : ICommand<PartnerUpsertResult>
+{
+    public const int MaxRows = 1000;
+}
+
+/// <param name="Refused">Rows Catalog refused (SKU owned by someone else), by SKU with the reason.</param>
+public sealed record PartnerUpsertResult(int Created, int Updated, int Unchanged, IReadOnlyList<PartnerRowRefusal> Refused);
+
+public sealed record PartnerRowRefusal(string Sku, string Code, string Message);
+
+/// <summary>The SKUs of the partner's products that are currently sold (for full-feed deactivation).</summary>
+public sealed record GetActivePartnerSkus(string PartnerId) : IQuery<IReadOnlyList<string>>;
+
+/// <summary>Stops selling the listed products of the partner (a full feed no longer lists them). Returns how many changed.</summary>
+public sealed record DeactivatePartnerProducts(string PartnerId, IReadOnlyList<string> Skus) : ICommand<int>;
+
+/// <summary>
+/// Sets the stock of one of the partner's products to an absolute quantity (a stock webhook). One conditional UPDATE
+/// decides; the change is recorded as a stock movement and a <see cref="StockChanged"/> event. Returns the stock after.
+/// A SKU that is not the partner's answers 404 <c>catalog.product_not_found</c>.
+/// </summary>
+public sealed record SetPartnerProductStock(string PartnerId, string Sku, int Stock, string Reason) : ICommand<int>;

@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.Modules.Partners.Domain.Feeds;
+using Retail.Modules.Partners.Domain.Partners;
+using Retail.Modules.Partners.Domain.Schedules;
+using Retail.Modules.Partners.Domain.Webhooks;
+
+namespace Retail.Modules.Partners.Application.Abstractions;
+
+/// <summary>The Partners tables as its handlers see them.</summary>
+public interface IPartnersDbContext : IModuleDbContext
+{
+    DbSet<Partner> Partners { get; }
+
+    DbSet<PartnerUser> PartnerUsers { get; }
+
+    DbSet<ApiKey> ApiKeys { get; }
+
+    DbSet<ApiKeyAuditEntry> AuthAudit { get; }
+
+    DbSet<FeedJob> FeedJobs { get; }
+
+    DbSet<FeedRowError> FeedRowErrors { get; }
+
+    DbSet<WebhookDelivery> WebhookDeliveries { get; }
+
+    DbSet<SkuSequence> SkuSequences { get; }
+
+    DbSet<CallbackAttempt> CallbackAttempts { get; }
+
+    DbSet<FeedSchedule> FeedSchedules { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Where received feed files are kept until their job ends (outside the web root).</summary>
+public interface IFeedStorage
+{
+    /// <summary>Copies at most <paramref name="maxBytes"/> from the source while hashing; null when the limit is exceeded.</summary>
+    Task<StoredFeed?> SaveAsync(Stream source, long maxBytes, CancellationToken cancellationToken);
+
+    Stream Open(string contentHash);
+
+    void Delete(string contentHash);
+}
+
+public sealed record StoredFeed(string ContentHash, long SizeBytes);
+
+/// <summary>Runs feed jobs in the background (Hangfire).</summary>
+public interface IFeedJobQueue
+{
+    void Enqueue(Guid jobId);
+}
+
+/// <summary>Wakes the in-process worker that applies received stock webhooks.</summary>
+public interface IWebhookWorkQueue
+{
+    void Nudge(Guid deliveryId);
+}
+
+/// <summary>Observes committed feed batches (tests use it to stop a job mid-way); the default does nothing.</summary>
+public interface IFeedJobObserver
+{
+    Task BatchCommittedAsync(Guid jobId, int rowsCommitted, CancellationToken cancellationToken);
+}
+
+public sealed class NoFeedJobObserver : IFeedJobObserver
+{
+    public Task BatchCommittedAsync(Guid jobId, int rowsCommitted, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>One HTTP attempt of an outcome callback.</summary>
+public sealed record CallbackAttemptResult(DateTimeOffset At, int? StatusCode, long DurationMs, string? Error)
+{
+    public bool Succeeded => StatusCode is >= 200 and < 300;
+}
+
+/// <summary>
+/// Posts a signed outcome to a partner's callback URL through the module's resilience pipeline (retries with exponential
+/// backoff); <paramref name="sign"/> gives the X-Timestamp and X-Signature of each attempt. Returns every attempt.
+/// </summary>
+public interface ICallbackClient
+{
+    Task<IReadOnlyList<CallbackAttemptResult>> DeliverAsync(string url, Func<(string Timestamp, string Signature)> sign, byte[] body, CancellationToken cancellationToken);
+}
+
+/// <summary>Fetches a scheduled feed URL into storage.</summary>
+public interface IFeedFetcher
+{
+    Task<(StoredFeed? Feed, string? ContentType)> FetchAsync(string url, long maxBytes, CancellationToken cancellationToken);
+}

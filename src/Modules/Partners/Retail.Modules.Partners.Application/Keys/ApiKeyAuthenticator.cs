@@ -1,0 +1,89 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Retail.Modules.Partners.Application.Abstractions;
+using Retail.Modules.Partners.Domain.Partners;
+
+namespace Retail.Modules.Partners.Application.Keys;
+
+/// <summary>The outcome of checking an <c>X-Api-Key</c>.</summary>
+public sealed record ApiKeyCheck(AuthOutcome Outcome, Guid? PartnerId, Guid? KeyId, string? KeyPrefix, bool IsSandbox)
+{
+    public bool Succeeded => Outcome == AuthOutcome.Success;
+}
+
+/// <summary>
+/// Checks a presented API key (SPEC S1): find the row by its public prefix, compare SHA-256 hashes in constant time,
+/// refuse revoked/expired keys and inactive partners, record last use, and audit every attempt, good or bad.
+/// </summary>
+public sealed partial class ApiKeyAuthenticator(IPartnersDbContext db, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
+{
+    private static readonly string DummyHash = ApiKey.HashOf("rk_none.none");
+
+    public async Task<ApiKeyCheck> AuthenticateAsync(string? presented, string sourceIp, string path, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var check = await CheckAsync(presented, now, cancellationToken);
+        db.AuthAudit.Add(ApiKeyAuditEntry.Record(now, check.PartnerId, check.KeyPrefix, sourceIp, path, check.Outcome));
+        await db.SaveChangesAsync(cancellationToken);
+        if (check.Succeeded)
+        {
+            LogAccepted(logger, check.PartnerId, check.KeyPrefix, path);
+        }
+        else
+        {
+            LogRefused(logger, check.Outcome, check.KeyPrefix, sourceIp, path);
+        }
+
+        return check;
+    }
+
+    private async Task<ApiKeyCheck> CheckAsync(string? presented, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(presented))
+        {
+            return new ApiKeyCheck(AuthOutcome.MissingKey, null, null, null, false);
+        }
+
+        presented = presented.Trim();
+        var prefix = presented.Length <= 200 ? ApiKey.PrefixOf(presented) : null;
+        var key = prefix is null ? null : await db.ApiKeys.SingleOrDefaultAsync(k => k.Prefix == prefix, cancellationToken);
+        if (key is null)
+        {
+            // Same work as a real comparison, so an unknown prefix is not faster to find out about.
+            _ = System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(ApiKey.HashOf(presented.Length <= 200 ? presented : presented[..200])),
+                System.Text.Encoding.ASCII.GetBytes(DummyHash));
+            return new ApiKeyCheck(AuthOutcome.UnknownKey, null, null, prefix, false);
+        }
+
+        if (!key.Matches(presented))
+        {
+            return new ApiKeyCheck(AuthOutcome.WrongSecret, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
+        }
+
+        if (key.RevokedAt is not null)
+        {
+            return new ApiKeyCheck(AuthOutcome.Revoked, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
+        }
+
+        if (!key.IsUsable(now))
+        {
+            return new ApiKeyCheck(AuthOutcome.Expired, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
+        }
+
+        var active = await db.Partners.AnyAsync(p => p.Id == key.PartnerId && p.IsActive, cancellationToken);
+        if (!active)
+        {
+            return new ApiKeyCheck(AuthOutcome.PartnerInactive, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
+        }
+
+        key.MarkUsed(now);
+        return new ApiKeyCheck(AuthOutcome.Success, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "API key {KeyPrefix} of partner {PartnerId} accepted for {Path}")]
+    private static partial void LogAccepted(ILogger logger, Guid? partnerId, string? keyPrefix, string path);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Security: partner API call refused ({Outcome}) key {KeyPrefix} from {SourceIp} to {Path}")]
+    private static partial void LogRefused(ILogger logger, AuthOutcome outcome, string? keyPrefix, string sourceIp, string path);
+}

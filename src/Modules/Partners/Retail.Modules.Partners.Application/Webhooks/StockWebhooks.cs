@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.Partners.Application.Abstractions;
+using Retail.Modules.Partners.Domain.Partners;
+using Retail.Modules.Partners.Domain.Webhooks;
+using Retail.Modules.Partners.IntegrationEvents;
+
+namespace Retail.Modules.Partners.Application.Webhooks;
+
+/// <summary>The body of <c>POST /api/partners/webhooks/stock</c>.</summary>
+public sealed record StockWebhookBody(string? Sku, int? Quantity, long? Sequence);
+
+public sealed record WebhookDeliveryDto(Guid Id, string DeliveryId, string Sku, int Quantity, long Sequence, string Status, string? Outcome, int? StockAfter,
+    DateTimeOffset ReceivedAt, DateTimeOffset? ProcessedAt, IReadOnlyList<CallbackAttemptDto> Callbacks);
+
+public sealed record CallbackAttemptDto(int Attempt, DateTimeOffset At, int? StatusCode, long DurationMs, string? Error);
+
+/// <summary>
+/// Receives stock webhooks (SPEC I2): the API key is already checked; this verifies the HMAC over <c>timestamp.body</c>
+/// and the 5-minute window, stores the delivery (idempotent on X-Delivery-Id) and wakes the background worker.
+/// </summary>
+public sealed partial class StockWebhookReceiver(IPartnersDbContext db, IWebhookWorkQueue work, TimeProvider time, ILogger<StockWebhookReceiver> logger)
+{
+    public static readonly Error BadSignature = new("partners.bad_signature", "X-Signature does not match HMAC-SHA256 of 'timestamp.body' with your webhook secret.", ErrorKind.Unauthorized);
+    public static readonly Error StaleTimestamp = new("partners.stale_timestamp", "X-Timestamp is missing or more than 5 minutes away from the server's clock.", ErrorKind.Unauthorized);
+
+    public async Task<Result<WebhookDeliveryDto>> ReceiveAsync(Guid partnerId, string? deliveryId, string? timestamp, string? signature, byte[] body, string sourceIp, string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var now = time.GetUtcNow();
+        var partner = await db.Partners.AsNoTracking().SingleAsync(p => p.Id == partnerId, cancellationToken);
+        if (!WebhookSignature.IsFresh(timestamp, now))
+        {
+            await AuditAsync(partnerId, sourceIp, path, AuthOutcome.StaleTimestamp, now, cancellationToken);
+            return StaleTimestamp;
+        }
+
+        if (!WebhookSignature.Verify(partner.WebhookSecret, timestamp!, body, signature))
+        {
+            await AuditAsync(partnerId, sourceIp, path, AuthOutcome.BadSignature, now, cancellationToken);
+            return BadSignature;
+        }
+
+        if (string.IsNullOrWhiteSpace(deliveryId) || deliveryId.Length > 100)
+        {
+            return Error.Validation(new Dictionary<string, string[]> { ["X-Delivery-Id"] = ["Send a delivery id of 1–100 characters."] });
+        }
+
+        StockWebhookBody? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize<StockWebhookBody>(body, new JsonSerializerOptions(JsonSerializerDefaults.Web) { MaxDepth = 4 });
+        }
+        catch (JsonException)
+        {
+            parsed = null;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (parsed?.Sku is not { Length: > 0 and <= 40 } sku || !sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            errors["sku"] = ["sku is required: 1–40 letters, digits, '-', '_' or '.'."];
+        }
+
+        if (parsed?.Quantity is not (>= 0 and <= 1_000_000))
+        {
+            errors["quantity"] = ["quantity is required: a whole number from 0 to 1000000."];
+        }
+
+        if (parsed?.Sequence is not (>= 0))
+        {
+            errors["sequence"] = ["sequence is required: a non-negative number that grows with every update of the SKU."];
+        }
+
+        var bodyHash = Convert.ToHexStringLower(SHA256.HashData(body));
+        var existing = await db.WebhookDeliveries.AsNoTracking().SingleOrDefaultAsync(d => d.PartnerId == partnerId && d.DeliveryId == deliveryId, cancellationToken);
+        if (existing is not null)
+        {
+            // A repeat changes nothing and reports the first outcome.
+            return await ToDtoAsync(db, existing, cancellationToken);
+        }
+
+        if (errors.Count > 0)
+        {
+            return Error.Validation(errors);
+        }
+
+        var delivery = WebhookDelivery.Receive(partnerId, deliveryId.Trim(), parsed!.Sku!.Trim().ToUpperInvariant(), parsed.Quantity!.Value, parsed.Sequence!.Value, bodyHash, now);
+        db.WebhookDeliveries.Add(delivery);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same delivery id raced in at the same time: answer with the row that won.
+            db.WebhookDeliveries.Entry(delivery).State = EntityState.Detached;
+            var winner = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.PartnerId == partnerId && d.DeliveryId == deliveryId, cancellationToken);
+            return await ToDtoAsync(db, winner, cancellationToken);
+        }
+
+        LogReceived(logger, delivery.Id, partnerId, delivery.DeliveryId, delivery.Sku);
+        work.Nudge(delivery.Id);
+        return await ToDtoAsync(db, delivery, cancellationToken);
+    }
+
+    private async Task AuditAsync(Guid partnerId, string sourceIp, string path, AuthOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        db.AuthAudit.Add(ApiKeyAuditEntry.Record(now, partnerId, null, sourceIp, path, outcome));
+        await db.SaveChangesAsync(cancellationToken);
+        LogRefused(logger, partnerId, outcome);
+    }
+
+    internal static async Task<WebhookDeliveryDto> ToDtoAsync(IPartnersDbContext db, WebhookDelivery d, CancellationToken cancellationToken)
+    {
+        var attempts = await db.CallbackAttempts.AsNoTracking().Where(a => a.DeliveryId == d.Id).OrderBy(a => a.Id)
+            .Select(a => new CallbackAttemptDto(a.Attempt, a.At, a.StatusCode, a.DurationMs, a.Error)).ToListAsync(cancellationToken);
+        return new WebhookDeliveryDto(d.Id, d.DeliveryId, d.Sku, d.Quantity, d.Sequence, d.Status.ToString(), d.Outcome, d.StockAfter, d.ReceivedAt, d.ProcessedAt, attempts);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stock webhook {Id} received from partner {PartnerId}: delivery {DeliveryId}, sku {Sku}")]
+    private static partial void LogReceived(ILogger logger, Guid id, Guid partnerId, string deliveryId, string sku);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Security: stock webhook of partner {PartnerId} refused ({Outcome})")]
+    private static partial void LogRefused(ILogger logger, Guid partnerId, AuthOutcome outcome);
+}
+
+/// <summary>
+/// Applies a received delivery in the background: out-of-order sequences are ignored, otherwise the stock goes to Catalog
+/// through <see cref="SetPartnerProductStock"/>. Then the outcome is posted to the partner's callback URL, signed like the
+/// webhook, through the retrying pipeline of <see cref="ICallbackClient"/>; every attempt is stored and logged.
+/// </summary>
+public sealed partial class StockWebhookProcessor(
+    IPartnersDbContext db,
+    IRequestSender sender,
+    ICallbackClient callbacks,
+    [FromKeyedServices(PartnersModule.Name)] IUnitOfWork unitOfWork,
+    TimeProvider time,
+    ILogger<StockWebhookProcessor> logger)
+{
+    public async Task ProcessAsync(Guid deliveryId, CancellationToken cancellationToken)
+    {
+        var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
+        if (delivery is null || delivery.IsProcessed)
+        {
+            return;
+        }
+
+        var sequence = await db.SkuSequences.SingleOrDefaultAsync(s => s.PartnerId == delivery.PartnerId && s.Sku == delivery.Sku, cancellationToken);
+        var now = time.GetUtcNow();
+        if (sequence is not null && !sequence.Accepts(delivery.Sequence))
+        {
+            delivery.IgnoredOutOfOrder(sequence.LastSequence, now);
+        }
+        else
+        {
+            var result = await sender.Send(new SetPartnerProductStock(delivery.PartnerId.ToString("N"), delivery.Sku, delivery.Quantity, $"partner webhook {delivery.DeliveryId}"), cancellationToken);
+            now = time.GetUtcNow();
+            if (result.IsSuccess)
+            {
+                delivery.Applied(result.Value, now);
+                if (sequence is null)
+                {
+                    db.SkuSequences.Add(SkuSequence.Start(delivery.PartnerId, delivery.Sku, delivery.Sequence));
+                }
+                else
+                {
+                    sequence.Advance(delivery.Sequence);
+                }
+            }
+            else
+            {
+                delivery.Failed(result.Error.Message, now);
+            }
+        }
+
+        // Through the unit of work: the WebhookProcessed event leaves through the outbox right away.
+        await unitOfWork.ExecuteAsync(() => Task.FromResult(true), _ => true, cancellationToken);
+        LogProcessed(logger, delivery.Id, delivery.Status);
+        await SendCallbackAsync(delivery, cancellationToken);
+    }
+
+    /// <summary>Posts the outcome (again, for a replay from the portal). True when the partner answered 2xx.</summary>
+    public async Task<bool> SendCallbackAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var partner = await db.Partners.AsNoTracking().SingleAsync(p => p.Id == delivery.PartnerId, cancellationToken);
+        if (partner.CallbackUrl is null || !delivery.IsProcessed)
+        {
+            return false;
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            deliveryId = delivery.DeliveryId,
+            sku = delivery.Sku,
+            sequence = delivery.Sequence,
+            status = delivery.Status.ToString(),
+            outcome = delivery.Outcome,
+            stockAfter = delivery.StockAfter,
+            processedAt = delivery.ProcessedAt,
+        }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        var previous = await db.CallbackAttempts.CountAsync(a => a.DeliveryId == delivery.Id, cancellationToken);
+        var attempts = await callbacks.DeliverAsync(partner.CallbackUrl, () =>
+        {
+            var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            return (timestamp, WebhookSignature.Sign(partner.WebhookSecret, timestamp, body));
+        }, body, cancellationToken);
+        var number = previous;
+        foreach (var attempt in attempts)
+        {
+            db.CallbackAttempts.Add(CallbackAttempt.Record(delivery.Id, ++number, attempt.At, attempt.StatusCode, attempt.DurationMs, attempt.Error));
+            if (!attempt.Succeeded)
+            {
+                LogCallbackFailed(logger, delivery.Id, number, attempt.Error ?? "");
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        if (attempts.Count > 0 && attempts[^1].Succeeded)
+        {
+            return true;
+        }
+
+        var lastError = attempts.Count > 0 ? attempts[^1].Error ?? "" : "";
+        await unitOfWork.ExecuteAsync(() =>
+        {
+            db.Publish(new WebhookCallbackFailed(Guid.NewGuid(), time.GetUtcNow(), delivery.PartnerId, delivery.DeliveryId, attempts.Count, lastError));
+            return Task.FromResult(true);
+        }, _ => true, cancellationToken);
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stock webhook {Id} processed: {Status}")]
+    private static partial void LogProcessed(ILogger logger, Guid id, DeliveryStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Callback for stock webhook {Id} failed on attempt {Attempt}: {Error}")]
+    private static partial void LogCallbackFailed(ILogger logger, Guid id, int attempt, string error);
+}
+
+/// <summary>The stock webhook deliveries of a partner, newest first, with their callback attempts.</summary>
+public sealed record ListWebhookDeliveriesQuery(Guid PartnerId, int Take = 50) : IQuery<IReadOnlyList<WebhookDeliveryDto>>;
+
+public sealed class ListWebhookDeliveriesQueryHandler(IPartnersDbContext db) : IQueryHandler<ListWebhookDeliveriesQuery, IReadOnlyList<WebhookDeliveryDto>>
+{
+    public async ValueTask<Result<IReadOnlyList<WebhookDeliveryDto>>> Handle(ListWebhookDeliveriesQuery query, CancellationToken cancellationToken)
+    {
+        var rows = await db.WebhookDeliveries.AsNoTracking().Where(d => d.PartnerId == query.PartnerId)
+            .OrderByDescending(d => d.ReceivedAt).Take(Math.Clamp(query.Take, 1, 200)).ToListAsync(cancellationToken);
+        var list = new List<WebhookDeliveryDto>(rows.Count);
+        foreach (var row in rows)
+        {
+            list.Add(await StockWebhookReceiver.ToDtoAsync(db, row, cancellationToken));
+        }
+
+        return Result.Success<IReadOnlyList<WebhookDeliveryDto>>(list);
+    }
+}
+
+/// <summary>The partner asks for the outcome callback of a delivery to be sent again (portal "replay").</summary>
+[Retail.BuildingBlocks.Application.Security.AuthorizeRoles(Retail.BuildingBlocks.Application.Security.Roles.Partner)]
+public sealed record ReplayWebhookCallbackCommand(Guid PartnerId, Guid DeliveryId) : ICommand<bool>, IOwnsTransaction;
+
+public sealed class ReplayWebhookCallbackCommandHandler(IPartnersDbContext db, StockWebhookProcessor processor) : ICommandHandler<ReplayWebhookCallbackCommand, bool>
+{
+    public async ValueTask<Result<bool>> Handle(ReplayWebhookCallbackCommand command, CancellationToken cancellationToken)
+    {
+        var delivery = await db.WebhookDeliveries.AsNoTracking().SingleOrDefaultAsync(d => d.Id == command.DeliveryId && d.PartnerId == command.PartnerId, cancellationToken);
+        if (delivery is null)
+        {
+            return Error.NotFound("partners.delivery_not_found", "No such delivery.");
+        }
+
+        if (!delivery.IsProcessed)
+        {
+            return Error.Conflict("partners.delivery_pending", "This delivery has not been processed yet.");
+        }
+
+        return await processor.SendCallbackAsync(delivery, cancellationToken);
+    }
+}

@@ -1,0 +1,3 @@
+using Retail.BuildingBlocks.Contracts;
+
+[assembly: RetailModule(Retail.Modules.Partners.Application.PartnersModule.Name)]

@@ -1,0 +1,120 @@
+using System.Net;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Retail.Modules.Partners.Application;
+using Retail.Modules.Partners.Application.Abstractions;
+using Retail.Modules.Partners.Application.Keys;
+using Retail.Modules.Partners.Application.Schedules;
+using Retail.Modules.Partners.Domain.Schedules;
+
+namespace Retail.Modules.Partners.Infrastructure.Schedules;
+
+/// <summary>The Hangfire entry point of a scheduled feed run.</summary>
+public sealed class ScheduledFeedJob(ScheduledFeedRunner runner)
+{
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public Task RunAsync(Guid scheduleId, CancellationToken cancellationToken) => runner.RunAsync(scheduleId, cancellationToken);
+}
+
+/// <summary>Feed schedules as Hangfire recurring jobs (cron in UTC); the next run is Hangfire's own.</summary>
+internal sealed class HangfireFeedScheduler(IRecurringJobManager recurring, IBackgroundJobClient jobs, JobStorage storage) : IFeedScheduler
+{
+    public bool Register(FeedSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        try
+        {
+            var id = schedule.Id;
+            recurring.AddOrUpdate<ScheduledFeedJob>(schedule.RecurringJobId, job => job.RunAsync(id, CancellationToken.None), schedule.Cron,
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    public void Remove(FeedSchedule schedule) => recurring.RemoveIfExists(schedule.RecurringJobId);
+
+    public void RunNow(FeedSchedule schedule)
+    {
+        var id = schedule.Id;
+        jobs.Enqueue<ScheduledFeedJob>(job => job.RunAsync(id, CancellationToken.None));
+    }
+
+    public DateTimeOffset? NextRun(FeedSchedule schedule)
+    {
+        using var connection = storage.GetConnection();
+        var next = connection.GetRecurringJobs([schedule.RecurringJobId]).FirstOrDefault()?.NextExecution;
+        return next is { } utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) : null;
+    }
+}
+
+/// <summary>Downloads a scheduled feed URL into storage within the size limit; private addresses only in development.</summary>
+internal sealed class HttpFeedFetcher(HttpClient http, IFeedStorage storage, IOptions<PartnersOptions> options, ILogger<HttpFeedFetcher> logger) : IFeedFetcher
+{
+    public async Task<(StoredFeed? Feed, string? ContentType)> FetchAsync(string url, long maxBytes, CancellationToken cancellationToken)
+    {
+        var allowPrivate = options.Value.AllowPrivateCallbackUrls;
+        if (!CallbackUrlPolicy.IsAllowed(url, allowPrivate))
+        {
+            return (null, null);
+        }
+
+        var host = new Uri(url).Host;
+        if (!allowPrivate && !IPAddress.TryParse(host.Trim('[', ']'), out _))
+        {
+            var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+            if (addresses.Length == 0 || !addresses.All(CallbackUrlPolicy.IsPublic))
+            {
+                return (null, null);
+            }
+        }
+
+        try
+        {
+            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength > maxBytes)
+            {
+                return (null, null);
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return (await storage.SaveAsync(body, maxBytes, cancellationToken), response.Content.Headers.ContentType?.MediaType);
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogWarning(ex, "Fetching scheduled feed {Url} failed", url);
+            return (null, null);
+        }
+    }
+}
+
+/// <summary>At start, registers the recurring job of every active schedule (in-memory Hangfire storage forgets them).</summary>
+internal sealed class FeedScheduleRegistration(IServiceScopeFactory scopes, ILogger<FeedScheduleRegistration> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<IPartnersDbContext>();
+            var scheduler = scope.ServiceProvider.GetRequiredService<IFeedScheduler>();
+            foreach (var schedule in await db.FeedSchedules.AsNoTracking().Where(s => !s.IsPaused).ToListAsync(stoppingToken))
+            {
+                scheduler.Register(schedule);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Feed schedules could not be registered at start");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Retail.Host.FunctionalTests.Infrastructure;
+
+namespace Retail.Host.FunctionalTests.Partners;
+
+/// <summary>SPEC I4: a partner's feed URL on a cron schedule (Hangfire recurring job), pause/resume, run-now, next-run preview.</summary>
+public sealed class FeedScheduleTests
+{
+    [Fact]
+    public async Task A_scheduled_feed_runs_now_through_the_same_pipeline_and_can_be_paused_and_resumed()
+    {
+        var sku = "SCH" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        using var feedServer = new FeedServer($"sku,name,price,currency,stock\n{sku},Scheduled lamp,9.99,USD,3\n");
+        using var factory = new PartnersAppFactory(null, jobServer: true);
+        var partner = await factory.CreatePartnerAsync();
+        using var portal = await PortalUserAsync(factory, partner);
+
+        var add = await AppClient.PostFormAsync(portal, "/partner/schedules", new Dictionary<string, string>
+        {
+            ["Input.Url"] = feedServer.Url,
+            ["Input.Cron"] = "0 3 * * *",
+        });
+        add.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await add.Content.ReadAsStringAsync()));
+        var page = await portal.GetStringAsync("/partner/schedules");
+        var row = Html.TableRows(page).Single(r => r.Contains(feedServer.Url, StringComparison.Ordinal));
+        row.ShouldContain("active");
+        var next = DateTime.UtcNow.Date.AddHours(3);
+        row.ShouldContain((next < DateTime.UtcNow ? next.AddDays(1) : next).ToString("yyyy-MM-dd 03:00", System.Globalization.CultureInfo.InvariantCulture));
+        var scheduleId = System.Text.RegularExpressions.Regex.Match(page, "name=\"scheduleId\" value=\"([0-9a-f-]+)\"").Groups[1].Value;
+
+        (await Change(portal, scheduleId, "RunNow")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await Eventually.WaitForAsync(() => Task.FromResult(factory.Scalar("SELECT COUNT(*) FROM catalog_Products WHERE Sku = $s AND PartnerId = $p", ("$s", sku), ("$p", partner.CatalogId))),
+            n => n == 1, "the scheduled run to import the product", TimeSpan.FromSeconds(30));
+        await Eventually.WaitForAsync(
+            () => Task.FromResult(factory.Scalar("SELECT COUNT(*) FROM partners_FeedJobs WHERE PartnerId = $p COLLATE NOCASE AND Source = 2 AND Status = 4", ("$p", partner.Id.ToString().ToUpperInvariant()))),
+            n => n == 1, "the scheduled job to complete", TimeSpan.FromSeconds(30));
+        Html.TableRows(await portal.GetStringAsync("/partner/jobs")).ShouldContain(r => r.Contains("products.csv", StringComparison.Ordinal) && r.Contains("Completed", StringComparison.Ordinal));
+
+        (await Change(portal, scheduleId, "Pause")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var paused = Html.TableRows(await portal.GetStringAsync("/partner/schedules")).Single(r => r.Contains(feedServer.Url, StringComparison.Ordinal));
+        paused.ShouldContain("paused");
+        paused.ShouldContain("—");
+        (await Change(portal, scheduleId, "Resume")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        Html.TableRows(await portal.GetStringAsync("/partner/schedules")).Single(r => r.Contains(feedServer.Url, StringComparison.Ordinal)).ShouldContain("active");
+    }
+
+    [Fact]
+    public async Task An_invalid_cron_is_refused_on_its_field()
+    {
+        using var factory = new PartnersAppFactory();
+        var partner = await factory.CreatePartnerAsync();
+        using var portal = await PortalUserAsync(factory, partner);
+        var add = await AppClient.PostFormAsync(portal, "/partner/schedules", new Dictionary<string, string>
+        {
+            ["Input.Url"] = "https://feeds.example.com/products.csv",
+            ["Input.Cron"] = "every day",
+        });
+        add.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Html.FieldError(await add.Content.ReadAsStringAsync(), "Input.Cron").ShouldContain("cron");
+    }
+
+    private static Task<HttpResponseMessage> Change(HttpClient portal, string scheduleId, string action) =>
+        AppClient.PostFormAsync(portal, "/partner/schedules", new Dictionary<string, string> { ["scheduleId"] = scheduleId, ["action"] = action },
+            postTo: "/partner/schedules?handler=Change");
+
+    internal static async Task<HttpClient> PortalUserAsync(RetailAppFactory factory, TestPartner partner)
+    {
+        using var admin = await factory.SignedInBrowserAsync(Users.Catalog);
+        var email = Users.NewEmail("partner");
+        var page = $"/admin/partners/{partner.Id}";
+        (await AppClient.PostFormAsync(admin, page, new Dictionary<string, string>
+        {
+            ["NewUser.Email"] = email,
+            ["NewUser.DisplayName"] = "Partner staff",
+            ["NewUser.Password"] = RetailAppFactory.DemoPassword,
+        }, postTo: page + "?handler=CreateUser")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var portal = factory.Browser();
+        await AppClient.LoginAsync(portal, email, RetailAppFactory.DemoPassword);
+        return portal;
+    }
+
+    /// <summary>Serves one CSV feed on a loopback port (the partner's feed URL).</summary>
+    private sealed class FeedServer : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+
+        public FeedServer(string csv)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            Url = $"http://127.0.0.1:{port}/feeds/products.csv";
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    try
+                    {
+                        var context = await _listener.GetContextAsync();
+                        var bytes = Encoding.UTF8.GetBytes(csv);
+                        context.Response.ContentType = "text/csv";
+                        await context.Response.OutputStream.WriteAsync(bytes);
+                        context.Response.Close();
+                    }
+                    catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+
+        public string Url { get; }
+
+        public void Dispose() => _listener.Close();
+    }
+}

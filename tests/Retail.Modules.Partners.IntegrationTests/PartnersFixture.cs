@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.BuildingBlocks.Infrastructure.Outbox;
+using Retail.BuildingBlocks.Infrastructure.Persistence;
+using Retail.Modules.Catalog.Application;
+using Retail.Modules.Catalog.Application.Products.PartnerProducts;
+using Retail.Modules.Catalog.Infrastructure;
+using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.Partners.Infrastructure;
+
+namespace Retail.Modules.Partners.IntegrationTests;
+
+/// <summary>
+/// The Partners and Catalog modules as the Host wires them, on one real SQLite file migrated with the real migrations.
+/// Catalog's public requests are dispatched to Catalog's real handlers inside Catalog's real unit of work, the way the
+/// mediator's behavior runs them (this project has no source-generated mediator).
+/// </summary>
+public sealed class PartnersFixture : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "retail-partners-it-" + Guid.NewGuid().ToString("N"));
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
+
+    public ServiceProvider Services { get; private set; } = null!;
+
+    public RecordingQueue Queued { get; } = new();
+
+    public sealed class RecordingQueue : Retail.Modules.Partners.Application.Abstractions.IFeedJobQueue
+    {
+        public List<Guid> Jobs { get; } = [];
+
+        public void Enqueue(Guid jobId) => Jobs.Add(jobId);
+    }
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Retail"] = $"Data Source={Path.Combine(_folder, "retail.db")}",
+                ["Partners:StorageFolder"] = Path.Combine(_folder, "feeds"),
+                ["Partners:BatchSize"] = "500",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddSingleton<ICurrentUser, NoUser>();
+        services.AddSingleton<IOutboxNudge, IgnoreNudges>();
+        services.AddHybridCache();
+        services.AddCatalogModule(configuration);
+        services.AddPartnersModule(configuration);
+        services.AddScoped<IRequestSender, CatalogRequests>();
+        // No Hangfire here: these tests run jobs in process; anything queued is only recorded.
+        services.AddSingleton<Retail.Modules.Partners.Application.Abstractions.IFeedJobQueue>(Queued);
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        await Services.MigrateModuleDatabasesAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private sealed class NoUser : ICurrentUser
+    {
+        public bool IsAuthenticated => false;
+
+        public string? UserId => null;
+
+        public string? UserName => null;
+
+        public bool IsInRole(string role) => false;
+    }
+
+    private sealed class IgnoreNudges : IOutboxNudge
+    {
+        public void Nudge(string module)
+        {
+        }
+    }
+
+    /// <summary>Catalog's public requests → Catalog's handlers, each command in its own Catalog unit of work.</summary>
+    private sealed class CatalogRequests(IServiceProvider services) : IRequestSender
+    {
+        public ValueTask<Result> Send(ICommand command, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException(command.GetType().Name);
+
+        public async ValueTask<Result<TValue>> Send<TValue>(ICommand<TValue> command, CancellationToken cancellationToken = default)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var sp = scope.ServiceProvider;
+            var unitOfWork = sp.GetRequiredKeyedService<IUnitOfWork>(CatalogModule.Name);
+            return await unitOfWork.ExecuteAsync(async () => command switch
+            {
+                UpsertPartnerProducts c => (Result<TValue>)(object)await ActivatorUtilities.CreateInstance<UpsertPartnerProductsHandler>(sp).Handle(c, cancellationToken),
+                DeactivatePartnerProducts c => (Result<TValue>)(object)await ActivatorUtilities.CreateInstance<DeactivatePartnerProductsHandler>(sp).Handle(c, cancellationToken),
+                SetPartnerProductStock c => (Result<TValue>)(object)await ActivatorUtilities.CreateInstance<SetPartnerProductStockHandler>(sp).Handle(c, cancellationToken),
+                _ => throw new NotSupportedException(command.GetType().Name),
+            }, r => r.IsSuccess, cancellationToken);
+        }
+
+        public async ValueTask<Result<TValue>> Send<TValue>(IQuery<TValue> query, CancellationToken cancellationToken = default)
+        {
+            await using var scope = services.CreateAsyncScope();
+            return query switch
+            {
+                GetActivePartnerSkus q => (Result<TValue>)(object)await ActivatorUtilities.CreateInstance<GetActivePartnerSkusHandler>(scope.ServiceProvider).Handle(q, cancellationToken),
+                _ => throw new NotSupportedException(query.GetType().Name),
+            };
+        }
+    }
+}
