@@ -99,6 +99,34 @@ redis_cs() { echo "127.0.0.1:$CHAOS_REDIS_PORT,connectTimeout=1000,syncTimeout=1
 
 sql() { sqlite3 -cmd '.timeout 10000' "$1" "$2"; }
 
+# --- crash / restart hook (used by crash-restart.sh; the pending ingest and refund scenarios reuse it) --------
+
+# kill9_when NAME DB WHEN_SQL: waits (up to 120 s) until WHEN_SQL returns a non-zero number, then SIGKILLs instance NAME.
+kill9_when() {
+  local name="$1" db="$2" when="$3" deadline=$(($(date +%s) + 120))
+  until (($(sql "$db" "$when" 2>/dev/null || echo 0) > 0)); do
+    (($(date +%s) > deadline)) && { echo "condition never met: $when" >&2; return 1; }
+    sleep 0.05
+  done
+  stop_app "$name" KILL
+  log "$name killed with SIGKILL"
+}
+
+# restart_and_settle NAME PORT DB SETTLED_SQL TIMEOUT_S [--Key=Value ...]: starts NAME again on the same database and
+# waits until SETTLED_SQL returns 0 (nothing left to finish). Sets SETTLE_S to the seconds from restart to settled;
+# returns 1 on timeout. Background sweeps run every 5 s so the wait stays short.
+restart_and_settle() {
+  local name="$1" port="$2" db="$3" settled="$4" timeout="$5"; shift 5
+  local started; started=$(date +%s.%N)
+  start_app "$name" "$port" "$db" --Ordering:PaymentRetryCron="*/5 * * * * *" --Outbox:SweepCron="*/5 * * * * *" "$@"
+  local deadline=$(($(date +%s) + timeout))
+  until [[ $(sql "$db" "$settled") == 0 ]]; do
+    (($(date +%s) > deadline)) && { SETTLE_S=timeout; return 1; }
+    sleep 1
+  done
+  SETTLE_S=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e-s}')
+}
+
 # --- customers and checkout through the JSON API ------------------------------------------------
 
 # register_one URL EMAIL -> registers through /api/identity/register and prints a bearer token.
@@ -129,9 +157,11 @@ checkout_body() { # checkout_body SKU [QTY]
 # checkout URL TOKEN SKU [KEY] [extra curl args] -> prints the HTTP status (000 = no answer)
 checkout() {
   local url="$1" token="$2" sku="$3" key="${4:-$(cat /proc/sys/kernel/random/uuid)}"; shift 4 2>/dev/null || shift $#
-  curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -X POST "$url/api/checkout" \
+  local code
+  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -X POST "$url/api/checkout" \
     -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -H "Idempotency-Key: $key" "$@" \
-    -d "$(checkout_body "$sku")" || echo 000
+    -d "$(checkout_body "$sku")")" || true
+  echo "${code:-000}"
 }
 export -f checkout checkout_body
 export CHAOS_CARD
