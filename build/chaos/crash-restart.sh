@@ -45,30 +45,6 @@ restart_and_settle app "$PORT" "$DB" "$SETTLED" 90 || true
 settle_s="$SETTLE_S"
 
 orders="$(sql "$DB" "select count(*) from ordering_Orders")"
-wait "$BURST" || true
-accepted=$(($(count 201 "$WORK/statuses") + $(count 202 "$WORK/statuses")))
-cut_off=$(count 000 "$WORK/statuses")
-pending_at_kill="$(sql "$DB" "select count(*) from ordering_Orders where Status in ('Pending','PaymentPending')")"
-log "killed with $killed_at_orders orders ($pending_at_kill pending); client saw $accepted accepted, $cut_off cut off ($(sort "$WORK/statuses" | uniq -c | tr -s ' \n' ' '))"
-
-kill_to_ready_start=$(date +%s.%N)
-# The outbox safety-net sweep and the payment retry every 5 s instead of every minute, to keep the scenario short.
-start_app app "$PORT" "$DB" --Ordering:PaymentRetryCron="*/5 * * * * *" --Outbox:SweepCron="*/5 * * * * *"
-restart_s=$(awk -v s="$kill_to_ready_start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e-s}')
-deadline=$(($(date +%s) + 90))
-while :; do
-  left="$(sql "$DB" "select (select count(*) from ordering_Orders where Status in ('Pending','PaymentPending'))
-                        + (select count(*) from ordering_OutboxMessages where ProcessedAt is null)
-                        + (select count(*) from catalog_OutboxMessages where ProcessedAt is null)
-                        + (select count(*) from payments_OutboxMessages where ProcessedAt is null)
-                        + (select count(*) from payments_Payments where Status='Pending')")"
-  [[ $left == 0 ]] && break
-  (($(date +%s) > deadline)) && break
-  sleep 1
-done
-settle_s=$(awk -v s="$kill_to_ready_start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e-s}')
-
-orders="$(sql "$DB" "select count(*) from ordering_Orders")"
 paid="$(sql "$DB" "select count(*) from ordering_Orders where Status='Paid'")"
 cancelled="$(sql "$DB" "select count(*) from ordering_Orders where Status='Cancelled'")"
 unfinished="$(sql "$DB" "select count(*) from ordering_Orders where Status not in ('Paid','Cancelled')")"
