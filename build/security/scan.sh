@@ -18,7 +18,9 @@ LIMIT_URL="http://127.0.0.1:$((PORT + 1))"
 OUT="$ROOT/artifacts/security"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/retail-security.XXXXXX")"
 PASSWORD="Scan-Passw0rd!1"
-if [[ $MODE == --quick ]]; then LEVEL=1; RISK=1; WAPITI_TIME=120; WAPITI_ATTACK=30; else LEVEL=3; RISK=2; WAPITI_TIME=1200; WAPITI_ATTACK=240; fi
+if [[ $MODE == --quick ]]; then LEVEL=1; RISK=1; WAPITI_TIME=120; WAPITI_ATTACK=30; else LEVEL=3; RISK=2; WAPITI_TIME=600; WAPITI_ATTACK=120; fi
+WAPITI_TIME="${SECURITY_WAPITI_SECONDS:-$WAPITI_TIME}"; WAPITI_ATTACK="${SECURITY_WAPITI_ATTACK_SECONDS:-$WAPITI_ATTACK}"
+SQLMAP_ONLY="${SECURITY_SQLMAP_ONLY:-}"   # comma-separated target names: run only these (e.g. to re-check a fix)
 declare -A PIDS=()
 
 cleanup() {
@@ -97,12 +99,20 @@ curl -sf -o /dev/null -X POST "$URL/api/cart/items" -H "Authorization: Bearer $C
 ORDER_ID="$(curl -sf -X POST "$URL/api/checkout" -H "Authorization: Bearer $CUSTOMER_TOKEN" -H 'Content-Type: application/json' -H "Idempotency-Key: scan-$RANDOM" \
   -d '{"items":[{"sku":"HK-0008","quantity":1}],"shippingAddress":{"name":"Scan","line1":"1 Main St","city":"Springfield","postalCode":"12345","country":"US"},"paymentMethod":"card","paymentDetails":{"cardNumber":"4242424242424242","expiry":"12/30"}}' | jq -r .order.id)"
 [[ $ORDER_ID =~ ^[0-9a-f-]{36}$ ]] || { echo "could not place the customer's order ($ORDER_ID)"; exit 1; }
+# The checkout form's baseline orders a sold-out product: a successful order would empty the cart and the form would
+# be gone for every later payload (sqlmap fetches its token from /checkout). Out of stock keeps the form, the cart and
+# the idempotency key (a request that fails before an order exists forgets its key), and still runs validation, the
+# catalog lookups and the stock reservation with every payload.
+SOLD_OUT_SKU=BK-0002
+sold_out_stock="$(curl -sf "$URL/api/catalog/products/$SOLD_OUT_SKU" | jq -r .stock)"
+curl -sf -o /dev/null -X POST "$URL/api/catalog/products/$SOLD_OUT_SKU/stock-adjustments" -H "Authorization: Bearer $CATALOG_TOKEN" \
+  -H 'Content-Type: application/json' -d "{\"delta\":-$sold_out_stock,\"reason\":\"security scan: sold out\"}"
 # A throwaway account for the login form (injected passwords would lock a real one out).
 curl -sf -o /dev/null -X POST "$URL/api/identity/register" -H 'Content-Type: application/json' -d "{\"email\":\"scan-login@example.test\",\"password\":\"$PASSWORD\"}"
 
 # --- sqlmap -----------------------------------------------------------------------------------------------
 CHECKOUT_JSON='{"items":[{"sku":"HK-0008","quantity":1}],"shippingAddress":{"name":"Scan","line1":"1-Main-St","line2":"","city":"Springfield","postalCode":"12345","country":"US"},"paymentMethod":"card","paymentDetails":{"cardNumber":"4242424242424242","expiry":"12/30"},"storeCredit":0}'
-CHECKOUT_FORM="Input.IdempotencyKey=scan-form-1&Input.Items[0].Sku=HK-0008&Input.Items[0].Quantity=1&Input.ShippingAddress.Name=Scan&Input.ShippingAddress.Line1=1+Main+St&Input.ShippingAddress.Line2=&Input.ShippingAddress.City=Springfield&Input.ShippingAddress.PostalCode=12345&Input.ShippingAddress.Country=US&Input.PaymentMethod=card&Input.Details[cardNumber]=4242424242424242&Input.Details[expiry]=12/30&Input.StoreCredit=0"
+CHECKOUT_FORM="Input.IdempotencyKey=scan-form-1&Input.Items[0].Sku=$SOLD_OUT_SKU&Input.Items[0].Quantity=1&Input.ShippingAddress.Name=Scan&Input.ShippingAddress.Line1=1+Main+St&Input.ShippingAddress.Line2=&Input.ShippingAddress.City=Springfield&Input.ShippingAddress.PostalCode=12345&Input.ShippingAddress.Country=US&Input.PaymentMethod=card&Input.Details[cardNumber]=4242424242424242&Input.Details[expiry]=12/30&Input.StoreCredit=0"
 AUTH_COOKIE=(--cookie="$COOKIE" --skip="retail.auth,retail.antiforgery,__RequestVerificationToken")
 csrf() { echo "--csrf-token=__RequestVerificationToken"; echo "--csrf-url=$URL$1"; }
 mapfile -t CSRF_LOGIN < <(csrf /Identity/Login)
@@ -149,6 +159,7 @@ declare -A S_RESULT=() S_DETAIL=()
 sqlmap_started=$(date +%s)
 for target in "${SQLMAP_TARGETS[@]}"; do
   name="${target%%|*}"
+  if [[ -n $SQLMAP_ONLY && ",$SQLMAP_ONLY," != *",$name,"* ]]; then S_RESULT[$name]="skipped (SECURITY_SQLMAP_ONLY)"; S_DETAIL[$name]="-"; continue; fi
   read -r -a words <<<"${target#*|}"
   args=()
   for w in "${words[@]}"; do
@@ -201,6 +212,17 @@ wapiti_s=$(($(date +%s) - wapiti_started))
 # vulnerabilities and anomalies (5xx) are findings; "additionals" are informational.
 wapiti_vulns="$(jq '[.vulnerabilities[] | length] | add // 0' "$OUT/wapiti.json" 2>/dev/null || echo error)"
 wapiti_anomalies="$(jq '[.anomalies[] | length] | add // 0' "$OUT/wapiti.json" 2>/dev/null || echo error)"
+# wapiti 3.0.4 looks for "HttpOnly" case-sensitively; ASP.NET Core writes "httponly" (attributes are case-insensitive,
+# RFC 6265). Each such item is checked against the real Set-Cookie header: only a cookie really lacking it stays a finding.
+wapiti_false=()
+while read -r cookie; do
+  [[ -z $cookie ]] && continue
+  if curl -s -D - -o /dev/null "$URL/Identity/Login" | grep -i "^set-cookie: $cookie=" | grep -qi 'httponly'; then
+    wapiti_false+=("$cookie")
+    wapiti_vulns=$((wapiti_vulns - 1))
+  fi
+done < <(jq -r '.vulnerabilities["HttpOnly Flag cookie"][]?.info | sub(".*: "; "")' "$OUT/wapiti.json" 2>/dev/null)
+((${#wapiti_false[@]})) && log "wapiti HttpOnly items verified false (the Set-Cookie has httponly): ${wapiti_false[*]}"
 wapiti_detail="$(jq -r '[.vulnerabilities, .anomalies | to_entries[] | select(.value | length > 0) | "\(.key): \(.value | length)"] | join(", ")' "$OUT/wapiti.json" 2>/dev/null || true)"
 wapiti_urls="$(jq '.infos.crawled_pages_nbr // (.infos | length)' "$OUT/wapiti.json" 2>/dev/null || echo ?)"
 log "wapiti: $wapiti_vulns vulnerabilities, $wapiti_anomalies anomalies ($wapiti_detail) in ${wapiti_s}s"
@@ -252,7 +274,7 @@ findings=0
     echo "| sqlmap L$LEVEL/R$RISK | $name | ${S_RESULT[$name]} | ${S_DETAIL[$name]} |"
   done
   if [[ $wapiti_vulns == 0 && $wapiti_anomalies == 0 ]]; then r="no finding"; else r="FINDING"; findings=$((findings + 1)); fi
-  echo "| wapiti | site, signed in (crawled ${wapiti_urls}) | $r | ${wapiti_vulns} vulnerabilities, ${wapiti_anomalies} anomalies${wapiti_detail:+: $wapiti_detail}; ${wapiti_s}s |"
+  echo "| wapiti | site, signed in (crawled ${wapiti_urls}) | $r | ${wapiti_vulns} vulnerabilities, ${wapiti_anomalies} anomalies${wapiti_detail:+ (raw: $wapiti_detail)}${wapiti_false[*]:+; HttpOnly verified present on: ${wapiti_false[*]}}; ${wapiti_s}s |"
   if [[ -z $ffuf_bad ]]; then r="no finding"; else r="FINDING"; findings=$((findings + 1)); fi
   echo "| ffuf | $(wc -l <build/security/protected-paths.txt) protected paths x GET/POST, anonymous | $r | $ffuf_total requests: $ffuf_mix; ${ffuf_s}s${ffuf_bad:+; unexpected: $(tr '\n' ';' <<<"$ffuf_bad")} |"
   if [[ $xff_seen == "201,201,201,201,201,429" ]]; then r="no finding"; else r="FINDING"; findings=$((findings + 1)); fi

@@ -67,3 +67,37 @@ public sealed class ScanFindingsTests(RetailAppFactory app) : IClassFixture<Reta
         Html.ShouldNotLeakExceptionDetails(html);
     }
 }
+
+/// <summary>wapiti's http_headers and csp modules (docs/security.md, finding 2).</summary>
+public sealed class SecurityHeaderTests(RetailAppFactory app) : IClassFixture<RetailAppFactory>
+{
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/catalog")]
+    [InlineData("/Identity/Login")]
+    public async Task Pages_forbid_plugins_in_the_csp_turn_the_legacy_xss_auditor_off_and_send_hsts(string path)
+    {
+        using var client = app.Browser();
+        using var response = await client.GetAsync(path);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        csp.ShouldContain("object-src 'none'", customMessage: "no <object>/<embed> plugins: wapiti flags a CSP without it");
+        string.Join(",", response.Headers.GetValues("X-XSS-Protection")).ShouldBe("0");
+        string.Join(",", response.Headers.GetValues("Strict-Transport-Security")).ShouldStartWith("max-age=");
+    }
+
+    [Fact]
+    public async Task Antiforgery_and_auth_cookies_are_http_only()
+    {
+        using var client = app.Browser();
+        using var login = await client.GetAsync("/Identity/Login");
+        login.Headers.GetValues("Set-Cookie").Where(c => c.StartsWith("retail.antiforgery=", StringComparison.Ordinal))
+            .ShouldAllBe(c => c.Contains("httponly", StringComparison.OrdinalIgnoreCase));
+
+        using var signIn = await AppClient.SubmitLoginAsync(client, Users.Customer, RetailAppFactory.DemoPassword);
+        var authCookies = signIn.Headers.GetValues("Set-Cookie").Where(c => c.StartsWith(AppClient.AuthCookie + "=", StringComparison.Ordinal)).ToList();
+        authCookies.ShouldNotBeEmpty();
+        authCookies.ShouldAllBe(c => c.Contains("httponly", StringComparison.OrdinalIgnoreCase));
+    }
+}
