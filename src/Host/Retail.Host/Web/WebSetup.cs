@@ -50,7 +50,8 @@ internal static class WebSetup
         app.UseExceptionHandler("/Error");
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseWhen(ctx => !IsApi(ctx), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}"));
-        app.Use(SecurityHeaders);
+        var sendHsts = !app.Environment.IsDevelopment();
+        app.Use((context, next) => SecurityHeaders(context, next, sendHsts));
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
@@ -96,7 +97,7 @@ internal static class WebSetup
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 
-    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    private static Task SecurityHeaders(HttpContext context, Func<Task> next, bool sendHsts)
     {
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
@@ -105,7 +106,7 @@ internal static class WebSetup
         // The legacy XSS auditor is off, as OWASP recommends (it is gone from current browsers and could be abused in old
         // ones); the CSP below is the protection.
         headers.XXSSProtection = "0";
-        if (!context.RequestServices.GetRequiredService<IWebHostEnvironment>().IsDevelopment())
+        if (sendHsts)
         {
             // TLS terminates at the proxy in production, so the app may see plain HTTP and UseHsts() would never emit it.
             // Browsers ignore the header on plain HTTP, so sending it always is safe.
