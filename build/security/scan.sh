@@ -231,7 +231,6 @@ if jq -e '.vulnerabilities["HTTP Secure Headers"][]? | select(.info == "X-XSS-Pr
 fi
 ((${#wapiti_false[@]})) && log "wapiti items verified not to apply: ${wapiti_false[*]}"
 wapiti_detail="$(jq -r '[.vulnerabilities, .anomalies | to_entries[] | select(.value | length > 0) | "\(.key): \(.value | length)"] | join(", ")' "$OUT/wapiti.json" 2>/dev/null || true)"
-wapiti_urls="$(jq '.infos.crawled_pages_nbr // (.infos | length)' "$OUT/wapiti.json" 2>/dev/null || echo ?)"
 log "wapiti: $wapiti_vulns vulnerabilities, $wapiti_anomalies anomalies ($wapiti_detail) in ${wapiti_s}s"
 
 # A scanner must not be able to take the app down: both instances still alive and ready.
@@ -281,7 +280,7 @@ findings=0
     echo "| sqlmap L$LEVEL/R$RISK | $name | ${S_RESULT[$name]} | ${S_DETAIL[$name]} |"
   done
   if [[ $wapiti_vulns == 0 && $wapiti_anomalies == 0 ]]; then r="no finding"; else r="FINDING"; findings=$((findings + 1)); fi
-  echo "| wapiti | site, signed in (crawled ${wapiti_urls}) | $r | ${wapiti_vulns} vulnerabilities, ${wapiti_anomalies} anomalies${wapiti_detail:+ (raw: $wapiti_detail)}${wapiti_false[*]:+; verified not to apply: ${wapiti_false[*]}}; ${wapiti_s}s |"
+  echo "| wapiti | site, signed in as a customer | $r | ${wapiti_vulns} vulnerabilities, ${wapiti_anomalies} anomalies${wapiti_detail:+ (raw: $wapiti_detail)}${wapiti_false[*]:+; verified not to apply: ${wapiti_false[*]}}; ${wapiti_s}s |"
   if [[ -z $ffuf_bad ]]; then r="no finding"; else r="FINDING"; findings=$((findings + 1)); fi
   echo "| ffuf | $(wc -l <build/security/protected-paths.txt) protected paths x GET/POST, anonymous | $r | $ffuf_total requests: $ffuf_mix; ${ffuf_s}s${ffuf_bad:+; unexpected: $(tr '\n' ';' <<<"$ffuf_bad")} |"
   if [[ $xff_seen == "201,201,201,201,201,429" ]]; then r="no finding"; else r="FINDING"; findings=$((findings + 1)); fi
