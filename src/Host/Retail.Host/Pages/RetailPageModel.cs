@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Infrastructure.Web;
@@ -17,6 +19,48 @@ public abstract class RetailPageModel : PageModel
 
     [Microsoft.AspNetCore.Mvc.TempData]
     public string? StatusMessage { get; set; }
+
+    /// <summary>
+    /// A checkbox posted with a value that is not a boolean (a scanner, a forged form: <c>Input.RememberMe=2873</c>) is a
+    /// binding error, but re-rendering the page made the checkbox tag helper convert that raw value again and throw: a
+    /// 500 instead of the form with its error. The error stays in ModelState; only the raw value is dropped, so the field
+    /// renders from the model (unchecked).
+    /// </summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        var badBooleans = ModelState
+            .Where(e => e.Value is { ValidationState: ModelValidationState.Invalid, RawValue: not null } && IsBooleanProperty(e.Key))
+            .Select(e => e.Key)
+            .ToList();
+        foreach (var key in badBooleans)
+        {
+            ModelState.SetModelValue(key, rawValue: null, attemptedValue: null);
+        }
+
+        base.OnPageHandlerExecuting(context);
+    }
+
+    /// <summary>Whether a model-state key such as <c>Input.RememberMe</c> or <c>Input.Items[0].Flag</c> names a bool of this page.</summary>
+    private bool IsBooleanProperty(string key)
+    {
+        ModelMetadata? metadata = MetadataProvider.GetMetadataForType(GetType());
+        foreach (var segment in key.Split('.'))
+        {
+            var bracket = segment.IndexOf('[', StringComparison.Ordinal);
+            metadata = metadata?.Properties[bracket < 0 ? segment : segment[..bracket]];
+            if (bracket >= 0)
+            {
+                metadata = metadata?.ElementMetadata;
+            }
+
+            if (metadata is null)
+            {
+                return false;
+            }
+        }
+
+        return metadata?.UnderlyingOrModelType == typeof(bool);
+    }
 
     /// <param name="fieldPrefix">Prefix of the bound input model (e.g. "Input"), so errors land beside the right field.</param>
     protected void ShowError(Error error, string? fieldPrefix = null)

@@ -27,6 +27,13 @@ public sealed class LoginModel(IRequestSender sender) : RetailPageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        if (!ModelState.IsValid)
+        {
+            // Fields that do not even bind (e.g. a "remember me" that is not a boolean): the form again, no sign-in attempt.
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
         var result = await sender.Send(new SignInCommand(Input.Email, Input.Password, Input.RememberMe), cancellationToken);
         if (!result.IsSuccess)
         {
