@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
+using Retail.BuildingBlocks.Application.Features;
+using Retail.BuildingBlocks.Infrastructure.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +35,7 @@ public static class PartnersModuleExtensions
     public static IServiceCollection AddPartnersModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDatabase<PartnersDbContext, PartnersSqliteDbContext, PartnersSqlServerDbContext>(configuration, PartnersModule.Name);
+        services.AddFeatureToggle<PartnersDbContext>(Features.PartnerIngest, "Partner feed imports");
         services.AddScoped<IPartnersDbContext>(sp => sp.GetRequiredService<PartnersDbContext>());
         services.AddModuleValidators(typeof(PartnersModule));
         services.Configure<PartnersOptions>(configuration.GetSection("Partners"));

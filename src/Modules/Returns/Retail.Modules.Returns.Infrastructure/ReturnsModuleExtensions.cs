@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Retail.BuildingBlocks.Application.Features;
+using Retail.BuildingBlocks.Infrastructure.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Infrastructure;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
@@ -27,6 +29,7 @@ public static class ReturnsModuleExtensions
     public static IServiceCollection AddReturnsModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDatabase<ReturnsDbContext, ReturnsSqliteDbContext, ReturnsSqlServerDbContext>(configuration, ReturnsModule.Name);
+        services.AddFeatureToggle<ReturnsDbContext>(Features.Returns, "Returns");
         services.AddScoped<IReturnsDbContext>(sp => sp.GetRequiredService<ReturnsDbContext>());
         services.AddScoped<IReturnsUnitOfWork, ReturnsUnitOfWork>();
         services.AddModuleValidators(typeof(ReturnsModule));

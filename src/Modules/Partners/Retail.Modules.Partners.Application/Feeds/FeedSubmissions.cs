@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Retail.BuildingBlocks.Application.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Application;
@@ -44,6 +45,7 @@ public sealed partial class FeedSubmissions(
     FeedAdapterRegistry adapters,
     FeedIngestProcessor processor,
     IFeedJobQueue queue,
+    IFeatureToggles features,
     IOptions<PartnersOptions> options,
     TimeProvider time,
     ILogger<FeedSubmissions> logger)
@@ -59,6 +61,11 @@ public sealed partial class FeedSubmissions(
     public async Task<Result<FeedSubmissionResult>> SubmitAsync(FeedUpload upload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
+        if (await SwitchedOffAsync(cancellationToken) is { } off)
+        {
+            return off;
+        }
+
         var adapter = adapters.Resolve(upload.ContentType, upload.FileName);
         if (adapter is null)
         {
@@ -85,6 +92,11 @@ public sealed partial class FeedSubmissions(
     public async Task<Result<FeedSubmissionResult>> SubmitStoredAsync(Guid partnerId, StoredFeed stored, string? contentType, string fileName, FeedKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stored);
+        if (await SwitchedOffAsync(cancellationToken) is { } off)
+        {
+            return off;
+        }
+
         var adapter = adapters.Resolve(contentType, fileName);
         if (adapter is null)
         {
@@ -94,6 +106,12 @@ public sealed partial class FeedSubmissions(
         var upload = new FeedUpload(partnerId, Stream.Null, contentType, fileName, FeedMode.Import, kind, FeedSource.Schedule, null);
         return await CreateJobAsync(upload, adapter, null, stored, runInline: true, cancellationToken);
     }
+
+    /// <summary>SPEC M4: while an admin has partner ingest switched off, new feeds are refused (503); running jobs finish.</summary>
+    private async Task<Error?> SwitchedOffAsync(CancellationToken cancellationToken) =>
+        features.Find(Features.PartnerIngest) is { } toggle && !await toggle.IsEnabledAsync(cancellationToken)
+            ? FeatureToggles.Unavailable(toggle.DisplayName)
+            : null;
 
     private async Task<Result<FeedSubmissionResult>> CreateJobAsync(FeedUpload upload, IFeedAdapter adapter, string? key, StoredFeed stored, bool runInline, CancellationToken cancellationToken)
     {

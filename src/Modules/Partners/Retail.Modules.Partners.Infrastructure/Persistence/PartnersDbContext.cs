@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Retail.BuildingBlocks.Infrastructure.Features;
 using Retail.BuildingBlocks.Contracts;
 using Retail.BuildingBlocks.Domain;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
@@ -38,6 +39,7 @@ internal class PartnersDbContext(DbContextOptions options) : ModuleDbContext(opt
 
     protected override void ConfigureModule(ModelBuilder modelBuilder)
     {
+        modelBuilder.AddFeatureSwitches();
         modelBuilder.Entity<Partner>(b =>
         {
             b.ToTable("Partners");

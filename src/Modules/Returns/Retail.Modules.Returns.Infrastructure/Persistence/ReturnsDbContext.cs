@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Retail.BuildingBlocks.Infrastructure.Features;
 using Retail.BuildingBlocks.Contracts;
 using Retail.BuildingBlocks.Domain;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
@@ -36,6 +37,7 @@ internal class ReturnsDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     protected override void ConfigureModule(ModelBuilder modelBuilder)
     {
+        modelBuilder.AddFeatureSwitches();
         modelBuilder.Entity<Return>(b =>
         {
             b.ToTable("Returns");

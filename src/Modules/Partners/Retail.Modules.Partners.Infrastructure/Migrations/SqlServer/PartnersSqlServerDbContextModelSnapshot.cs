@@ -23,6 +23,28 @@ namespace Retail.Modules.Partners.Infrastructure.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("Retail.BuildingBlocks.Infrastructure.Features.FeatureSwitch", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("FeatureSwitches", "partners");
+                });
+
             modelBuilder.Entity("Retail.BuildingBlocks.Infrastructure.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Caller")

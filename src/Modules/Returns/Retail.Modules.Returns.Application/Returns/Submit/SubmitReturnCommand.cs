@@ -1,4 +1,5 @@
 using FluentValidation;
+using Retail.BuildingBlocks.Application.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,12 +54,19 @@ public sealed class SubmitReturnCommandHandler(
     ReturnViewer viewer,
     ICurrentUser user,
     IReturnCodeRandom random,
+    IFeatureToggles features,
     IOptions<ReturnsOptions> options,
     TimeProvider time,
     ILogger<SubmitReturnCommandHandler> logger) : ICommandHandler<SubmitReturnCommand, SubmittedReturnDto>
 {
     public async ValueTask<Result<SubmittedReturnDto>> Handle(SubmitReturnCommand command, CancellationToken cancellationToken)
     {
+        // SPEC M4: while an admin has returns switched off, no new return starts; those under way keep moving.
+        if (features.Find(Features.Returns) is { } toggle && !await toggle.IsEnabledAsync(cancellationToken))
+        {
+            return FeatureToggles.Unavailable(toggle.DisplayName);
+        }
+
         var userId = viewer.UserId;
         var order = await db.PurchasedOrders.AsNoTracking().Include(o => o.Lines)
             .SingleOrDefaultAsync(o => o.Id == command.OrderId && o.CustomerId == userId, cancellationToken);

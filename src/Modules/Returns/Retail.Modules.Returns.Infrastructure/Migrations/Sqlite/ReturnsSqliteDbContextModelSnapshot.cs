@@ -17,6 +17,28 @@ namespace Retail.Modules.Returns.Infrastructure.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.11");
 
+            modelBuilder.Entity("Retail.BuildingBlocks.Infrastructure.Features.FeatureSwitch", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("returns_FeatureSwitches", (string)null);
+                });
+
             modelBuilder.Entity("Retail.BuildingBlocks.Infrastructure.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Caller")

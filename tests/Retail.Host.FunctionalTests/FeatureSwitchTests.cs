@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Retail.Host.FunctionalTests.Infrastructure;
+using Retail.Host.FunctionalTests.Partners;
+using Retail.Host.FunctionalTests.Returns;
+
+namespace Retail.Host.FunctionalTests;
+
+/// <summary>Its own app: switching features off must not leak into other test classes.</summary>
+public sealed class FeatureSwitchAppFactory : RetailAppFactory;
+
+/// <summary>SPEC M4 for partner ingest and returns (flash sales: FlashSales/FlashSalesHttpTests): off → a clear 503, on → as before.</summary>
+public sealed class FeatureSwitchTests(FeatureSwitchAppFactory factory) : IClassFixture<FeatureSwitchAppFactory>
+{
+    private async Task SwitchAsync(HttpClient admin, string feature, bool enabled)
+    {
+        var response = await admin.PutAsJsonAsync($"/api/admin/features/{feature}", new { enabled });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task ShouldBeSwitchedOffAsync(HttpResponseMessage response, string message)
+    {
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        problem.RootElement.GetProperty("code").GetString().ShouldBe("feature.unavailable");
+        problem.RootElement.GetProperty("detail").GetString().ShouldBe(message);
+    }
+
+    [Fact]
+    public async Task Partner_feeds_are_refused_with_503_while_partner_ingest_is_off_and_accepted_again_after()
+    {
+        var partner = await factory.CreatePartnerAsync();
+        using var admin = await factory.ApiClientAsync(Users.Admin);
+        using var client = factory.PartnerClient(partner.LiveKey);
+        var feed = PartnerSetup.CsvFeed("SW" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), rows: 2);
+
+        await SwitchAsync(admin, "partner-ingest", enabled: false);
+        try
+        {
+            await ShouldBeSwitchedOffAsync(await client.PostFeedAsync(feed, "feed.csv"), "Partner feed imports are not available right now. Please check back later.");
+        }
+        finally
+        {
+            await SwitchAsync(admin, "partner-ingest", enabled: true);
+        }
+
+        (await client.PostFeedAsync(feed, "feed.csv")).StatusCode.ShouldBeOneOf(HttpStatusCode.OK, HttpStatusCode.Accepted);
+    }
+
+    [Fact]
+    public async Task New_returns_are_refused_with_503_while_returns_are_off()
+    {
+        using var admin = await factory.ApiClientAsync(Users.Admin);
+        using var customer = await factory.ApiClientAsync(Users.Customer2);
+
+        await SwitchAsync(admin, "returns", enabled: false);
+        try
+        {
+            await ShouldBeSwitchedOffAsync(await ReturnsApi.SubmitAsync(customer, Guid.NewGuid(), "EL-0001", 1), "Returns are not available right now. Please check back later.");
+        }
+        finally
+        {
+            await SwitchAsync(admin, "returns", enabled: true);
+        }
+
+        // Back on: the same request reaches the returns rules again (this order is not the customer's → 404).
+        (await ReturnsApi.SubmitAsync(customer, Guid.NewGuid(), "EL-0001", 1)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var features = await admin.GetFromJsonAsync<JsonElement>("/api/admin/features");
+        features.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order().ShouldBe(["flash-sales", "partner-ingest", "returns"]);
+    }
+}
