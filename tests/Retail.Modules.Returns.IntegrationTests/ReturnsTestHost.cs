@@ -1,4 +1,7 @@
 using Mediator;
+using Retail.Modules.FlashSales.Application;
+using Retail.Modules.FlashSales.Infrastructure;
+using Retail.Modules.FlashSales.IntegrationEvents;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -91,11 +94,12 @@ public sealed class ReturnsTestHost : IAsyncDisposable
         services.AddCatalogModule(configuration);
         services.AddPaymentsModule(configuration);
         services.AddOrderingModule(configuration);
+        services.AddFlashSalesModule(configuration);
         services.AddReturnsModule(configuration);
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
-            options.Assemblies = [typeof(CatalogModule), typeof(ReserveStock), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReturnsModule), typeof(GetReturnsOverview)];
+            options.Assemblies = [typeof(CatalogModule), typeof(ReserveStock), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(FlashSalesModule), typeof(ClaimFlashAllocation), typeof(ReturnsModule), typeof(GetReturnsOverview)];
             options.PipelineBehaviors =
             [
                 typeof(Retail.BuildingBlocks.Application.Behaviors.AuthorizationBehavior<,>),
