@@ -11,7 +11,7 @@ namespace Retail.Host.FunctionalTests.Monitoring;
 
 /// <summary>
 /// Issue 7: <c>/metrics</c> scraped over HTTP after real traffic, parsed as Prometheus text, carries the checkout,
-/// rate-limit, payment breaker and flash instruments. (Ingest instruments arrive with the Partners module.)
+/// rate-limit, payment breaker, flash and ingest instruments (ingest figures after real feeds: MonitoringReturnsPartnersTests).
 /// </summary>
 public sealed class MetricsScrapeTests(RetailAppFactory factory) : IClassFixture<RetailAppFactory>
 {
@@ -68,6 +68,8 @@ public sealed class MetricsScrapeTests(RetailAppFactory factory) : IClassFixture
         scraped.Sum("retail_flash_listing_requests_total").ShouldBeGreaterThanOrEqualTo(1);
         scraped.Sum("retail_monitoring_request_duration_seconds_count", ("group", "checkout")).ShouldBeGreaterThanOrEqualTo(statuses.Count);
         scraped.Types["retail_monitoring_request_duration_seconds"].ShouldBe("histogram");
+        scraped.Types["retail_partners_ingest_rows_total"].ShouldBe("counter", "the ingest instrument is exported from the start, read from Monitoring's totals");
+        scraped.Named("retail_partners_ingest_jobs_total").ShouldNotBeEmpty();
     }
 
     [Fact]

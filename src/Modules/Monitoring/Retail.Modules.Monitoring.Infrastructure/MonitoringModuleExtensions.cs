@@ -16,10 +16,13 @@ using Retail.Modules.Monitoring.Application.Totals;
 using Retail.Modules.Monitoring.Infrastructure.Flash;
 using Retail.Modules.Monitoring.Infrastructure.Logging;
 using Retail.Modules.Monitoring.Infrastructure.Outbox;
+using Retail.Modules.Monitoring.Infrastructure.Partners;
 using Retail.Modules.Monitoring.Infrastructure.Persistence;
 using Retail.Modules.Monitoring.Infrastructure.Timing;
 using Retail.Modules.Ordering.IntegrationEvents;
+using Retail.Modules.Partners.IntegrationEvents;
 using Retail.Modules.Payments.IntegrationEvents;
+using Retail.Modules.Returns.IntegrationEvents;
 
 namespace Retail.Modules.Monitoring.Infrastructure;
 
@@ -45,11 +48,18 @@ public static class MonitoringModuleExtensions
         services.AddIntegrationEventHandler<OrderPlaced, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<OrderPaid, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<OrderCancelled, RecordBusinessTotalsHandler>();
+        services.AddIntegrationEventHandler<ReturnStatusChanged, RecordBusinessTotalsHandler>();
+        services.AddIntegrationEventHandler<ReturnRefundIssued, RecordBusinessTotalsHandler>();
+        services.AddIntegrationEventHandler<FeedJobFinished, RecordBusinessTotalsHandler>();
+        services.AddIntegrationEventHandler<WebhookProcessed, RecordBusinessTotalsHandler>();
+        services.AddIntegrationEventHandler<WebhookCallbackFailed, RecordBusinessTotalsHandler>();
 
         services.AddMetrics();
         services.AddSingleton<RequestTimingRecorder>();
         services.AddSingleton<FlashListingMeter>();
         services.AddHostedService<FlashListingMeterStarter>();
+        services.AddSingleton<IngestMetrics>();
+        services.AddHostedService<IngestMetricsStarter>();
         services.AddSingleton<RecentLogBuffer>(_ => new RecentLogBuffer(RecentLogBuffer.DefaultCapacity));
         // An ILoggerProvider in the container joins the host's LoggerFactory like builder.Logging.AddProvider would.
         services.AddSingleton<ILoggerProvider, RecentLogsLoggerProvider>();

@@ -5,7 +5,9 @@ using Retail.Modules.Identity.IntegrationEvents;
 using Retail.Modules.Monitoring.Application.Abstractions;
 using Retail.Modules.Monitoring.Domain.Totals;
 using Retail.Modules.Ordering.IntegrationEvents;
+using Retail.Modules.Partners.IntegrationEvents;
 using Retail.Modules.Payments.IntegrationEvents;
+using Retail.Modules.Returns.IntegrationEvents;
 
 namespace Retail.Modules.Monitoring.Application.Totals;
 
@@ -24,8 +26,66 @@ public sealed class RecordBusinessTotalsHandler(IMonitoringDbContext db, TimePro
     IIntegrationEventHandler<StockChanged>,
     IIntegrationEventHandler<OrderPlaced>,
     IIntegrationEventHandler<OrderPaid>,
-    IIntegrationEventHandler<OrderCancelled>
+    IIntegrationEventHandler<OrderCancelled>,
+    IIntegrationEventHandler<ReturnStatusChanged>,
+    IIntegrationEventHandler<ReturnRefundIssued>,
+    IIntegrationEventHandler<FeedJobFinished>,
+    IIntegrationEventHandler<WebhookProcessed>,
+    IIntegrationEventHandler<WebhookCallbackFailed>
 {
+    /// <summary>Submission (no previous stage) opens a return; COMPLETED, REJECTED and CANCELLED end it.</summary>
+    public Task Handle(ReturnStatusChanged integrationEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(integrationEvent);
+        string? counter = integrationEvent.From is null ? BusinessCounters.ReturnsOpened : integrationEvent.To.ToUpperInvariant() switch
+        {
+            "COMPLETED" => BusinessCounters.ReturnsCompleted,
+            "REJECTED" => BusinessCounters.ReturnsRejected,
+            "CANCELLED" => BusinessCounters.ReturnsCancelled,
+            _ => null,
+        };
+        return counter is null ? Task.CompletedTask : AddAsync(integrationEvent.OccurredAt, cancellationToken, (counter, 1));
+    }
+
+    public Task Handle(ReturnRefundIssued integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken,
+            (BusinessCounters.ReturnRefundsIssued, 1),
+            (BusinessCounters.ReturnRefundsAmount, BusinessCounters.ToCents(integrationEvent.Amount)));
+
+    /// <summary>
+    /// Completed (with or without rejected rows), Failed and Cancelled jobs are counted apart; rows and duration only for
+    /// jobs that wrote to the catalog (not validate-only runs) and completed, so rows ÷ duration is the ingest rate.
+    /// </summary>
+    public Task Handle(FeedJobFinished integrationEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(integrationEvent);
+        var completed = integrationEvent.Status is "Completed" or "CompletedWithErrors";
+        if (completed && !integrationEvent.ValidateOnly)
+        {
+            return AddAsync(integrationEvent.OccurredAt, cancellationToken,
+                (BusinessCounters.IngestJobsCompleted, 1),
+                (BusinessCounters.IngestRows, integrationEvent.Rows),
+                (BusinessCounters.IngestRowsRejected, integrationEvent.Rejected),
+                (BusinessCounters.IngestDurationMs, (long)Math.Round(Math.Max(0, integrationEvent.DurationSeconds) * 1000)));
+        }
+
+        var counter = completed ? BusinessCounters.IngestJobsCompleted
+            : integrationEvent.Status == "Failed" ? BusinessCounters.IngestJobsFailed
+            : BusinessCounters.IngestJobsCancelled;
+        return AddAsync(integrationEvent.OccurredAt, cancellationToken, (counter, 1));
+    }
+
+    public Task Handle(WebhookProcessed integrationEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(integrationEvent);
+        return string.Equals(integrationEvent.Outcome, "Failed", StringComparison.OrdinalIgnoreCase)
+            ? AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.WebhooksProcessed, 1), (BusinessCounters.WebhooksFailed, 1))
+            : AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.WebhooksProcessed, 1));
+    }
+
+    public Task Handle(WebhookCallbackFailed integrationEvent, CancellationToken cancellationToken) =>
+        AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.CallbacksFailed, 1));
+
     public Task Handle(OrderPlaced integrationEvent, CancellationToken cancellationToken) =>
         AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.OrdersPlaced, 1));
 

@@ -13,6 +13,7 @@ using Retail.Modules.Monitoring.Application.Scenarios;
 using Retail.Modules.Monitoring.Application.Timing;
 using Retail.Modules.Monitoring.Domain.Totals;
 using Retail.Modules.Payments.IntegrationEvents;
+using Retail.Modules.Returns.IntegrationEvents;
 
 namespace Retail.Modules.Monitoring.Application.Dashboard.GetDashboard;
 
@@ -30,7 +31,42 @@ public sealed record DashboardDto(
     IReadOnlyList<ScenarioCardDto> Scenarios,
     IReadOnlyList<RecentLogEntryDto> Logs,
     FlashSalesOverviewDto? FlashSales,
-    FlashListingRatesDto FlashListing);
+    FlashListingRatesDto FlashListing,
+    ReturnsFiguresDto Returns,
+    PartnersFiguresDto Partners);
+
+/// <summary>Returns: totals kept from Returns' events (opened, ended, refunds) and the live stages and team queues from <see cref="GetReturnsOverview"/>.</summary>
+public sealed record ReturnsFiguresDto(
+    long Opened,
+    long OpenedToday,
+    long Completed,
+    long Rejected,
+    long Cancelled,
+    long RefundsIssued,
+    long RefundsIssuedToday,
+    decimal Refunded,
+    decimal RefundedToday,
+    ReturnsOverviewDto? Overview);
+
+/// <summary>
+/// Partners: feed jobs and webhooks from Partners' events. <see cref="RowsPerSecond"/> is rows ÷ duration over every
+/// completed (not validate-only) job. Running jobs are not available: Partners has no public query for them.
+/// </summary>
+public sealed record PartnersFiguresDto(
+    long JobsCompleted,
+    long JobsFailed,
+    long JobsCancelled,
+    long RowsIngested,
+    long RowsRejected,
+    double? RowsPerSecond,
+    long WebhooksProcessed,
+    long WebhooksProcessedToday,
+    long WebhooksFailed,
+    long CallbacksFailed,
+    string JobsRunning)
+{
+    public const string RunningNotAvailable = "not available (Partners has no public query for running jobs)";
+}
 
 /// <summary>One business counter: since the start, and today (UTC).</summary>
 public sealed record CounterDto(string Name, long Total, long Today);
@@ -119,6 +155,38 @@ public sealed class GetDashboardQueryHandler(
             logger.LogWarning("Flash sales overview unavailable for the dashboard: {Code}", flash.Error.Code);
         }
 
+        var returnsOverview = await sender.Send(new GetReturnsOverview(), cancellationToken);
+        if (!returnsOverview.IsSuccess)
+        {
+            logger.LogWarning("Returns overview unavailable for the dashboard: {Code}", returnsOverview.Error.Code);
+        }
+
+        var returns = new ReturnsFiguresDto(
+            Total(BusinessCounters.ReturnsOpened),
+            Today(BusinessCounters.ReturnsOpened),
+            Total(BusinessCounters.ReturnsCompleted),
+            Total(BusinessCounters.ReturnsRejected),
+            Total(BusinessCounters.ReturnsCancelled),
+            Total(BusinessCounters.ReturnRefundsIssued),
+            Today(BusinessCounters.ReturnRefundsIssued),
+            BusinessCounters.FromCents(Total(BusinessCounters.ReturnRefundsAmount)),
+            BusinessCounters.FromCents(Today(BusinessCounters.ReturnRefundsAmount)),
+            returnsOverview.IsSuccess ? returnsOverview.Value : null);
+        var ingestMs = Total(BusinessCounters.IngestDurationMs);
+        var rows = Total(BusinessCounters.IngestRows);
+        var partners = new PartnersFiguresDto(
+            Total(BusinessCounters.IngestJobsCompleted),
+            Total(BusinessCounters.IngestJobsFailed),
+            Total(BusinessCounters.IngestJobsCancelled),
+            rows,
+            Total(BusinessCounters.IngestRowsRejected),
+            ingestMs > 0 ? Math.Round(rows * 1000d / ingestMs, 1) : null,
+            Total(BusinessCounters.WebhooksProcessed),
+            Today(BusinessCounters.WebhooksProcessed),
+            Total(BusinessCounters.WebhooksFailed),
+            Total(BusinessCounters.CallbacksFailed),
+            PartnersFiguresDto.RunningNotAvailable);
+
         var listing = flashListing.Read();
         var snapshot = requests.Snapshot();
         var modules = await outbox.GetAsync(cancellationToken);
@@ -130,7 +198,9 @@ public sealed class GetDashboardQueryHandler(
             modules.Select(m => m.Module).ToHashSet(StringComparer.OrdinalIgnoreCase),
             totals.Count,
             logs.Written,
-            listing));
+            listing,
+            returns,
+            partners));
         return new DashboardDto(
             now,
             business,
@@ -141,6 +211,8 @@ public sealed class GetDashboardQueryHandler(
             cards,
             logs.Query(level, query.LogSearch, LogRows),
             flash.IsSuccess ? flash.Value : null,
-            listing);
+            listing,
+            returns,
+            partners);
     }
 }
