@@ -56,7 +56,7 @@ builder.Services.AddPartnersModule(builder.Configuration);
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals), typeof(FlashSalesModule), typeof(ClaimFlashAllocation), typeof(ReturnsModule), typeof(GetReturnsOverview), typeof(PartnersModule), typeof(Retail.Modules.Identity.IntegrationEvents.CreatePartnerUser)];
+    options.Assemblies = [typeof(CatalogModule), typeof(IdentityModule), typeof(PaymentsModule), typeof(ChargePayment), typeof(OrderingModule), typeof(ReserveStock), typeof(MonitoringModule), typeof(GetBusinessTotals), typeof(FlashSalesModule), typeof(ClaimFlashAllocation), typeof(ReturnsModule), typeof(GetReturnsOverview), typeof(PartnersModule), typeof(Retail.Modules.Partners.IntegrationEvents.GetIngestActivity), typeof(Retail.Modules.Identity.IntegrationEvents.CreatePartnerUser)];
     options.PipelineBehaviors =
     [
         typeof(Retail.BuildingBlocks.Application.Behaviors.LoggingBehavior<,>),
