@@ -140,6 +140,7 @@ public sealed class ReturnJourneys(BrowserApp app)
         return page;
     }
 
+    /// <summary>Polls until true; each probe is a page load, which paces the loop (no fixed sleeps).</summary>
     private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
     {
         var clock = Stopwatch.StartNew();
@@ -149,8 +150,6 @@ public sealed class ReturnJourneys(BrowserApp app)
             {
                 throw new TimeoutException($"Timed out waiting for {what}.");
             }
-
-            await Task.Delay(100);
         }
     }
 }
