@@ -53,6 +53,24 @@ public sealed class BusinessTotalsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_product_batch_counts_as_its_products_and_stock_changes_would_once()
+    {
+        ProductSnapshot[] products = [.. Enumerable.Range(1, 3).Select(i => new ProductSnapshot(Guid.NewGuid(), $"PB-{i}", "P", "partner-products", 1m, i, true))];
+        ProductStockChange[] changes = [new(Guid.NewGuid(), "PB-9", 4, 4, "feed"), new(Guid.NewGuid(), "PB-8", -2, 0, "feed")];
+        await _app.DeliverAsync(
+            new ProductBatchChanged(Guid.NewGuid(), Now, products, changes),
+            new ProductBatchChanged(Guid.NewGuid(), Now, products[..1], []));
+
+        await _app.RedeliverEverythingAsync();
+
+        var totals = await _app.TotalsAsync();
+        totals[BusinessCounters.ProductsUpserted].ShouldBe(4);
+        totals[BusinessCounters.StockChanges].ShouldBe(2);
+        totals[BusinessCounters.StockUnitsIn].ShouldBe(4);
+        totals[BusinessCounters.StockUnitsOut].ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Today_counts_events_by_the_UTC_day_they_happened()
     {
         var today = DateOnly.FromDateTime(Now.UtcDateTime);

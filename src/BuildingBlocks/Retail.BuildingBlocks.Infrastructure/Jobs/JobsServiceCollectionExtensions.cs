@@ -15,7 +15,11 @@ public sealed class JobsOptions
     /// <summary>Run a Hangfire server in this instance (off for pure web replicas or some tests).</summary>
     public bool ServerEnabled { get; set; } = true;
 
+    /// <summary>Workers of the server for the <c>default</c> queue (outbox sweeps, emails, short jobs).</summary>
     public int WorkerCount { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
+
+    /// <summary>Worker counts of the dedicated queues by name (<c>Jobs:Queues:feeds</c>), overriding each module's default.</summary>
+    public Dictionary<string, int> Queues { get; set; } = [];
 }
 
 public static class JobsServiceCollectionExtensions
@@ -45,6 +49,28 @@ public static class JobsServiceCollectionExtensions
         }
 
         services.AddHostedService<RecurringJobsRegistration>();
+        return services;
+    }
+
+    /// <summary>
+    /// A queue served by its own Hangfire server with its own workers, so long-running jobs (a million-row feed) never
+    /// occupy the workers that deliver the outbox and send emails. Jobs choose it with <c>[Queue(name)]</c>.
+    /// </summary>
+    public static IServiceCollection AddDedicatedJobQueue(this IServiceCollection services, IConfiguration configuration, string queue, int defaultWorkers)
+    {
+        var jobs = new JobsOptions();
+        configuration.GetSection("Jobs").Bind(jobs);
+        if (jobs.ServerEnabled)
+        {
+            var workers = jobs.Queues.TryGetValue(queue, out var configured) ? configured : defaultWorkers;
+            services.AddHangfireServer((_, o) =>
+            {
+                o.Queues = [queue];
+                o.WorkerCount = Math.Max(1, workers);
+                o.ServerName = $"{Environment.MachineName}:{queue}:{Guid.NewGuid():N}";
+            });
+        }
+
         return services;
     }
 }

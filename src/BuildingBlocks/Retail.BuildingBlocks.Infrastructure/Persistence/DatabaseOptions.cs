@@ -17,4 +17,10 @@ public sealed class DatabaseOptions
 
     /// <summary>Apply migrations when the app starts (embedded default). Production runs <c>--migrate</c> first instead.</summary>
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>How long a SQLite connection waits for the write lock before the command fails (SQLITE_BUSY).</summary>
+    public TimeSpan SqliteBusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>SQLite durability with WAL: <c>Full</c> (default) fsyncs every commit; <c>Normal</c> trades power-cut durability of the last commits for write speed.</summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 }

@@ -50,7 +50,7 @@ public static class ModuleDatabaseRegistration
         }
         else
         {
-            services.AddDbContext<TContext, TSqliteContext>((sp, o) => ConfigureSqlite(o, database.ConnectionString, schema).AddInterceptors(sp.GetServices<IInterceptor>()));
+            services.AddDbContext<TContext, TSqliteContext>((sp, o) => ConfigureSqlite(o, database.ConnectionString, schema, database).AddInterceptors(sp.GetServices<IInterceptor>()));
         }
 
         var hasOutbox = typeof(ModuleDbContext).IsAssignableFrom(typeof(TContext));
@@ -65,10 +65,12 @@ public static class ModuleDatabaseRegistration
         return services;
     }
 
-    public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, string schema)
+    /// <summary>SQLite with the module's history table and the per-connection settings of <paramref name="database"/> (defaults when null).</summary>
+    public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, string schema, DatabaseOptions? database = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.UseSqlite(connectionString, o => o.MigrationsHistoryTable(ModuleModelConventions.HistoryTable(schema)));
+        return options.UseSqlite(connectionString, o => o.MigrationsHistoryTable(ModuleModelConventions.HistoryTable(schema)))
+            .AddInterceptors(SqliteConnectionSettings.For(database ?? new DatabaseOptions()));
     }
 
     public static DbContextOptionsBuilder ConfigureSqlServer(DbContextOptionsBuilder options, string connectionString, string schema)

@@ -23,6 +23,7 @@ public static class CatalogModuleExtensions
         services.AddScoped<ICatalogDbContext>(sp => sp.GetRequiredService<CatalogDbContext>());
         services.AddModuleValidators(typeof(CatalogModule));
         services.AddIntegrationEventHandler<ProductUpserted, InvalidateCatalogCacheHandler>();
+        services.AddIntegrationEventHandler<ProductBatchChanged, InvalidateCatalogCacheHandler>();
         services.AddIntegrationEventHandler<StockChanged, InvalidateCatalogCacheHandler>();
         services.AddIntegrationEventHandler<ReturnRestockRequested, ReturnedStockHandler>();
         services.AddIntegrationEventHandler<ReplacementRequested, ReturnedStockHandler>();

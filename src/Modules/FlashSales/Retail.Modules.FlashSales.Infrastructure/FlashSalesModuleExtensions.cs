@@ -43,6 +43,7 @@ public static class FlashSalesModuleExtensions
         services.AddIntegrationEventHandler<OrderPaid, FlashClaimLifecycleHandler>();
         services.AddIntegrationEventHandler<OrderCancelled, FlashClaimLifecycleHandler>();
         services.AddIntegrationEventHandler<ProductUpserted, FlashProductSnapshotHandler>();
+        services.AddIntegrationEventHandler<ProductBatchChanged, FlashProductSnapshotHandler>();
         services.AddIntegrationEventHandler<FlashSaleChanged, InvalidateFlashListingHandler>();
         services.AddScoped<IModuleSeeder, FlashSalesSeeder>();
         return services;

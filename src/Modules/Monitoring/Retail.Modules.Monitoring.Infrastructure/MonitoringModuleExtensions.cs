@@ -44,6 +44,7 @@ public static class MonitoringModuleExtensions
         services.AddIntegrationEventHandler<StoreCreditIssued, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<CustomerRegistered, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<ProductUpserted, RecordBusinessTotalsHandler>();
+        services.AddIntegrationEventHandler<ProductBatchChanged, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<StockChanged, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<OrderPlaced, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<OrderPaid, RecordBusinessTotalsHandler>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Retail.BuildingBlocks.Infrastructure;
+using Retail.BuildingBlocks.Infrastructure.Jobs;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Modules.Partners.Application;
@@ -54,6 +55,7 @@ public static class PartnersModuleExtensions
         services.AddScoped<FeedSubmissions>();
         services.AddScoped<FeedJobRunner>();
         services.AddSingleton<IFeedJobQueue, HangfireFeedJobQueue>();
+        services.AddDedicatedJobQueue(configuration, FeedJobRunner.Queue, defaultWorkers: 1);
         services.AddHostedService<UnfinishedFeedJobsSweep>();
         services.AddIntegrationEventHandler<FeedJobFinished, SendFeedReportEmailHandler>();
 

@@ -10,11 +10,15 @@ namespace Retail.Modules.Catalog.Application.Caching;
 /// </summary>
 public sealed class InvalidateCatalogCacheHandler(HybridCache cache) :
     IIntegrationEventHandler<ProductUpserted>,
-    IIntegrationEventHandler<StockChanged>
+    IIntegrationEventHandler<StockChanged>,
+    IIntegrationEventHandler<ProductBatchChanged>
 {
     public Task Handle(ProductUpserted integrationEvent, CancellationToken cancellationToken) =>
         cache.RemoveByTagAsync(CatalogModule.CacheTag, cancellationToken).AsTask();
 
     public Task Handle(StockChanged integrationEvent, CancellationToken cancellationToken) =>
+        cache.RemoveByTagAsync(CatalogModule.CacheTag, cancellationToken).AsTask();
+
+    public Task Handle(ProductBatchChanged integrationEvent, CancellationToken cancellationToken) =>
         cache.RemoveByTagAsync(CatalogModule.CacheTag, cancellationToken).AsTask();
 }

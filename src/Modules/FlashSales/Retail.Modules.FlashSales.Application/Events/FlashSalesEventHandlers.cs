@@ -31,16 +31,33 @@ public sealed class FlashClaimLifecycleHandler(IFlashSalesDbContext db, FlashSol
 }
 
 /// <summary>Keeps the product name and regular price of sales not yet over in step with Catalog.</summary>
-public sealed class FlashProductSnapshotHandler(IFlashSalesDbContext db, TimeProvider time) : IIntegrationEventHandler<ProductUpserted>
+public sealed class FlashProductSnapshotHandler(IFlashSalesDbContext db, TimeProvider time) :
+    IIntegrationEventHandler<ProductUpserted>,
+    IIntegrationEventHandler<ProductBatchChanged>
 {
-    public async Task Handle(ProductUpserted integrationEvent, CancellationToken cancellationToken)
+    public Task Handle(ProductUpserted integrationEvent, CancellationToken cancellationToken) =>
+        UpdateAsync(integrationEvent.Sku, integrationEvent.Name, integrationEvent.Price, cancellationToken);
+
+    /// <summary>A partner feed batch: one query finds the few SKUs (usually none) that are in a sale not yet over.</summary>
+    public async Task Handle(ProductBatchChanged integrationEvent, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var sku = integrationEvent.Sku;
+        var skus = integrationEvent.Products.Select(p => p.Sku).Distinct(StringComparer.Ordinal).ToList();
+        var saleIds = db.Sales.Where(s => s.EndsAt > now).Select(s => s.Id);
+        var onSale = await db.Items.Where(i => skus.Contains(i.Sku) && saleIds.Contains(i.SaleId)).Select(i => i.Sku).Distinct().ToListAsync(cancellationToken);
+        foreach (var product in integrationEvent.Products.Where(p => onSale.Contains(p.Sku)))
+        {
+            await UpdateAsync(product.Sku, product.Name, product.Price, cancellationToken);
+        }
+    }
+
+    private async Task UpdateAsync(string sku, string name, decimal price, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
         var saleIds = db.Sales.Where(s => s.EndsAt > now).Select(s => s.Id);
         await db.Items
             .Where(i => i.Sku == sku && saleIds.Contains(i.SaleId))
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.ProductName, integrationEvent.Name).SetProperty(i => i.RegularPrice, integrationEvent.Price), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.ProductName, name).SetProperty(i => i.RegularPrice, price), cancellationToken);
     }
 }
 

@@ -24,6 +24,7 @@ public sealed class RecordBusinessTotalsHandler(IMonitoringDbContext db, TimePro
     IIntegrationEventHandler<CustomerRegistered>,
     IIntegrationEventHandler<ProductUpserted>,
     IIntegrationEventHandler<StockChanged>,
+    IIntegrationEventHandler<ProductBatchChanged>,
     IIntegrationEventHandler<OrderPlaced>,
     IIntegrationEventHandler<OrderPaid>,
     IIntegrationEventHandler<OrderCancelled>,
@@ -127,6 +128,21 @@ public sealed class RecordBusinessTotalsHandler(IMonitoringDbContext db, TimePro
         AddAsync(integrationEvent.OccurredAt, cancellationToken,
             (BusinessCounters.StockChanges, 1),
             integrationEvent.Delta >= 0 ? (BusinessCounters.StockUnitsIn, integrationEvent.Delta) : (BusinessCounters.StockUnitsOut, -(long)integrationEvent.Delta));
+
+    /// <summary>A batch counts as its products and stock changes one by one would.</summary>
+    public Task Handle(ProductBatchChanged integrationEvent, CancellationToken cancellationToken)
+    {
+        var unitsIn = integrationEvent.StockChanges.Where(c => c.Delta > 0).Sum(c => (long)c.Delta);
+        var unitsOut = integrationEvent.StockChanges.Where(c => c.Delta < 0).Sum(c => -(long)c.Delta);
+        (string, long)[] increments =
+        [
+            (BusinessCounters.ProductsUpserted, integrationEvent.Products.Count),
+            (BusinessCounters.StockChanges, integrationEvent.StockChanges.Count),
+            (BusinessCounters.StockUnitsIn, unitsIn),
+            (BusinessCounters.StockUnitsOut, unitsOut),
+        ];
+        return AddAsync(integrationEvent.OccurredAt, cancellationToken, [.. increments.Where(i => i.Item2 != 0)]);
+    }
 
     private async Task AddAsync(DateTimeOffset occurredAt, CancellationToken cancellationToken, params (string Name, long Delta)[] increments)
     {

@@ -12,9 +12,15 @@ using Retail.Modules.Partners.Domain.Webhooks;
 
 namespace Retail.Modules.Partners.Infrastructure.Jobs;
 
-/// <summary>The Hangfire entry point of a feed job. No Hangfire retries: the job row decides (a failed job stays failed).</summary>
+/// <summary>
+/// The Hangfire entry point of a feed job, on the dedicated <c>feeds</c> queue (its own workers, so a long feed never
+/// delays outbox delivery). No Hangfire retries: the job row decides (a failed job stays failed).
+/// </summary>
 public sealed class FeedJobRunner(FeedIngestProcessor processor)
 {
+    public const string Queue = "feeds";
+
+    [Queue(Queue)]
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public Task RunAsync(Guid jobId, CancellationToken cancellationToken) => processor.RunAsync(jobId, cancellationToken);

@@ -34,7 +34,9 @@ public sealed class UpsertPartnerProductsValidator : AbstractValidator<UpsertPar
 /// <summary>
 /// One batch of a partner feed in one Catalog transaction (the unit of work). Existing rows are compared field by field:
 /// equal rows are left alone (no write, no event), so re-ingesting the same feed changes nothing. Stock of an existing
-/// product changes through one UPDATE with a stock movement, as every stock change in Catalog does.
+/// product changes through one conditional UPDATE with a stock movement, as every stock change in Catalog does. The
+/// batch leaves as one <see cref="ProductBatchChanged"/> event (not one event per product), which keeps a large feed from
+/// flooding the outbox and every subscriber's inbox.
 /// </summary>
 public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, TimeProvider time) : ICommandHandler<UpsertPartnerProducts, PartnerUpsertResult>
 {
@@ -51,6 +53,8 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, TimeProvi
 
         int created = 0, updated = 0, unchanged = 0;
         var refused = new List<PartnerRowRefusal>();
+        var changed = new List<Product>();
+        var stockChanges = new List<ProductStockChange>();
         foreach (var row in command.Rows)
         {
             var sku = Skus.Normalize(row.Sku);
@@ -62,6 +66,7 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, TimeProvi
                 product = Product.CreateForPartner(details, sku, row.Stock, partnerId, row.Brand, row.Gtin, now);
                 db.Products.Add(product);
                 existing[sku] = product;
+                changed.Add(product);
                 created++;
                 continue;
             }
@@ -83,28 +88,65 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, TimeProvi
             if (!sameDetails)
             {
                 product.UpdateFromPartner(details, row.Brand, row.Gtin, now);
+                changed.Add(product);
             }
 
             if (!sameStock)
             {
-                await SetStockAsync(db, product.Id, sku, row.Stock, $"partner feed {partnerId}", now, cancellationToken);
+                var outcome = await SetStockAsync(db, product.Id, sku, row.Stock, $"partner feed {partnerId}", now, product.Stock, cancellationToken);
+                if (outcome.Movement is { } movement)
+                {
+                    stockChanges.Add(new ProductStockChange(product.Id, sku, movement.Delta, movement.StockAfter, movement.Reason));
+                }
             }
 
             updated++;
         }
 
+        PublishBatch(db, changed, stockChanges, categories, now);
         return new PartnerUpsertResult(created, updated, unchanged, refused);
     }
 
-    /// <summary>Sets absolute stock with one UPDATE conditional on the stock read just before; records the movement.</summary>
-    internal static async Task<int?> SetStockAsync(ICatalogDbContext db, Guid productId, string sku, int stock, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the products' own <see cref="ProductUpsertedDomainEvent"/>s by one <see cref="ProductBatchChanged"/> for
+    /// the whole batch (published in the same transaction through the outbox). A product's snapshot carries its stock
+    /// after the batch's own stock change.
+    /// </summary>
+    internal static void PublishBatch(ICatalogDbContext db, IReadOnlyCollection<Product> changed, IReadOnlyList<ProductStockChange> stockChanges, IEnumerable<Category> categories, DateTimeOffset now)
+    {
+        if (changed.Count == 0 && stockChanges.Count == 0)
+        {
+            return;
+        }
+
+        var slugs = categories.ToDictionary(c => c.Id, c => c.Slug);
+        var stockAfter = stockChanges.ToDictionary(c => c.ProductId, c => c.StockAfter);
+        var snapshots = new List<ProductSnapshot>(changed.Count);
+        foreach (var product in changed.Distinct())
+        {
+            product.ClearDomainEvents();
+            snapshots.Add(new ProductSnapshot(product.Id, product.Sku, product.Name, slugs.GetValueOrDefault(product.CategoryId, ""), product.Price,
+                stockAfter.GetValueOrDefault(product.Id, product.Stock), product.IsActive));
+        }
+
+        db.Publish(new ProductBatchChanged(Guid.NewGuid(), now, snapshots, stockChanges));
+    }
+
+    /// <summary>
+    /// Sets absolute stock with one UPDATE conditional on the stock seen just before (the caller's value on the first
+    /// attempt when it has one, else read) and records the movement. Not settled when the stock moved under it three times
+    /// in a row. Publishing the change is the caller's part.
+    /// </summary>
+    internal static async Task<StockSetOutcome> SetStockAsync(ICatalogDbContext db, Guid productId, string sku, int stock, string reason, DateTimeOffset now, int? knownBefore, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var before = await db.Products.Where(p => p.Id == productId).Select(p => p.Stock).SingleAsync(cancellationToken);
+            var before = attempt == 0 && knownBefore is { } known
+                ? known
+                : await db.Products.Where(p => p.Id == productId).Select(p => p.Stock).SingleAsync(cancellationToken);
             if (before == stock)
             {
-                return stock;
+                return new StockSetOutcome(Settled: true, Movement: null);
             }
 
             var changed = await db.Products
@@ -112,13 +154,13 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, TimeProvi
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, stock), cancellationToken);
             if (changed == 1)
             {
-                db.StockMovements.Add(StockMovement.Record(productId, sku, stock - before, stock, reason, "partner", now));
-                db.Publish(new StockChanged(Guid.NewGuid(), now, productId, sku, stock - before, stock, reason));
-                return stock;
+                var movement = StockMovement.Record(productId, sku, stock - before, stock, reason, "partner", now);
+                db.StockMovements.Add(movement);
+                return new StockSetOutcome(Settled: true, movement);
             }
         }
 
-        return null;
+        return new StockSetOutcome(Settled: false, Movement: null);
     }
 
     private Category CategoryOf(string? name, Dictionary<string, Category> bySlug)
@@ -140,6 +182,9 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, TimeProvi
     }
 }
 
+/// <summary>Whether the stock now has the requested value, and the movement when this call changed it.</summary>
+internal readonly record struct StockSetOutcome(bool Settled, StockMovement? Movement);
+
 public sealed class GetActivePartnerSkusHandler(ICatalogDbContext db) : IQueryHandler<GetActivePartnerSkus, IReadOnlyList<string>>
 {
     public async ValueTask<Result<IReadOnlyList<string>>> Handle(GetActivePartnerSkus query, CancellationToken cancellationToken) =>
@@ -153,13 +198,13 @@ public sealed class DeactivatePartnerProductsHandler(ICatalogDbContext db, TimeP
     {
         var now = time.GetUtcNow();
         var count = 0;
+        List<Category>? categories = null;
         foreach (var chunk in command.Skus.Select(Skus.Normalize).Distinct(StringComparer.Ordinal).Chunk(UpsertPartnerProducts.MaxRows))
         {
             var products = await db.Products.Where(p => chunk.Contains(p.Sku) && p.PartnerId == command.PartnerId && p.IsActive).ToListAsync(cancellationToken);
-            if (products.Count > 0)
+            if (products.Count == 0)
             {
-                // ProductUpserted needs the category slug: load the categories into the change tracker.
-                await db.Categories.LoadAsync(cancellationToken);
+                continue;
             }
 
             foreach (var product in products)
@@ -167,6 +212,10 @@ public sealed class DeactivatePartnerProductsHandler(ICatalogDbContext db, TimeP
                 product.Deactivate(now);
                 count++;
             }
+
+            // The snapshots need the category slugs; one event per chunk.
+            categories ??= await db.Categories.AsNoTracking().ToListAsync(cancellationToken);
+            UpsertPartnerProductsHandler.PublishBatch(db, products, [], categories, now);
         }
 
         return count;
@@ -195,9 +244,18 @@ public sealed class SetPartnerProductStockHandler(ICatalogDbContext db, TimeProv
             return GetProductQueryHandler.NotFound(sku);
         }
 
-        var after = await UpsertPartnerProductsHandler.SetStockAsync(db, productId, sku, command.Stock, command.Reason, time.GetUtcNow(), cancellationToken);
-        return after is { } stock
-            ? stock
-            : Error.Conflict("catalog.stock_contended", "The stock changed concurrently too often; try again.");
+        var now = time.GetUtcNow();
+        var outcome = await UpsertPartnerProductsHandler.SetStockAsync(db, productId, sku, command.Stock, command.Reason, now, knownBefore: null, cancellationToken);
+        if (outcome.Settled)
+        {
+            if (outcome.Movement is { } movement)
+            {
+                db.Publish(new StockChanged(Guid.NewGuid(), now, productId, sku, movement.Delta, movement.StockAfter, movement.Reason));
+            }
+
+            return command.Stock;
+        }
+
+        return Error.Conflict("catalog.stock_contended", "The stock changed concurrently too often; try again.");
     }
 }

@@ -17,10 +17,12 @@ namespace Retail.Modules.Partners.Application.Feeds.Pipeline;
 /// transaction through <see cref="UpsertPartnerProducts"/>), checkpointing the job row after every batch so a restarted
 /// job continues after the last committed row. Validate-only jobs run the same steps without the Catalog calls.
 /// Not a mediator command on purpose: it must not hold a Partners transaction while Catalog writes (one SQLite writer).
+/// Each batch goes to Catalog in a DI scope of its own, so Catalog's change tracker holds one batch, never the whole feed
+/// (a job-long context made every save scan every product upserted so far: quadratic time and memory growing with the feed).
 /// </summary>
 public sealed partial class FeedIngestProcessor(
     IPartnersDbContext db,
-    IRequestSender sender,
+    IServiceScopeFactory scopes,
     IFeedStorage storage,
     FeedAdapterRegistry adapters,
     IFeedJobObserver observer,
@@ -105,7 +107,7 @@ public sealed partial class FeedIngestProcessor(
         var adapter = adapters.ForFormat(job.Format)!;
         var feedSkus = await ReadSkusAsync(job, adapter, cancellationToken);
         var missing = await MissingSkusAsync(job, feedSkus, cancellationToken);
-        var deactivated = await sender.Send(new DeactivatePartnerProducts(job.PartnerId.ToString("N"), missing), cancellationToken);
+        var deactivated = await InOwnScopeAsync(sender => sender.Send(new DeactivatePartnerProducts(job.PartnerId.ToString("N"), missing), cancellationToken));
         job.RecordDeactivated(deactivated.IsSuccess ? deactivated.Value : 0);
         await FinishAsync(job, j => j.Complete(time.GetUtcNow()), cancellationToken);
     }
@@ -136,7 +138,7 @@ public sealed partial class FeedIngestProcessor(
             int created = 0, updated = 0, unchanged = 0;
             if (write && batch.Count > 0)
             {
-                var result = await sender.Send(new UpsertPartnerProducts(partnerKey, batch), cancellationToken);
+                var result = await InOwnScopeAsync(sender => sender.Send(new UpsertPartnerProducts(partnerKey, batch), cancellationToken));
                 if (!result.IsSuccess)
                 {
                     throw new InvalidOperationException($"Catalog refused a batch: {result.Error.Code} {result.Error.Message}");
@@ -235,7 +237,7 @@ public sealed partial class FeedIngestProcessor(
     {
         var adapter = adapters.ForFormat(job.Format)!;
         var feedSkus = await ReadSkusAsync(job, adapter, cancellationToken);
-        var active = await sender.Send(new GetActivePartnerSkus(job.PartnerId.ToString("N")), cancellationToken);
+        var active = await InOwnScopeAsync(sender => sender.Send(new GetActivePartnerSkus(job.PartnerId.ToString("N")), cancellationToken));
         var activeCount = active.IsSuccess ? active.Value.Count : 0;
         var missing = active.IsSuccess ? active.Value.Where(s => !feedSkus.Contains(s)).ToList() : [];
         if (missing.Count == 0)
@@ -250,14 +252,14 @@ public sealed partial class FeedIngestProcessor(
             return false;
         }
 
-        var deactivated = await sender.Send(new DeactivatePartnerProducts(job.PartnerId.ToString("N"), missing), cancellationToken);
+        var deactivated = await InOwnScopeAsync(sender => sender.Send(new DeactivatePartnerProducts(job.PartnerId.ToString("N"), missing), cancellationToken));
         job.RecordDeactivated(deactivated.IsSuccess ? deactivated.Value : 0);
         return true;
     }
 
     private async Task<List<string>> MissingSkusAsync(FeedJob job, HashSet<string> feedSkus, CancellationToken cancellationToken)
     {
-        var active = await sender.Send(new GetActivePartnerSkus(job.PartnerId.ToString("N")), cancellationToken);
+        var active = await InOwnScopeAsync(sender => sender.Send(new GetActivePartnerSkus(job.PartnerId.ToString("N")), cancellationToken));
         return active.IsSuccess ? [.. active.Value.Where(s => !feedSkus.Contains(s))] : [];
     }
 
@@ -276,6 +278,13 @@ public sealed partial class FeedIngestProcessor(
         }
 
         return skus;
+    }
+
+    /// <summary>Sends a request to another module in a fresh DI scope (fresh DbContexts), see the class summary.</summary>
+    private async Task<TResult> InOwnScopeAsync<TResult>(Func<IRequestSender, ValueTask<TResult>> send)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await send(scope.ServiceProvider.GetRequiredService<IRequestSender>());
     }
 
     /// <summary>Ends the job in one unit of work, so its FeedJobFinished event leaves through the outbox right away.</summary>
