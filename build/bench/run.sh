@@ -3,6 +3,7 @@
 #
 #   build/bench/run.sh            full run: 3 runs per case, median reported (several minutes)
 #   build/bench/run.sh --smoke    seconds: one short run per case, checks the harness works (CI runs this)
+#   BENCH_ONLY=ingest build/bench/run.sh   one group of cases only: http, storm or ingest
 #
 # Publishes Release, starts the app in production-like mode (SQLite file, demo data; a second pass with Redis),
 # pins the server to core 0 and the load generators to core 1 (taskset), warms up, then measures each case next to
@@ -22,7 +23,9 @@ APP_PID=""
 REDIS_PID_FILE="$WORK/redis.pid"
 
 if [[ $MODE == --smoke ]]; then RUNS=1; SECONDS_PER_RUN=2; WARMUP=1; OPEN_RATE=200; STORM_CUSTOMERS=10; STORM_ATTEMPTS=5; STORM_ALLOCATION=10; STORM_ROUNDS=1
-else RUNS=3; SECONDS_PER_RUN=8; WARMUP=4; OPEN_RATE=${BENCH_OPEN_RATE:-2000}; STORM_CUSTOMERS=100; STORM_ATTEMPTS=10; STORM_ALLOCATION=100; STORM_ROUNDS=${BENCH_STORM_ROUNDS:-20}; fi
+  INGEST_SMALL=200; INGEST_ROWS=2000; INGEST_STRUCTURED=500; WEBHOOK_RATE=50; WEBHOOK_SECONDS=1
+else RUNS=3; SECONDS_PER_RUN=8; WARMUP=4; OPEN_RATE=${BENCH_OPEN_RATE:-2000}; STORM_CUSTOMERS=100; STORM_ATTEMPTS=10; STORM_ALLOCATION=100; STORM_ROUNDS=${BENCH_STORM_ROUNDS:-20}
+  INGEST_SMALL=10000; INGEST_ROWS=${BENCH_INGEST_ROWS:-1000000}; INGEST_STRUCTURED=${BENCH_INGEST_STRUCTURED:-200000}; WEBHOOK_RATE=${BENCH_WEBHOOK_RATE:-1000}; WEBHOOK_SECONDS=10; fi
 
 cleanup() {
   [[ -n $APP_PID ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
@@ -44,6 +47,7 @@ echo "==> publishing the app and the load generator (Release)"
 dotnet publish src/Host/Retail.Host -c Release -o "$WORK/app" --nologo -v quiet >/dev/null
 dotnet build build/bench/LoadGen -c Release -o "$WORK/loadgen" --nologo -v quiet >/dev/null
 dotnet build build/bench/FlashStorm -c Release -o "$WORK/storm" --nologo -v quiet >/dev/null
+dotnet build build/bench/ingest -c Release -o "$WORK/ingest" --nologo -v quiet >/dev/null
 
 start_app() { # start_app [redis-connection-string [extra app arguments...]]
   local redis="${1:-}"; shift || true
@@ -150,19 +154,58 @@ storm_pass() {
   stop_app
 }
 
+# Feed ingest (SPEC M1, S2, U2) and stock webhooks (I2) through the real HTTP API into the SQLite file: a small and a
+# large CSV as background jobs (rows/s and the server's peak memory during each: the large feed must stay flat), the
+# large one again (0 rows may change), JSON and XML streaming, small inline feeds' receipt, then signed webhooks at a
+# fixed rate (ack latency from the intended send time; applied latency = processed - received, read from the database).
+ingest_pass() {
+  start_app "" --Partners:MaxFeedBytes=$((1024 * 1024 * 1024)) --Partners:StorageFolder="$WORK/feeds" --Email:PickupFolder="$WORK/mail"
+  echo "==> feed ingest: $INGEST_SMALL and $INGEST_ROWS CSV rows, $INGEST_STRUCTURED JSON/XML rows; webhooks at $WEBHOOK_RATE/s for ${WEBHOOK_SECONDS}s" | tee -a "$RESULTS"
+  local out; out="$(taskset -c 1 dotnet "$WORK/ingest/Ingest.dll" --base "$BASE" --password "Bench-Passw0rd!" --pid "$APP_PID" --work "$WORK" \
+    --rows "$INGEST_ROWS" --small-rows "$INGEST_SMALL" --structured-rows "$INGEST_STRUCTURED" --webhook-rate "$WEBHOOK_RATE" --webhook-seconds "$WEBHOOK_SECONDS")" \
+    || { echo "ingest client failed"; tail -20 "$WORK/app.log"; INGEST_FAILED=1; stop_app; return; }
+  echo "$out" >"$OUT/ingest.jsonl"
+  jq -r 'select(.rowsPerSecond) | "  \(.case): \(.rows) rows (\(.fileMb) MB) \(.status) in \(.seconds) s = \(.rowsPerSecond) rows/s; created \(.created), updated \(.updated), unchanged \(.unchanged), rejected \(.rejected); receipt \(.receiptMs) ms; server peak \(.peakRssMb) MB"' <<<"$out" | tee -a "$RESULTS"
+  jq -r 'select(.case == "memory") | "  memory: peak \(.smallPeakMb) MB for \(.smallRows) rows, \(.largePeakMb) MB for \(.largeRows) rows: growth \(.growthMb) MB"' <<<"$out" | tee -a "$RESULTS"
+  jq -r 'select(.case == "inline-receipt") | "  inline feeds (\(.rowsEach) rows, answered with the report): p50 \(.p50Ms) ms, p99 \(.p99Ms) ms over \(.uploads)"' <<<"$out" | tee -a "$RESULTS"
+  jq -r 'select(.case == "webhooks") | "  webhooks: \(.deliveries) at \(.achievedRate)/s (target \(.targetRate)): ack p50 \(.ackP50Ms) ms, p99 \(.ackP99Ms) ms, p99.9 \(.ackP999Ms) ms; statuses \(.statuses | tostring)"' <<<"$out" | tee -a "$RESULTS"
+  local run total; run="$(jq -r 'select(.case == "webhooks") | .runId' <<<"$out")"; total="$(jq -r 'select(.case == "webhooks") | .deliveries' <<<"$out")"
+  local pending=1
+  for _ in $(seq 1 300); do
+    pending="$(sqlite3 "$WORK/bench.db" "SELECT COUNT(*) FROM partners_WebhookDeliveries WHERE DeliveryId LIKE 'bench-$run-%' AND ProcessedAt IS NULL;")"
+    [[ $pending == 0 ]] && break; sleep 0.2
+  done
+  local applied; applied="$(sqlite3 "$WORK/bench.db" "SELECT (julianday(ProcessedAt) - julianday(ReceivedAt)) * 86400000.0 FROM partners_WebhookDeliveries WHERE DeliveryId LIKE 'bench-$run-%' AND ProcessedAt IS NOT NULL;" \
+    | sort -g | awk '{a[NR]=$1} function rank(p,  i) {i=int(NR*p); if (i < NR*p) i++; return (i < 1 ? 1 : i)} END {if (NR) printf "%d applied: p50 %.0f ms, p99 %.0f ms, max %.0f ms", NR, a[rank(0.5)], a[rank(0.99)], a[NR]; else print "0 applied"}')"
+  echo "  webhooks applied (processed - received): $applied; still pending: $pending" | tee -a "$RESULTS"
+  # Correctness, whatever the speed: every job completed with every row; the repeat changed nothing; every webhook 202 and applied.
+  jq -e -s --argjson total "$total" '
+    ([.[] | select(.rowsPerSecond) | .status == "Completed" and .rejected == 0] | all)
+    and ([.[] | select(.case == "csv-again") | .created == 0 and .updated == 0 and .unchanged == .rows] | all)
+    and ([.[] | select(.case == "csv" or .case == "json" or .case == "xml") | .created + .updated + .unchanged == .rows] | all)
+    and ([.[] | select(.case == "webhooks") | .statuses == {"202": $total}] | all)' <<<"$out" >/dev/null && [[ $pending == 0 ]] \
+    || { echo "  ingest/webhook correctness: FAIL"; INGEST_FAILED=1; }
+  stop_app
+}
+
 STORM_FAILED=0
+INGEST_FAILED=0
 for tool in jq sqlite3; do command -v "$tool" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$tool" >/dev/null; }; done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $(date -u +%F)" | tee -a "$RESULTS"
-run_pass "SQLite, in-process cache"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --pidfile "$REDIS_PID_FILE" --dir "$WORK" >/dev/null
-for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
-run_pass "SQLite + Redis" "127.0.0.1:$REDIS_PORT"
-storm_pass
+ONLY="${BENCH_ONLY:-}" # one of: http, storm, ingest (empty: everything)
+if [[ -z $ONLY || $ONLY == http ]]; then
+  run_pass "SQLite, in-process cache"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --pidfile "$REDIS_PID_FILE" --dir "$WORK" >/dev/null
+  for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+  run_pass "SQLite + Redis" "127.0.0.1:$REDIS_PORT"
+fi
+if [[ -z $ONLY || $ONLY == storm ]]; then storm_pass; fi
+if [[ -z $ONLY || $ONLY == ingest ]]; then ingest_pass; fi
 
 if [[ $MODE == --smoke ]]; then
   # The smoke run checks the harness, not the numbers: every case produced a positive rate and no errors.
   if awk -F'|' 'NF > 6 && $2 !~ /case|---/ { if ($3+0 <= 0 || $6+0 != 0) bad=1 } END { exit bad }' "$RESULTS" \
-     && ! grep -q '"ok":0' "$RESULTS" && grep -q '"errors":0' "$RESULTS" && ((STORM_FAILED == 0)); then
+     && ! grep -q '"ok":0' "$RESULTS" && grep -q '"errors":0' "$RESULTS" && ((STORM_FAILED == 0)) && ((INGEST_FAILED == 0)); then
     echo "bench smoke: PASS"
   else
     echo "bench smoke: FAIL"; cat "$RESULTS"; exit 1
@@ -170,3 +213,4 @@ if [[ $MODE == --smoke ]]; then
 fi
 
 if ((STORM_FAILED)); then echo "flash storm / rate limit: FAIL"; exit 1; fi
+if ((INGEST_FAILED)); then echo "feed ingest / webhooks: FAIL"; exit 1; fi
