@@ -8,6 +8,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Host.FunctionalTests.Infrastructure;
 using Retail.Host.FunctionalTests.Partners;
+using Xunit.Abstractions;
 
 namespace Retail.Host.FunctionalTests.Monitoring;
 
@@ -16,7 +17,7 @@ namespace Retail.Host.FunctionalTests.Monitoring;
 /// the partner-api group (apart from a valid key's refused webhook signature), the S1 card shows them, and
 /// <c>retail.http.unauthorized</c> reaches this host's meters and <c>/metrics</c>.
 /// </summary>
-public sealed class PartnerAuthMonitoringTests(PartnersAppFactory factory) : IClassFixture<PartnersAppFactory>
+public sealed class PartnerAuthMonitoringTests(PartnersAppFactory factory, ITestOutputHelper output) : IClassFixture<PartnersAppFactory>
 {
     private const int Window15 = 2;
 
@@ -76,6 +77,8 @@ public sealed class PartnerAuthMonitoringTests(PartnersAppFactory factory) : ICl
 
         var s1 = json.GetProperty("scenarios").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "S1");
         var evidence = s1.GetProperty("evidence").GetString()!;
+        output.WriteLine($"S1 {s1.GetProperty("status").GetString()}: {evidence}");
+        output.WriteLine($"key refused p50/p95/p99 {rejected.GetProperty("p50")}/{rejected.GetProperty("p95")}/{rejected.GetProperty("p99")} ms");
         evidence.ShouldStartWith("8 partner API requests in the last 15 min: 5 answered 401 without a valid key (missing, unknown, wrong or revoked key; p99 ");
         evidence.ShouldContain("3 with a valid key (p99 ");
         evidence.ShouldContain("1 of them refused 401 for the webhook signature or timestamp");
