@@ -101,7 +101,7 @@ public sealed class ReturnsAndPartnersTotalsTests : IAsyncLifetime
     [Fact]
     public async Task Ingest_counters_on_the_meter_read_the_totals_and_survive_a_restart()
     {
-        await _app.DeliverAsync(Job("Completed", 1200, 3.0), Job("Failed", 0, 1.0), Webhook("Applied"));
+        await _app.DeliverAsync(Job("Completed", 1200, 3.0), Job("Failed", 0, 1.0), Webhook("Applied"), Webhook("Failed"));
         await _app.RestartAsync();
 
         var measured = Observe();
@@ -110,7 +110,8 @@ public sealed class ReturnsAndPartnersTotalsTests : IAsyncLifetime
         measured["retail.partners.ingest.jobs|completed"].ShouldBe(1);
         measured["retail.partners.ingest.jobs|failed"].ShouldBe(1);
         measured["retail.partners.ingest.jobs|cancelled"].ShouldBe(0);
-        measured["retail.partners.webhooks.processed"].ShouldBe(1);
+        measured["retail.partners.webhooks.processed"].ShouldBe(2);
+        measured["retail.partners.webhooks.failed"].ShouldBe(1);
         measured["retail.partners.callbacks.failed"].ShouldBe(0);
     }
 

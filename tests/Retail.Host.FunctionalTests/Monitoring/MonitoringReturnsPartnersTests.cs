@@ -79,7 +79,9 @@ public sealed class MonitoringReturnsPartnersTests(PartnersAppFactory factory) :
         cards["R2"].GetProperty("evidence").GetString()!.ShouldContain("0 refunds issued");
         cards["I2"].GetProperty("evidence").GetString()!.ShouldContain($"{partners.GetProperty("webhooksProcessed").GetInt64()} webhook deliveries processed");
         cards["U2"].GetProperty("evidence").GetString()!.ShouldContain("3 rows ingested");
-        cards["S1"].GetProperty("status").GetString().ShouldBe("no-data");
+        // S1: the feed and the webhook came with a valid key, nothing was refused or served without one.
+        cards["S1"].GetProperty("status").GetString().ShouldBe("fulfilled", cards["S1"].GetProperty("evidence").GetString());
+        cards["S1"].GetProperty("evidence").GetString()!.ShouldStartWith("2 partner API requests in the last 15 min: 0 answered 401 without a valid key, 2 with a valid key (p99 ");
         foreach (var id in new[] { "S1", "I2", "U2", "R1", "R2" })
         {
             cards[id].GetProperty("status").GetString().ShouldNotBe("not-built", id);

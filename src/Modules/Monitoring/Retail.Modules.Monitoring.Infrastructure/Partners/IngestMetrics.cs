@@ -12,7 +12,8 @@ namespace Retail.Modules.Monitoring.Infrastructure.Partners;
 /// <summary>
 /// Exports the ingest and webhook totals Monitoring keeps from Partners' integration events as observable counters
 /// (meter <c>Retail.Monitoring</c>): <c>retail.partners.ingest.rows</c>, <c>retail.partners.ingest.jobs</c> (by
-/// <c>status</c>), <c>retail.partners.webhooks.processed</c> and <c>retail.partners.callbacks.failed</c>. Each scrape reads
+/// <c>status</c>), <c>retail.partners.webhooks.processed</c>, <c>retail.partners.webhooks.failed</c> (processed with outcome
+/// Failed) and <c>retail.partners.callbacks.failed</c>. Each scrape reads
 /// Monitoring's own table, so the values survive a restart and equal the dashboard.
 /// </summary>
 internal sealed class IngestMetrics
@@ -20,7 +21,8 @@ internal sealed class IngestMetrics
     private static readonly string[] Names =
     [
         BusinessCounters.IngestRows, BusinessCounters.IngestJobsCompleted, BusinessCounters.IngestJobsFailed,
-        BusinessCounters.IngestJobsCancelled, BusinessCounters.WebhooksProcessed, BusinessCounters.CallbacksFailed,
+        BusinessCounters.IngestJobsCancelled, BusinessCounters.WebhooksProcessed, BusinessCounters.WebhooksFailed,
+        BusinessCounters.CallbacksFailed,
     ];
 
     private readonly IServiceScopeFactory _scopes;
@@ -37,6 +39,8 @@ internal sealed class IngestMetrics
         meter.CreateObservableCounter("retail.partners.ingest.jobs", ReadJobs, description: "Partner feed jobs finished, by status");
         meter.CreateObservableCounter("retail.partners.webhooks.processed", () => Measure(BusinessCounters.WebhooksProcessed),
             description: "Partner stock webhook deliveries processed");
+        meter.CreateObservableCounter("retail.partners.webhooks.failed", () => Measure(BusinessCounters.WebhooksFailed),
+            description: "Partner stock webhook deliveries processed with outcome Failed");
         meter.CreateObservableCounter("retail.partners.callbacks.failed", () => Measure(BusinessCounters.CallbacksFailed),
             description: "Partner outcome callbacks that failed after every retry");
     }
