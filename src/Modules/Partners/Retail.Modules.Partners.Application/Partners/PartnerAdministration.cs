@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,6 +8,7 @@ using Retail.BuildingBlocks.Application.Security;
 using Retail.Modules.Identity.IntegrationEvents;
 using Retail.Modules.Partners.Application.Abstractions;
 using Retail.Modules.Partners.Application.Keys;
+using Retail.Modules.Partners.Application.Webhooks;
 using Retail.Modules.Partners.Domain.Partners;
 
 namespace Retail.Modules.Partners.Application.Partners;
@@ -20,8 +20,11 @@ public sealed record ApiKeyDto(Guid Id, string Name, string Prefix, string Envir
 public sealed record PartnerUserDto(string UserId, string Email, DateTimeOffset LinkedAt);
 
 public sealed record PartnerDetailDto(
-    Guid Id, string Name, string ContactEmail, string? CallbackUrl, bool StrictMode, bool IsActive, string WebhookSecret,
+    Guid Id, string Name, string ContactEmail, string? CallbackUrl, bool StrictMode, bool IsActive, DateTimeOffset? WebhookSecretIssuedAt,
     DateTimeOffset CreatedAt, IReadOnlyList<ApiKeyDto> Keys, IReadOnlyList<PartnerUserDto> Users);
+
+/// <summary>A new webhook secret: <see cref="Secret"/> is shown once; only its protected form is stored.</summary>
+public sealed record IssuedWebhookSecretDto(string Secret, DateTimeOffset IssuedAt);
 
 /// <summary>A new API key: <see cref="PlainText"/> is shown once and never stored.</summary>
 public sealed record CreatedApiKeyDto(ApiKeyDto Key, string PlainText);
@@ -48,7 +51,7 @@ public sealed class CreatePartnerCommandValidator : AbstractValidator<CreatePart
     }
 }
 
-public sealed class CreatePartnerCommandHandler(IPartnersDbContext db, TimeProvider time) : ICommandHandler<CreatePartnerCommand, Guid>
+public sealed class CreatePartnerCommandHandler(IPartnersDbContext db, WebhookSecrets secrets, TimeProvider time) : ICommandHandler<CreatePartnerCommand, Guid>
 {
     public async ValueTask<Result<Guid>> Handle(CreatePartnerCommand command, CancellationToken cancellationToken)
     {
@@ -58,8 +61,9 @@ public sealed class CreatePartnerCommandHandler(IPartnersDbContext db, TimeProvi
             return Error.Conflict("partners.duplicate_name", $"A partner named '{name}' already exists.");
         }
 
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var partner = Partner.Create(name, command.ContactEmail, command.CallbackUrl, command.StrictMode, secret, time.GetUtcNow());
+        // The secret is stored protected and shown to nobody now: it is handed over by issuing one (shown once).
+        var (_, protectedSecret) = secrets.Issue();
+        var partner = Partner.Create(name, command.ContactEmail, command.CallbackUrl, command.StrictMode, protectedSecret, time.GetUtcNow());
         db.Partners.Add(partner);
         return partner.Id;
     }
@@ -134,8 +138,49 @@ public sealed class GetPartnerQueryHandler(IPartnersDbContext db) : IQueryHandle
 
         var keys = await db.ApiKeys.AsNoTracking().Where(k => k.PartnerId == partnerId).OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
         var users = await db.PartnerUsers.AsNoTracking().Where(u => u.PartnerId == partnerId).OrderBy(u => u.Email).ToListAsync(cancellationToken);
-        return new PartnerDetailDto(p.Id, p.Name, p.ContactEmail, p.CallbackUrl, p.StrictMode, p.IsActive, p.WebhookSecret, p.CreatedAt,
+        return new PartnerDetailDto(p.Id, p.Name, p.ContactEmail, p.CallbackUrl, p.StrictMode, p.IsActive, p.WebhookSecretIssuedAt, p.CreatedAt,
             [.. keys.Select(k => k.ToDto())], [.. users.Select(u => new PartnerUserDto(u.UserId, u.Email, u.LinkedAt))]);
+    }
+}
+
+/// <summary>
+/// Issues a new webhook secret for a partner (onboarding and rotation): the old one stops working at once, the new one is
+/// returned to be shown once and stored only in its protected form.
+/// </summary>
+[AuthorizeRoles(Roles.CatalogAdmin)]
+public sealed record RotateWebhookSecretCommand(Guid PartnerId) : ICommand<IssuedWebhookSecretDto>;
+
+public sealed class RotateWebhookSecretCommandHandler(IPartnersDbContext db, WebhookSecrets secrets, TimeProvider time) : ICommandHandler<RotateWebhookSecretCommand, IssuedWebhookSecretDto>
+{
+    public async ValueTask<Result<IssuedWebhookSecretDto>> Handle(RotateWebhookSecretCommand command, CancellationToken cancellationToken)
+    {
+        var partner = await db.Partners.SingleOrDefaultAsync(p => p.Id == command.PartnerId, cancellationToken);
+        return partner is null ? PartnerMapping.NotFound(command.PartnerId) : WebhookSecretRotation.Rotate(partner, secrets, time);
+    }
+}
+
+/// <summary>The signed-in partner user issues a new webhook secret for their own partner (portal; shown once).</summary>
+[AuthorizeRoles(Roles.Partner)]
+public sealed record RotateMyWebhookSecretCommand : ICommand<IssuedWebhookSecretDto>;
+
+public sealed class RotateMyWebhookSecretCommandHandler(IPartnersDbContext db, ICurrentUser user, WebhookSecrets secrets, TimeProvider time) : ICommandHandler<RotateMyWebhookSecretCommand, IssuedWebhookSecretDto>
+{
+    public async ValueTask<Result<IssuedWebhookSecretDto>> Handle(RotateMyWebhookSecretCommand command, CancellationToken cancellationToken)
+    {
+        var link = await db.PartnerUsers.AsNoTracking().SingleOrDefaultAsync(u => u.UserId == user.UserId, cancellationToken);
+        var partner = link is null ? null : await db.Partners.SingleOrDefaultAsync(p => p.Id == link.PartnerId, cancellationToken);
+        return partner is null ? GetMyPartnerQueryHandler.NotLinked : WebhookSecretRotation.Rotate(partner, secrets, time);
+    }
+}
+
+internal static class WebhookSecretRotation
+{
+    public static IssuedWebhookSecretDto Rotate(Partner partner, WebhookSecrets secrets, TimeProvider time)
+    {
+        var (plain, protectedSecret) = secrets.Issue();
+        var now = time.GetUtcNow();
+        partner.RotateWebhookSecret(protectedSecret, now);
+        return new IssuedWebhookSecretDto(plain, now);
     }
 }
 

@@ -21,14 +21,21 @@ public sealed class Partner : AggregateRoot<Guid>
     /// <summary>Strict: any invalid row rejects the whole feed. Lenient: invalid rows are rejected one by one.</summary>
     public bool StrictMode { get; private set; }
 
-    /// <summary>HMAC-SHA256 key of webhook signatures (both directions). Shown to admins, never to other partners.</summary>
-    public string WebhookSecret { get; private set; } = "";
+    /// <summary>
+    /// The HMAC-SHA256 key of webhook signatures (both directions) in its protected form (encrypted with Data Protection
+    /// by the Application layer, never the plain secret; rows from before encryption hold a legacy plain value until they
+    /// are re-protected). The plain secret is shown once, when it is issued.
+    /// </summary>
+    public string ProtectedWebhookSecret { get; private set; } = "";
+
+    /// <summary>When the current webhook secret was issued (null for partners from before this was recorded).</summary>
+    public DateTimeOffset? WebhookSecretIssuedAt { get; private set; }
 
     public bool IsActive { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public static Partner Create(string name, string contactEmail, string? callbackUrl, bool strictMode, string webhookSecret, DateTimeOffset now)
+    public static Partner Create(string name, string contactEmail, string? callbackUrl, bool strictMode, string protectedWebhookSecret, DateTimeOffset now)
     {
         CheckRule(new PartnerNameMustBePresentRule(name));
         return new Partner
@@ -38,7 +45,8 @@ public sealed class Partner : AggregateRoot<Guid>
             ContactEmail = contactEmail.Trim(),
             CallbackUrl = string.IsNullOrWhiteSpace(callbackUrl) ? null : callbackUrl.Trim(),
             StrictMode = strictMode,
-            WebhookSecret = webhookSecret,
+            ProtectedWebhookSecret = protectedWebhookSecret,
+            WebhookSecretIssuedAt = now,
             IsActive = true,
             CreatedAt = now,
         };
@@ -51,6 +59,14 @@ public sealed class Partner : AggregateRoot<Guid>
         ContactEmail = contactEmail.Trim();
         CallbackUrl = string.IsNullOrWhiteSpace(callbackUrl) ? null : callbackUrl.Trim();
         StrictMode = strictMode;
+    }
+
+    /// <summary>Replaces the webhook secret (rotation): the old one stops working at once.</summary>
+    public void RotateWebhookSecret(string protectedWebhookSecret, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(protectedWebhookSecret);
+        ProtectedWebhookSecret = protectedWebhookSecret;
+        WebhookSecretIssuedAt = now;
     }
 
     /// <summary>The id as other modules see it (Catalog's product ownership).</summary>
