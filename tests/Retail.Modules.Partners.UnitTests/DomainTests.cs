@@ -26,6 +26,19 @@ public sealed class DomainTests
     }
 
     [Fact]
+    public void A_partner_keeps_the_protected_webhook_secret_it_is_given_and_rotation_replaces_it_with_its_issue_time()
+    {
+        var partner = Partner.Create("Acme", "a@example.test", null, false, "dp1:first", Now);
+        (partner.ProtectedWebhookSecret, partner.WebhookSecretIssuedAt).ShouldBe(("dp1:first", (DateTimeOffset?)Now));
+
+        partner.RotateWebhookSecret("dp1:second", Now.AddDays(3));
+
+        (partner.ProtectedWebhookSecret, partner.WebhookSecretIssuedAt).ShouldBe(("dp1:second", (DateTimeOffset?)Now.AddDays(3)));
+        Should.Throw<ArgumentException>(() => partner.RotateWebhookSecret("", Now));
+        partner.ProtectedWebhookSecret.ShouldBe("dp1:second");
+    }
+
+    [Fact]
     public void Sandbox_keys_say_so_and_two_keys_differ()
     {
         var (sandbox, plain1) = ApiKey.Issue(Guid.NewGuid(), "test", ApiKeyEnvironment.Sandbox, null, Now);
