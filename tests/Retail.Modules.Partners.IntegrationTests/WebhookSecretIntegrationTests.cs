@@ -104,6 +104,46 @@ public sealed class WebhookSecretIntegrationTests(PartnersFixture fixture) : ICl
         missing.Error!.Kind.ShouldBe(ErrorKind.NotFound);
     }
 
+    private async Task<Result<Application.Webhooks.WebhookDeliveryDto>> ReceiveAsync(Guid partnerId, string secret, string deliveryId)
+    {
+        var body = Encoding.UTF8.GetBytes("""{"sku":"ANY-1","quantity":1,"sequence":1}""");
+        var timestamp = fixture.Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var scope = fixture.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<StockWebhookReceiver>()
+            .ReceiveAsync(partnerId, deliveryId, timestamp, "sha256=" + WebhookSignature.Sign(secret, timestamp, body), body, "127.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_rotation_with_overlap_accepts_the_old_secret_until_the_overlap_ends_even_from_a_legacy_value()
+    {
+        var (id, _) = await NewPartnerAsync();
+        const string legacy = "legacy-secret-before-rotation";
+        StoreRaw(id, legacy);
+        string rotated;
+        await using (var scope = fixture.Services.CreateAsyncScope())
+        {
+            var result = await ActivatorUtilities.CreateInstance<RotateWebhookSecretCommandHandler>(scope.ServiceProvider)
+                .Handle(new RotateWebhookSecretCommand(id, OverlapHours: 2), CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<IPartnersDbContext>().SaveChangesAsync();
+            rotated = result.Value.Secret;
+            result.Value.PreviousValidUntil.ShouldBe(fixture.Time.GetUtcNow().AddHours(2));
+        }
+
+        // The legacy plain value never reaches the previous-secret column as plain text.
+        ShouldBeProtected(Raw("SELECT PreviousProtectedWebhookSecret FROM partners_Partners WHERE Id = $p COLLATE NOCASE", id) as string, legacy);
+        ShouldBeProtected(RawSecret(id), rotated);
+        (await ReceiveAsync(id, legacy, "ov-1")).IsSuccess.ShouldBeTrue();
+        (await ReceiveAsync(id, rotated, "ov-2")).IsSuccess.ShouldBeTrue();
+
+        fixture.Time.Advance(TimeSpan.FromHours(2));
+        (await ReceiveAsync(id, legacy, "ov-3")).Error.ShouldBe(StockWebhookReceiver.BadSignature);
+        (await ReceiveAsync(id, rotated, "ov-4")).IsSuccess.ShouldBeTrue();
+
+        new RotateWebhookSecretCommandValidator().Validate(new RotateWebhookSecretCommand(id, 73)).IsValid.ShouldBeFalse();
+        new RotateWebhookSecretCommandValidator().Validate(new RotateWebhookSecretCommand(id, -1)).IsValid.ShouldBeFalse();
+        new RotateMyWebhookSecretCommandValidator().Validate(new RotateMyWebhookSecretCommand(72)).IsValid.ShouldBeTrue();
+    }
+
     [Fact]
     public async Task A_legacy_plain_value_is_read_and_re_protected_on_first_use()
     {

@@ -36,6 +36,15 @@ public sealed class DomainTests
         (partner.ProtectedWebhookSecret, partner.WebhookSecretIssuedAt).ShouldBe(("dp1:second", (DateTimeOffset?)Now.AddDays(3)));
         Should.Throw<ArgumentException>(() => partner.RotateWebhookSecret("", Now));
         partner.ProtectedWebhookSecret.ShouldBe("dp1:second");
+        partner.AcceptsPreviousWebhookSecret(Now.AddDays(3)).ShouldBeFalse();
+
+        partner.RotateWebhookSecret("dp1:third", Now.AddDays(4), "dp1:second-again", TimeSpan.FromHours(24));
+        (partner.PreviousProtectedWebhookSecret, partner.PreviousWebhookSecretValidUntil).ShouldBe(("dp1:second-again", (DateTimeOffset?)Now.AddDays(5)));
+        partner.AcceptsPreviousWebhookSecret(Now.AddDays(5).AddSeconds(-1)).ShouldBeTrue();
+        partner.AcceptsPreviousWebhookSecret(Now.AddDays(5)).ShouldBeFalse();
+        Should.Throw<BusinessRuleValidationException>(() => partner.RotateWebhookSecret("dp1:x", Now, "dp1:y", TimeSpan.FromHours(73)));
+        partner.RotateWebhookSecret("dp1:fourth", Now.AddDays(6));
+        (partner.PreviousProtectedWebhookSecret, partner.PreviousWebhookSecretValidUntil).ShouldBe((null, null));
     }
 
     [Fact]

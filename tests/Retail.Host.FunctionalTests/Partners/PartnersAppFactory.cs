@@ -135,9 +135,10 @@ public static partial class PartnerSetup
     }
 
     /// <summary>Issues a new webhook secret on the partner's back-office page and reads it from the one-time display.</summary>
-    public static async Task<string> IssueWebhookSecretAsync(HttpClient client, string page)
+    public static async Task<string> IssueWebhookSecretAsync(HttpClient client, string page, int overlapHours = 0)
     {
-        var response = await AppClient.PostFormAsync(client, page, new Dictionary<string, string>(), postTo: page + "?handler=RotateWebhookSecret");
+        var response = await AppClient.PostFormAsync(client, page, new Dictionary<string, string> { ["overlapHours"] = overlapHours.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            postTo: page + "?handler=RotateWebhookSecret");
         var html = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, Html.Text(html));
         var secret = Html.ElementText(html, "new-webhook-secret-value");

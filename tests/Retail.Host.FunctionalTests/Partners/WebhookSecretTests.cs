@@ -87,6 +87,34 @@ public sealed class WebhookSecretTests(PartnersAppFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_rotation_with_overlap_accepts_both_secrets_and_keeps_the_old_one_only_protected()
+    {
+        var partner = await factory.CreatePartnerAsync();
+        using var admin = await factory.SignedInBrowserAsync(Users.Catalog);
+        var page = $"/admin/partners/{partner.Id}";
+
+        var rotated = await PartnerSetup.IssueWebhookSecretAsync(admin, page, overlapHours: 24);
+
+        var previous = factory.Text("SELECT PreviousProtectedWebhookSecret FROM partners_Partners WHERE Id = $p COLLATE NOCASE", Id(partner));
+        ShouldBeProtected(previous, partner.WebhookSecret);
+        ShouldBeProtected(factory.Text(Column, Id(partner)), rotated);
+        Html.ElementText(await admin.GetStringAsync(page), "webhook-secret-overlap").ShouldContain("still accepted until");
+        using var client = factory.PartnerClient(partner.LiveKey);
+        (await SendAsync(client, partner.WebhookSecret, "overlap-old", "ANY-1")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await SendAsync(client, rotated, "overlap-new", "ANY-1")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await SendAsync(client, new string('e', 64), "overlap-wrong", "ANY-1")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        // More than 72 hours is refused with the reason, and nothing changes.
+        var refused = await AppClient.PostFormAsync(admin, page, new Dictionary<string, string> { ["overlapHours"] = "500" }, postTo: page + "?handler=RotateWebhookSecret");
+        var html = await refused.Content.ReadAsStringAsync();
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        html.ShouldNotContain("new-webhook-secret-value");
+        Html.Text(html).ShouldContain("between 0 and 72");
+        ShouldBeProtected(factory.Text(Column, Id(partner)), rotated);
+        (await SendAsync(client, rotated, "overlap-still", "ANY-1")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    [Fact]
     public async Task A_partner_user_issues_a_new_secret_in_the_portal_and_sees_it_once()
     {
         var partner = await factory.CreatePartnerAsync();

@@ -9,11 +9,14 @@ public sealed class IndexModel(IRequestSender sender) : PartnerPortalPageModel(s
     /// <summary>The plain webhook secret right after it was issued: shown once, stored only encrypted.</summary>
     public string? NewWebhookSecret { get; private set; }
 
+    /// <summary>Until when the replaced secret is still accepted (rotation with overlap), with <see cref="NewWebhookSecret"/>.</summary>
+    public DateTimeOffset? NewWebhookSecretPreviousUntil { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadPartnerAsync(cancellationToken);
 
-    public async Task<IActionResult> OnPostRotateWebhookSecretAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostRotateWebhookSecretAsync(int overlapHours, CancellationToken cancellationToken)
     {
-        var result = await Sender.Send(new RotateMyWebhookSecretCommand(), cancellationToken);
+        var result = await Sender.Send(new RotateMyWebhookSecretCommand(overlapHours), cancellationToken);
         if (!result.IsSuccess)
         {
             ShowError(result.Error);
@@ -22,6 +25,7 @@ public sealed class IndexModel(IRequestSender sender) : PartnerPortalPageModel(s
         {
             // Rendered in this response only (no redirect, nothing in TempData): the secret is never shown again.
             NewWebhookSecret = result.Value.Secret;
+            NewWebhookSecretPreviousUntil = result.Value.PreviousValidUntil;
         }
 
         await LoadPartnerAsync(cancellationToken);

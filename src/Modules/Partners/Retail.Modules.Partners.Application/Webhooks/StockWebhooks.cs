@@ -44,8 +44,15 @@ public sealed partial class StockWebhookReceiver(IPartnersDbContext db, IWebhook
         }
 
         // An unreadable stored secret (tampered, foreign key ring) fails closed: 401 like a bad signature, logged as an error.
+        // During a rotation's overlap the previous secret is accepted too; callbacks are signed with the current one only.
         var secret = await secrets.RevealAsync(partner, cancellationToken);
-        if (secret is null || !WebhookSignature.Verify(secret, timestamp!, body, signature))
+        var verified = secret is not null && WebhookSignature.Verify(secret, timestamp!, body, signature);
+        if (!verified && secrets.RevealPrevious(partner, now) is { } previous)
+        {
+            verified = WebhookSignature.Verify(previous, timestamp!, body, signature);
+        }
+
+        if (!verified)
         {
             await AuditAsync(partnerId, sourceIp, path, AuthOutcome.BadSignature, now, cancellationToken);
             return BadSignature;

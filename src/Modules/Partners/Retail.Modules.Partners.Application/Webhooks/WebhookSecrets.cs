@@ -21,6 +21,45 @@ public sealed partial class WebhookSecrets(IPartnersDbContext db, IWebhookSecret
         return (plain, protector.Protect(plain));
     }
 
+    /// <summary>
+    /// Rotates the partner's secret and returns the new plain one (to show once). With a positive overlap the current
+    /// secret stays accepted on incoming webhooks until then, stored re-protected (so a legacy plain value never moves to
+    /// the previous-secret column as plain text); an unreadable current secret is simply dropped.
+    /// </summary>
+    public string Rotate(Partner partner, TimeSpan overlap, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        var (plain, protectedSecret) = Issue();
+        string? previous = null;
+        if (overlap > TimeSpan.Zero)
+        {
+            var current = protector.Unprotect(partner.ProtectedWebhookSecret);
+            previous = current.IsReadable ? protector.Protect(current.Secret!) : null;
+        }
+
+        partner.RotateWebhookSecret(protectedSecret, now, previous, overlap);
+        return plain;
+    }
+
+    /// <summary>The previous secret while the last rotation's overlap lasts (always stored protected), else null.</summary>
+    public string? RevealPrevious(Partner partner, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        if (!partner.AcceptsPreviousWebhookSecret(now))
+        {
+            return null;
+        }
+
+        var reading = protector.Unprotect(partner.PreviousProtectedWebhookSecret!);
+        if (!reading.IsReadable || reading.IsLegacyPlainText)
+        {
+            LogUnreadable(logger, partner.Id, "previous secret: " + (reading.Failure ?? "not in protected form"));
+            return null;
+        }
+
+        return reading.Secret;
+    }
+
     /// <summary>The plain secret of <paramref name="partner"/>, or null (logged) when its stored value cannot be read.</summary>
     public async Task<string?> RevealAsync(Partner partner, CancellationToken cancellationToken)
     {

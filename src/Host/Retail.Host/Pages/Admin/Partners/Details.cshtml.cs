@@ -59,6 +59,9 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
     /// <summary>The plain webhook secret right after it was issued: shown once, stored only encrypted.</summary>
     public string? NewWebhookSecret { get; private set; }
 
+    /// <summary>Until when the replaced secret is still accepted (rotation with overlap), with <see cref="NewWebhookSecret"/>.</summary>
+    public DateTimeOffset? NewWebhookSecretPreviousUntil { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
@@ -84,9 +87,9 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
         return await LoadAsync(id, cancellationToken, keepInput: true) ? Page() : NotFound();
     }
 
-    public async Task<IActionResult> OnPostRotateWebhookSecretAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostRotateWebhookSecretAsync(Guid id, int overlapHours, CancellationToken cancellationToken)
     {
-        var result = await sender.Send(new RotateWebhookSecretCommand(id), cancellationToken);
+        var result = await sender.Send(new RotateWebhookSecretCommand(id, overlapHours), cancellationToken);
         if (!result.IsSuccess)
         {
             ShowError(result.Error);
@@ -95,6 +98,7 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
         {
             // Rendered in this response only (no redirect, nothing in TempData): the secret is never shown again.
             NewWebhookSecret = result.Value.Secret;
+            NewWebhookSecretPreviousUntil = result.Value.PreviousValidUntil;
         }
 
         return await LoadAsync(id, cancellationToken) ? Page() : NotFound();

@@ -400,6 +400,13 @@ namespace Retail.Modules.Partners.Infrastructure.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("PreviousProtectedWebhookSecret")
+                        .HasMaxLength(512)
+                        .HasColumnType("nvarchar(512)");
+
+                    b.Property<DateTimeOffset?>("PreviousWebhookSecretValidUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("ProtectedWebhookSecret")
                         .IsRequired()
                         .HasMaxLength(512)

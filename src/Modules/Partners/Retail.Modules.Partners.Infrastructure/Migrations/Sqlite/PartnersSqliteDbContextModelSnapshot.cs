@@ -389,6 +389,13 @@ namespace Retail.Modules.Partners.Infrastructure.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PreviousProtectedWebhookSecret")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousWebhookSecretValidUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProtectedWebhookSecret")
                         .IsRequired()
                         .HasMaxLength(512)
