@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -29,6 +30,9 @@ public sealed class PartnersFixture : IAsyncLifetime
 
     public RecordingQueue Queued { get; } = new();
 
+    /// <summary>The SQLite file, for raw reads of what the database really holds.</summary>
+    public string DatabasePath => Path.Combine(_folder, "retail.db");
+
     public sealed class RecordingQueue : Retail.Modules.Partners.Application.Abstractions.IFeedJobQueue
     {
         public List<Guid> Jobs { get; } = [];
@@ -55,6 +59,8 @@ public sealed class PartnersFixture : IAsyncLifetime
         services.AddHybridCache();
         services.AddCatalogModule(configuration);
         services.AddPartnersModule(configuration);
+        // The key ring in the test's folder (the Host shares it through Redis when configured).
+        services.AddDataProtection().SetApplicationName("Retail").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(_folder, "keys")));
         services.AddScoped<IRequestSender, CatalogRequests>();
         // No Hangfire here: these tests run jobs in process; anything queued is only recorded.
         services.AddSingleton<Retail.Modules.Partners.Application.Abstractions.IFeedJobQueue>(Queued);

@@ -26,6 +26,28 @@ public sealed class DomainTests
     }
 
     [Fact]
+    public void A_partner_keeps_the_protected_webhook_secret_it_is_given_and_rotation_replaces_it_with_its_issue_time()
+    {
+        var partner = Partner.Create("Acme", "a@example.test", null, false, "dp1:first", Now);
+        (partner.ProtectedWebhookSecret, partner.WebhookSecretIssuedAt).ShouldBe(("dp1:first", (DateTimeOffset?)Now));
+
+        partner.RotateWebhookSecret("dp1:second", Now.AddDays(3));
+
+        (partner.ProtectedWebhookSecret, partner.WebhookSecretIssuedAt).ShouldBe(("dp1:second", (DateTimeOffset?)Now.AddDays(3)));
+        Should.Throw<ArgumentException>(() => partner.RotateWebhookSecret("", Now));
+        partner.ProtectedWebhookSecret.ShouldBe("dp1:second");
+        partner.AcceptsPreviousWebhookSecret(Now.AddDays(3)).ShouldBeFalse();
+
+        partner.RotateWebhookSecret("dp1:third", Now.AddDays(4), "dp1:second-again", TimeSpan.FromHours(24));
+        (partner.PreviousProtectedWebhookSecret, partner.PreviousWebhookSecretValidUntil).ShouldBe(("dp1:second-again", (DateTimeOffset?)Now.AddDays(5)));
+        partner.AcceptsPreviousWebhookSecret(Now.AddDays(5).AddSeconds(-1)).ShouldBeTrue();
+        partner.AcceptsPreviousWebhookSecret(Now.AddDays(5)).ShouldBeFalse();
+        Should.Throw<BusinessRuleValidationException>(() => partner.RotateWebhookSecret("dp1:x", Now, "dp1:y", TimeSpan.FromHours(73)));
+        partner.RotateWebhookSecret("dp1:fourth", Now.AddDays(6));
+        (partner.PreviousProtectedWebhookSecret, partner.PreviousWebhookSecretValidUntil).ShouldBe((null, null));
+    }
+
+    [Fact]
     public void Sandbox_keys_say_so_and_two_keys_differ()
     {
         var (sandbox, plain1) = ApiKey.Issue(Guid.NewGuid(), "test", ApiKeyEnvironment.Sandbox, null, Now);

@@ -116,9 +116,7 @@ public static partial class PartnerSetup
         var id = Guid.Parse(page.Split('/').Last());
         var live = await CreateKeyAsync(admin, page, "live key", sandbox: false);
         var sandbox = await CreateKeyAsync(admin, page, "sandbox key", sandbox: true);
-        var html = await admin.GetStringAsync(page);
-        var secret = SecretPattern().Match(html).Groups[1].Value;
-        secret.Length.ShouldBe(64);
+        var secret = await IssueWebhookSecretAsync(admin, page);
         return new TestPartner(id, name, live, sandbox, secret);
     }
 
@@ -134,6 +132,18 @@ public static partial class PartnerSetup
         var key = Html.ElementText(html, "new-key-value");
         key.ShouldStartWith(sandbox ? "rk_test_" : "rk_live_");
         return key;
+    }
+
+    /// <summary>Issues a new webhook secret on the partner's back-office page and reads it from the one-time display.</summary>
+    public static async Task<string> IssueWebhookSecretAsync(HttpClient client, string page, int overlapHours = 0)
+    {
+        var response = await AppClient.PostFormAsync(client, page, new Dictionary<string, string> { ["overlapHours"] = overlapHours.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            postTo: page + "?handler=RotateWebhookSecret");
+        var html = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, Html.Text(html));
+        var secret = Html.ElementText(html, "new-webhook-secret-value");
+        SecretPattern().IsMatch(secret).ShouldBeTrue(secret);
+        return secret;
     }
 
     public static HttpClient PartnerClient(this RetailAppFactory factory, string? apiKey)
@@ -181,6 +191,6 @@ public static partial class PartnerSetup
         return builder.ToString();
     }
 
-    [GeneratedRegex("Webhook signing secret: <code>([0-9a-f]{64})</code>")]
+    [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex SecretPattern();
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Retail.BuildingBlocks.Application.Features;
 using Retail.BuildingBlocks.Infrastructure.Features;
 using Microsoft.Extensions.Configuration;
@@ -65,6 +66,10 @@ public static class PartnersModuleExtensions
         services.AddHttpClient<IFeedFetcher, HttpFeedFetcher>(c => c.Timeout = TimeSpan.FromMinutes(5));
         services.AddHostedService<FeedScheduleRegistration>();
 
+        services.AddDataProtection();
+        services.AddSingleton<IWebhookSecretProtector, DataProtectionWebhookSecretProtector>();
+        services.AddScoped<WebhookSecrets>();
+        services.AddHostedService<LegacyWebhookSecretsReprotection>();
         services.AddScoped<StockWebhookReceiver>();
         services.AddScoped<StockWebhookProcessor>();
         services.AddSingleton<WebhookWorker>();

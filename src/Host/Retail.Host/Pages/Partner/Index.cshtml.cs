@@ -1,8 +1,34 @@
+using Microsoft.AspNetCore.Mvc;
 using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Modules.Partners.Application.Partners;
 
 namespace Retail.Host.Pages.Partner;
 
 public sealed class IndexModel(IRequestSender sender) : PartnerPortalPageModel(sender)
 {
+    /// <summary>The plain webhook secret right after it was issued: shown once, stored only encrypted.</summary>
+    public string? NewWebhookSecret { get; private set; }
+
+    /// <summary>Until when the replaced secret is still accepted (rotation with overlap), with <see cref="NewWebhookSecret"/>.</summary>
+    public DateTimeOffset? NewWebhookSecretPreviousUntil { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadPartnerAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostRotateWebhookSecretAsync(int overlapHours, CancellationToken cancellationToken)
+    {
+        var result = await Sender.Send(new RotateMyWebhookSecretCommand(overlapHours), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            ShowError(result.Error);
+        }
+        else
+        {
+            // Rendered in this response only (no redirect, nothing in TempData): the secret is never shown again.
+            NewWebhookSecret = result.Value.Secret;
+            NewWebhookSecretPreviousUntil = result.Value.PreviousValidUntil;
+        }
+
+        await LoadPartnerAsync(cancellationToken);
+        return Page();
+    }
 }

@@ -89,3 +89,40 @@ public interface IFeedFetcher
 {
     Task<(StoredFeed? Feed, string? ContentType)> FetchAsync(string url, long maxBytes, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Keeps partner webhook secrets unreadable at rest (ASP.NET Data Protection in Infrastructure, purpose
+/// <c>Retail.Partners.WebhookSecret.v1</c>, the key ring shared through Redis when configured). The stored form carries
+/// <see cref="WebhookSecretFormat.ProtectedMarker"/>; a stored value without it is a legacy plain secret from before encryption, still
+/// accepted and re-protected on first use or by the startup step.
+/// </summary>
+public interface IWebhookSecretProtector
+{
+    /// <summary>The form to store: <see cref="WebhookSecretFormat.ProtectedMarker"/> followed by the protected payload.</summary>
+    string Protect(string secret);
+
+    /// <summary>Reads a stored value: the secret, whether it was legacy plain text, or unreadable (tampered, unknown key).</summary>
+    WebhookSecretReading Unprotect(string stored);
+}
+
+/// <summary>The result of reading a stored webhook secret; <see cref="Secret"/> is null when it cannot be read.</summary>
+public readonly record struct WebhookSecretReading(string? Secret, bool IsLegacyPlainText, string? Failure)
+{
+    public bool IsReadable => Secret is not null;
+
+    public static WebhookSecretReading Protected(string secret) => new(secret, false, null);
+
+    public static WebhookSecretReading Legacy(string secret) => new(secret, true, null);
+
+    public static WebhookSecretReading Unreadable(string failure) => new(null, false, failure);
+}
+
+/// <summary>How a stored webhook secret tells protected from legacy plain text.</summary>
+public static class WebhookSecretFormat
+{
+    /// <summary>The prefix of every protected value (then the Data Protection payload, base64url, never a ':').</summary>
+    public const string ProtectedMarker = "dp1:";
+
+    /// <summary>Plain secrets are 64 lowercase hex characters, so they can never start with the marker.</summary>
+    public static bool IsProtected(string stored) => stored.StartsWith(ProtectedMarker, StringComparison.Ordinal);
+}

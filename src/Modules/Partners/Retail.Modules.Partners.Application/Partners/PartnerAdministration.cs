@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,6 +8,7 @@ using Retail.BuildingBlocks.Application.Security;
 using Retail.Modules.Identity.IntegrationEvents;
 using Retail.Modules.Partners.Application.Abstractions;
 using Retail.Modules.Partners.Application.Keys;
+using Retail.Modules.Partners.Application.Webhooks;
 using Retail.Modules.Partners.Domain.Partners;
 
 namespace Retail.Modules.Partners.Application.Partners;
@@ -20,8 +20,11 @@ public sealed record ApiKeyDto(Guid Id, string Name, string Prefix, string Envir
 public sealed record PartnerUserDto(string UserId, string Email, DateTimeOffset LinkedAt);
 
 public sealed record PartnerDetailDto(
-    Guid Id, string Name, string ContactEmail, string? CallbackUrl, bool StrictMode, bool IsActive, string WebhookSecret,
-    DateTimeOffset CreatedAt, IReadOnlyList<ApiKeyDto> Keys, IReadOnlyList<PartnerUserDto> Users);
+    Guid Id, string Name, string ContactEmail, string? CallbackUrl, bool StrictMode, bool IsActive, DateTimeOffset? WebhookSecretIssuedAt,
+    DateTimeOffset? PreviousWebhookSecretValidUntil, DateTimeOffset CreatedAt, IReadOnlyList<ApiKeyDto> Keys, IReadOnlyList<PartnerUserDto> Users);
+
+/// <summary>A new webhook secret: <see cref="Secret"/> is shown once; only its protected form is stored.</summary>
+public sealed record IssuedWebhookSecretDto(string Secret, DateTimeOffset IssuedAt, DateTimeOffset? PreviousValidUntil);
 
 /// <summary>A new API key: <see cref="PlainText"/> is shown once and never stored.</summary>
 public sealed record CreatedApiKeyDto(ApiKeyDto Key, string PlainText);
@@ -48,7 +51,7 @@ public sealed class CreatePartnerCommandValidator : AbstractValidator<CreatePart
     }
 }
 
-public sealed class CreatePartnerCommandHandler(IPartnersDbContext db, TimeProvider time) : ICommandHandler<CreatePartnerCommand, Guid>
+public sealed class CreatePartnerCommandHandler(IPartnersDbContext db, WebhookSecrets secrets, TimeProvider time) : ICommandHandler<CreatePartnerCommand, Guid>
 {
     public async ValueTask<Result<Guid>> Handle(CreatePartnerCommand command, CancellationToken cancellationToken)
     {
@@ -58,8 +61,9 @@ public sealed class CreatePartnerCommandHandler(IPartnersDbContext db, TimeProvi
             return Error.Conflict("partners.duplicate_name", $"A partner named '{name}' already exists.");
         }
 
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var partner = Partner.Create(name, command.ContactEmail, command.CallbackUrl, command.StrictMode, secret, time.GetUtcNow());
+        // The secret is stored protected and shown to nobody now: it is handed over by issuing one (shown once).
+        var (_, protectedSecret) = secrets.Issue();
+        var partner = Partner.Create(name, command.ContactEmail, command.CallbackUrl, command.StrictMode, protectedSecret, time.GetUtcNow());
         db.Partners.Add(partner);
         return partner.Id;
     }
@@ -119,12 +123,12 @@ public sealed class ListPartnersQueryHandler(IPartnersDbContext db, TimeProvider
 [AuthorizeRoles(Roles.CatalogAdmin)]
 public sealed record GetPartnerQuery(Guid PartnerId) : IQuery<PartnerDetailDto>;
 
-public sealed class GetPartnerQueryHandler(IPartnersDbContext db) : IQueryHandler<GetPartnerQuery, PartnerDetailDto>
+public sealed class GetPartnerQueryHandler(IPartnersDbContext db, TimeProvider time) : IQueryHandler<GetPartnerQuery, PartnerDetailDto>
 {
     public async ValueTask<Result<PartnerDetailDto>> Handle(GetPartnerQuery query, CancellationToken cancellationToken) =>
-        await LoadAsync(db, query.PartnerId, cancellationToken) is { } detail ? detail : PartnerMapping.NotFound(query.PartnerId);
+        await LoadAsync(db, query.PartnerId, time.GetUtcNow(), cancellationToken) is { } detail ? detail : PartnerMapping.NotFound(query.PartnerId);
 
-    internal static async Task<PartnerDetailDto?> LoadAsync(IPartnersDbContext db, Guid partnerId, CancellationToken cancellationToken)
+    internal static async Task<PartnerDetailDto?> LoadAsync(IPartnersDbContext db, Guid partnerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var p = await db.Partners.AsNoTracking().SingleOrDefaultAsync(x => x.Id == partnerId, cancellationToken);
         if (p is null)
@@ -134,8 +138,62 @@ public sealed class GetPartnerQueryHandler(IPartnersDbContext db) : IQueryHandle
 
         var keys = await db.ApiKeys.AsNoTracking().Where(k => k.PartnerId == partnerId).OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
         var users = await db.PartnerUsers.AsNoTracking().Where(u => u.PartnerId == partnerId).OrderBy(u => u.Email).ToListAsync(cancellationToken);
-        return new PartnerDetailDto(p.Id, p.Name, p.ContactEmail, p.CallbackUrl, p.StrictMode, p.IsActive, p.WebhookSecret, p.CreatedAt,
+        return new PartnerDetailDto(p.Id, p.Name, p.ContactEmail, p.CallbackUrl, p.StrictMode, p.IsActive, p.WebhookSecretIssuedAt,
+            p.AcceptsPreviousWebhookSecret(now) ? p.PreviousWebhookSecretValidUntil : null, p.CreatedAt,
             [.. keys.Select(k => k.ToDto())], [.. users.Select(u => new PartnerUserDto(u.UserId, u.Email, u.LinkedAt))]);
+    }
+}
+
+/// <summary>
+/// Issues a new webhook secret for a partner (onboarding and rotation). The old one stops working at once, or after
+/// <paramref name="OverlapHours"/> (0–72) during which webhooks signed with either are accepted. The new secret is
+/// returned to be shown once and stored only in its protected form.
+/// </summary>
+[AuthorizeRoles(Roles.CatalogAdmin)]
+public sealed record RotateWebhookSecretCommand(Guid PartnerId, int OverlapHours = 0) : ICommand<IssuedWebhookSecretDto>;
+
+public sealed class RotateWebhookSecretCommandValidator : AbstractValidator<RotateWebhookSecretCommand>
+{
+    public RotateWebhookSecretCommandValidator() =>
+        RuleFor(c => c.OverlapHours).InclusiveBetween(0, Partner.MaxWebhookSecretOverlapHours);
+}
+
+public sealed class RotateWebhookSecretCommandHandler(IPartnersDbContext db, WebhookSecrets secrets, TimeProvider time) : ICommandHandler<RotateWebhookSecretCommand, IssuedWebhookSecretDto>
+{
+    public async ValueTask<Result<IssuedWebhookSecretDto>> Handle(RotateWebhookSecretCommand command, CancellationToken cancellationToken)
+    {
+        var partner = await db.Partners.SingleOrDefaultAsync(p => p.Id == command.PartnerId, cancellationToken);
+        return partner is null ? PartnerMapping.NotFound(command.PartnerId) : WebhookSecretRotation.Rotate(partner, secrets, command.OverlapHours, time);
+    }
+}
+
+/// <summary>The signed-in partner user issues a new webhook secret for their own partner (portal; shown once).</summary>
+[AuthorizeRoles(Roles.Partner)]
+public sealed record RotateMyWebhookSecretCommand(int OverlapHours = 0) : ICommand<IssuedWebhookSecretDto>;
+
+public sealed class RotateMyWebhookSecretCommandValidator : AbstractValidator<RotateMyWebhookSecretCommand>
+{
+    public RotateMyWebhookSecretCommandValidator() =>
+        RuleFor(c => c.OverlapHours).InclusiveBetween(0, Partner.MaxWebhookSecretOverlapHours);
+}
+
+public sealed class RotateMyWebhookSecretCommandHandler(IPartnersDbContext db, ICurrentUser user, WebhookSecrets secrets, TimeProvider time) : ICommandHandler<RotateMyWebhookSecretCommand, IssuedWebhookSecretDto>
+{
+    public async ValueTask<Result<IssuedWebhookSecretDto>> Handle(RotateMyWebhookSecretCommand command, CancellationToken cancellationToken)
+    {
+        var link = await db.PartnerUsers.AsNoTracking().SingleOrDefaultAsync(u => u.UserId == user.UserId, cancellationToken);
+        var partner = link is null ? null : await db.Partners.SingleOrDefaultAsync(p => p.Id == link.PartnerId, cancellationToken);
+        return partner is null ? GetMyPartnerQueryHandler.NotLinked : WebhookSecretRotation.Rotate(partner, secrets, command.OverlapHours, time);
+    }
+}
+
+internal static class WebhookSecretRotation
+{
+    public static IssuedWebhookSecretDto Rotate(Partner partner, WebhookSecrets secrets, int overlapHours, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var plain = secrets.Rotate(partner, TimeSpan.FromHours(overlapHours), now);
+        return new IssuedWebhookSecretDto(plain, now, partner.PreviousWebhookSecretValidUntil);
     }
 }
 
@@ -245,7 +303,7 @@ public sealed class GetAuthAuditQueryHandler(IPartnersDbContext db) : IQueryHand
 [AuthorizeRoles(Roles.Partner)]
 public sealed record GetMyPartnerQuery : IQuery<PartnerDetailDto>;
 
-public sealed class GetMyPartnerQueryHandler(IPartnersDbContext db, ICurrentUser user) : IQueryHandler<GetMyPartnerQuery, PartnerDetailDto>
+public sealed class GetMyPartnerQueryHandler(IPartnersDbContext db, ICurrentUser user, TimeProvider time) : IQueryHandler<GetMyPartnerQuery, PartnerDetailDto>
 {
     public static readonly Error NotLinked = Error.NotFound("partners.not_linked", "Your account is not linked to a partner. Ask the shop to link it.");
 
@@ -257,7 +315,7 @@ public sealed class GetMyPartnerQueryHandler(IPartnersDbContext db, ICurrentUser
             return NotLinked;
         }
 
-        var detail = await GetPartnerQueryHandler.LoadAsync(db, link.PartnerId, cancellationToken);
+        var detail = await GetPartnerQueryHandler.LoadAsync(db, link.PartnerId, time.GetUtcNow(), cancellationToken);
         return detail is null ? NotLinked : detail;
     }
 }

@@ -27,7 +27,7 @@ public sealed record CallbackAttemptDto(int Attempt, DateTimeOffset At, int? Sta
 /// Receives stock webhooks (SPEC I2): the API key is already checked; this verifies the HMAC over <c>timestamp.body</c>
 /// and the 5-minute window, stores the delivery (idempotent on X-Delivery-Id) and wakes the background worker.
 /// </summary>
-public sealed partial class StockWebhookReceiver(IPartnersDbContext db, IWebhookWorkQueue work, TimeProvider time, ILogger<StockWebhookReceiver> logger)
+public sealed partial class StockWebhookReceiver(IPartnersDbContext db, IWebhookWorkQueue work, WebhookSecrets secrets, TimeProvider time, ILogger<StockWebhookReceiver> logger)
 {
     public static readonly Error BadSignature = new("partners.bad_signature", "X-Signature does not match HMAC-SHA256 of 'timestamp.body' with your webhook secret.", ErrorKind.Unauthorized);
     public static readonly Error StaleTimestamp = new("partners.stale_timestamp", "X-Timestamp is missing or more than 5 minutes away from the server's clock.", ErrorKind.Unauthorized);
@@ -43,7 +43,16 @@ public sealed partial class StockWebhookReceiver(IPartnersDbContext db, IWebhook
             return StaleTimestamp;
         }
 
-        if (!WebhookSignature.Verify(partner.WebhookSecret, timestamp!, body, signature))
+        // An unreadable stored secret (tampered, foreign key ring) fails closed: 401 like a bad signature, logged as an error.
+        // During a rotation's overlap the previous secret is accepted too; callbacks are signed with the current one only.
+        var secret = await secrets.RevealAsync(partner, cancellationToken);
+        var verified = secret is not null && WebhookSignature.Verify(secret, timestamp!, body, signature);
+        if (!verified && secrets.RevealPrevious(partner, now) is { } previous)
+        {
+            verified = WebhookSignature.Verify(previous, timestamp!, body, signature);
+        }
+
+        if (!verified)
         {
             await AuditAsync(partnerId, sourceIp, path, AuthOutcome.BadSignature, now, cancellationToken);
             return BadSignature;
@@ -142,10 +151,14 @@ public sealed partial class StockWebhookProcessor(
     IPartnersDbContext db,
     IRequestSender sender,
     ICallbackClient callbacks,
+    WebhookSecrets secrets,
     [FromKeyedServices(PartnersModule.Name)] IUnitOfWork unitOfWork,
     TimeProvider time,
     ILogger<StockWebhookProcessor> logger)
 {
+    /// <summary>The error of a callback not sent because the stored webhook secret cannot be read.</summary>
+    public const string SecretUnreadable = "Not sent: the webhook secret cannot be read; ask the shop to rotate it.";
+
     public async Task ProcessAsync(Guid deliveryId, CancellationToken cancellationToken)
     {
         var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
@@ -209,11 +222,15 @@ public sealed partial class StockWebhookProcessor(
             processedAt = delivery.ProcessedAt,
         }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
         var previous = await db.CallbackAttempts.CountAsync(a => a.DeliveryId == delivery.Id, cancellationToken);
-        var attempts = await callbacks.DeliverAsync(partner.CallbackUrl, () =>
-        {
-            var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-            return (timestamp, WebhookSignature.Sign(partner.WebhookSecret, timestamp, body));
-        }, body, cancellationToken);
+        var secret = await secrets.RevealAsync(partner, cancellationToken);
+        IReadOnlyList<CallbackAttemptResult> attempts = secret is null
+            // Never post unsigned: the failure is recorded as an attempt (visible in the portal) and reported below.
+            ? [new CallbackAttemptResult(time.GetUtcNow(), null, 0, SecretUnreadable)]
+            : await callbacks.DeliverAsync(partner.CallbackUrl, () =>
+            {
+                var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                return (timestamp, WebhookSignature.Sign(secret, timestamp, body));
+            }, body, cancellationToken);
         var number = previous;
         foreach (var attempt in attempts)
         {

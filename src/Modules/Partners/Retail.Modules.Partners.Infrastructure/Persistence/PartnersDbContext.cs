@@ -48,7 +48,8 @@ internal class PartnersDbContext(DbContextOptions options) : ModuleDbContext(opt
             b.HasIndex(p => p.Name).IsUnique();
             b.Property(p => p.ContactEmail).HasMaxLength(256);
             b.Property(p => p.CallbackUrl).HasMaxLength(500);
-            b.Property(p => p.WebhookSecret).HasMaxLength(128);
+            b.Property(p => p.ProtectedWebhookSecret).HasMaxLength(512);
+            b.Property(p => p.PreviousProtectedWebhookSecret).HasMaxLength(512);
             b.Ignore(p => p.PublicId);
             b.Ignore(p => p.DomainEvents);
         });

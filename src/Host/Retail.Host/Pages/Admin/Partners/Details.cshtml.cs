@@ -56,6 +56,12 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
     /// <summary>The plain key right after creation: shown once, never stored.</summary>
     public string? NewKey { get; private set; }
 
+    /// <summary>The plain webhook secret right after it was issued: shown once, stored only encrypted.</summary>
+    public string? NewWebhookSecret { get; private set; }
+
+    /// <summary>Until when the replaced secret is still accepted (rotation with overlap), with <see cref="NewWebhookSecret"/>.</summary>
+    public DateTimeOffset? NewWebhookSecretPreviousUntil { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
@@ -79,6 +85,23 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
         }
 
         return await LoadAsync(id, cancellationToken, keepInput: true) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostRotateWebhookSecretAsync(Guid id, int overlapHours, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new RotateWebhookSecretCommand(id, overlapHours), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            ShowError(result.Error);
+        }
+        else
+        {
+            // Rendered in this response only (no redirect, nothing in TempData): the secret is never shown again.
+            NewWebhookSecret = result.Value.Secret;
+            NewWebhookSecretPreviousUntil = result.Value.PreviousValidUntil;
+        }
+
+        return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
     }
 
     public async Task<IActionResult> OnPostRevokeKeyAsync(Guid id, Guid keyId, CancellationToken cancellationToken) =>

@@ -400,13 +400,23 @@ namespace Retail.Modules.Partners.Infrastructure.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("PreviousProtectedWebhookSecret")
+                        .HasMaxLength(512)
+                        .HasColumnType("nvarchar(512)");
+
+                    b.Property<DateTimeOffset?>("PreviousWebhookSecretValidUntil")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ProtectedWebhookSecret")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("nvarchar(512)");
+
                     b.Property<bool>("StrictMode")
                         .HasColumnType("bit");
 
-                    b.Property<string>("WebhookSecret")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)");
+                    b.Property<DateTimeOffset?>("WebhookSecretIssuedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.HasKey("Id");
 

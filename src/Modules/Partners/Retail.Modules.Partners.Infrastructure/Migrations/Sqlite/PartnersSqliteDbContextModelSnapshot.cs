@@ -389,13 +389,23 @@ namespace Retail.Modules.Partners.Infrastructure.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PreviousProtectedWebhookSecret")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousWebhookSecretValidUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedWebhookSecret")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("StrictMode")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("WebhookSecret")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("WebhookSecretIssuedAt")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
