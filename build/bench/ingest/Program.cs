@@ -30,10 +30,12 @@ var created = await PostFormAsync(admin, "/admin/partners", new() { ["Input.Name
 var page = created.Headers.Location?.OriginalString ?? throw new InvalidOperationException($"partner not created: HTTP {(int)created.StatusCode}");
 var keyPage = await (await PostFormAsync(admin, page, new() { ["Key.Name"] = "bench" }, page + "?handler=CreateKey")).Content.ReadAsStringAsync();
 var key = Regex.Match(keyPage, "id=\"new-key-value\">([^<]+)<").Groups[1].Value;
-var secret = WebUtility.HtmlDecode(Regex.Match(await admin.GetStringAsync(page), "Webhook signing secret: <code>([^<]+)</code>").Groups[1].Value);
-if (key.Length == 0)
+// The webhook signing secret is shown once, when it is issued.
+var secretPage = await (await PostFormAsync(admin, page, new() { ["overlapHours"] = "0" }, page + "?handler=RotateWebhookSecret")).Content.ReadAsStringAsync();
+var secret = WebUtility.HtmlDecode(Regex.Match(secretPage, "id=\"new-webhook-secret-value\"[^>]*>([^<]+)<").Groups[1].Value);
+if (key.Length == 0 || secret.Length == 0)
 {
-    throw new InvalidOperationException("no API key on the partner page");
+    throw new InvalidOperationException("no API key or webhook secret on the partner page");
 }
 
 using var partnerHandler = new SocketsHttpHandler { MaxConnectionsPerServer = 128, UseCookies = false };
