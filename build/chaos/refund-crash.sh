@@ -27,7 +27,7 @@ URL="${APP_URLS[app]}"
 JAR="$WORK/admin.jar"
 admin_sign_in "$URL" "$JAR"
 set_stock "$URL" "$SKU" $((N + 50))
-PRICE_CENTS="$(sql "$DB" "select Price from catalog_Products where Sku='$SKU'")"
+UNIT_PRICE="$(sql "$DB" "select Price from catalog_Products where Sku='$SKU'")"
 
 SUPPORT_TOKEN="$(token_for "$URL" support@retail.local)"
 WAREHOUSE_TOKEN="$(token_for "$URL" warehouse@retail.local)"
@@ -74,8 +74,7 @@ log "preparing $N returns up to the refund ($PARALLEL at a time)"
 seq 1 "$N" | xargs -P "$PARALLEL" -I{} bash -c 'prepare_return {}' >"$WORK/codes" 2>"$WORK/prepare.err" || true
 prepared=$(grep -c '^RMA-' "$WORK/codes" || true)
 ((prepared == N)) || { result FAIL "$SCENARIO" "only $prepared of $N returns reached DISPOSITION: $(head -3 "$WORK/prepare.err" | tr '\n' ' ')"; exit 1; }
-paid="$(sql "$DB" "select count(*) from ordering_Orders where Status='Paid'")"
-log "$prepared returns in DISPOSITION ($paid paid orders)"
+log "$prepared returns in DISPOSITION"
 
 # The provider goes down, then finance processes every return: each refund is accepted and stays Pending.
 set_outage "$URL" "$JAR" true
@@ -103,15 +102,17 @@ refunds_ok="$(sql "$DB" "select count(*) from payments_Refunds where Status='Suc
 refunds_pending="$(sql "$DB" "select count(*) from payments_Refunds where Status='Pending'")"
 refunded_twice="$(sql "$DB" "select count(*) from (select OrderId from payments_Refunds group by OrderId having count(*) > 1)")"
 returns_without_refund="$(sql "$DB" "select count(*) from returns_Returns r where not exists (select 1 from payments_Refunds f where f.OrderId = r.OrderId)")"
-wrong_amount="$(sql "$DB" "select count(*) from payments_Refunds where Amount <> $PRICE_CENTS")"
+wrong_amount="$(sql "$DB" "select count(*) from payments_Refunds where Amount <> $UNIT_PRICE")"
 over_refunded="$(sql "$DB" "select count(*) from payments_Payments p where p.RefundedAmount <> (select coalesce(sum(Amount),0) from payments_Refunds f where f.PaymentId = p.Id and f.Status='Succeeded') or p.RefundedAmount > p.Amount")"
 refunded_total="$(sql "$DB" "select coalesce(sum(RefundedAmount),0) from payments_Payments")"
 outcomes_open="$(sql "$DB" "select count(*) from returns_ReturnOutcomes where upper(Status) <> 'SUCCEEDED'")"
+refused="$(sql "$DB" "select count(*) from payments_Refunds where Status='Failed'")"
+refused_why="$(sql "$DB" "select group_concat(LastError || ' x' || n, ', ') from (select LastError, count(*) n from payments_Refunds where Status='Failed' group by LastError)")"
 issued_events="$(sql "$DB" "select count(*) from returns_OutboxMessages where Type='returns.refund-issued.v1'")"
 
-figure="$N returns processed during the outage; killed with $pending_at_kill refunds Pending ($processing_at_kill returns PROCESSING); settled ${settle_s}s after the restart: returns $completed/$returns COMPLETED, refunds $refunds ($refunds_ok Succeeded, $refunds_pending Pending), orders refunded twice $refunded_twice, returns without a refund $returns_without_refund, refunds not the unit price ($PRICE_CENTS cents) $wrong_amount, payments whose RefundedAmount differs from their refunds $over_refunded, refunded total $refunded_total cents, open outcomes $outcomes_open, refund-issued events $issued_events"
+figure="$N returns processed during the outage; killed with $pending_at_kill refunds Pending ($processing_at_kill returns PROCESSING); settled ${settle_s}s after the restart: returns $completed/$returns COMPLETED, refunds $refunds ($refunds_ok Succeeded, $refunds_pending Pending, $refused refused by the provider${refused_why:+: $refused_why}), orders refunded twice $refunded_twice, returns without a refund $returns_without_refund, refunds not the unit price ($UNIT_PRICE minor units) $wrong_amount, payments whose RefundedAmount differs from their refunds $over_refunded, refunded total $refunded_total, open outcomes $outcomes_open, refund-issued events $issued_events"
 if ((pending_at_kill == N && returns == N && completed == N && refunds == N && refunds_ok == N && refunds_pending == 0 && refunded_twice == 0 \
-     && returns_without_refund == 0 && wrong_amount == 0 && over_refunded == 0 && refunded_total == N * PRICE_CENTS && outcomes_open == 0 && issued_events == N)); then
+     && returns_without_refund == 0 && wrong_amount == 0 && over_refunded == 0 && refunded_total == N * UNIT_PRICE && outcomes_open == 0 && issued_events == N)); then
   result PASS "$SCENARIO" "$figure"
 else
   result FAIL "$SCENARIO" "$figure"; tail -20 "$WORK/app.log" | cut -c1-300; exit 1
