@@ -177,7 +177,8 @@ SQLMAP_TARGETS=(
   "api-identity-login|-u $URL/api/identity/login --data={\"email\":\"scan-login@example.test\",\"password\":\"wrong\"} --ignore-code=401"
   # Partner API (X-Api-Key of a live key created through /admin/partners): the feed's query parameters and headers, the
   # job status / report / errors paths, the job list paging, the key header itself, and the stock webhook's delivery id
-  # with a valid signature on every request (tamper/sign_partner_webhook.py).
+  # with a valid signature on every request (tamper/sign_partner_webhook.py; 401 is ignored because sqlmap's baseline
+  # request keeps the signature made at its start, which expires after 5 minutes).
   "partner-feed-query|-r $WORK/feed-query.req -p mode,kind"
   "partner-feed-headers|-r $WORK/feed-headers.req"
   "partner-jobs-paging|-u $URL/api/partners/jobs?page=1 --headers=X-Api-Key:$PARTNER_KEY"
@@ -185,10 +186,11 @@ SQLMAP_TARGETS=(
   "partner-job-report|-u $URL/api/partners/jobs/$PARTNER_JOB/report?page=1 --headers=X-Api-Key:$PARTNER_KEY"
   "partner-job-errors|-u $URL/api/partners/jobs/$PARTNER_JOB*/errors.csv --headers=X-Api-Key:$PARTNER_KEY"
   "partner-api-key|-u $URL/api/partners/jobs?page=1 --headers=X-Api-Key:$PARTNER_KEY* --ignore-code=401"
-  "partner-webhook-delivery-id|-u $URL/api/partners/webhooks/stock --data=$SCAN_WEBHOOK_BODY --headers=X-Api-Key:$PARTNER_KEY --headers=X-Delivery-Id:scan-delivery-1* --headers=X-Timestamp:0 --headers=X-Signature:sha256=0 --tamper=$ROOT/build/security/tamper/sign_partner_webhook.py"
+  "partner-webhook-delivery-id|-u $URL/api/partners/webhooks/stock --data=$SCAN_WEBHOOK_BODY --headers=X-Api-Key:$PARTNER_KEY --headers=X-Delivery-Id:scan-delivery-1* WEBHOOK_SIGNATURE --ignore-code=401 --tamper=$ROOT/build/security/tamper/sign_partner_webhook.py"
 )
 
-SQLMAP_COMMON=(--batch --level "$LEVEL" --risk "$RISK" --dbms=SQLite --time-sec 2 --disable-coloring --flush-session
+# --ignore-stdin: without a terminal sqlmap would read its targets from stdin instead of the -r request files.
+SQLMAP_COMMON=(--batch --ignore-stdin --level "$LEVEL" --risk "$RISK" --dbms=SQLite --time-sec 2 --disable-coloring --flush-session
                --answers="follow=N,keep testing=Y,extending=N")
 declare -A S_RESULT=() S_DETAIL=()
 sqlmap_started=$(date +%s)
@@ -201,6 +203,9 @@ for target in "${SQLMAP_TARGETS[@]}"; do
     case $w in
       AUTH) args+=("${AUTH_COOKIE[@]}") ;;
       BEARER:*) args+=("--headers=Authorization: Bearer ${w#BEARER:}") ;;
+      WEBHOOK_SIGNATURE) # a valid signature for sqlmap's own unmodified requests (the tamper signs every payload)
+        ts=$(date +%s)
+        args+=("--headers=X-Timestamp:$ts" "--headers=X-Signature:sha256=$(printf '%s.%s' "$ts" "$SCAN_WEBHOOK_BODY" | openssl dgst -sha256 -hmac "$SCAN_WEBHOOK_SECRET" -r | cut -d' ' -f1)") ;;
       --headers=*) args+=("--headers=${w#--headers=}") ;;
       *) args+=("$w") ;;
     esac
