@@ -74,9 +74,19 @@ until (($(sql "$DB" "select count(*) $JOB_WHERE and Percent >= $KILL_MIN and Sta
   (($(date +%s) > deadline)) && { result FAIL "$SCENARIO" "the job never reached ${KILL_MIN}%"; exit 1; }
   sleep 0.05
 done
-sleep "$(awk -v ms="$JITTER_MS" 'BEGIN {printf "%.3f", ms / 1000}')"
+if [[ ${CHAOS_INGEST_KILL_IN_GAP:-0} == 1 ]]; then
+  # Probe the gap on purpose: kill the moment Catalog holds more of the partner's products than the job has checkpointed
+  # (a batch committed by Catalog, its checkpoint not yet written by Partners).
+  JITTER_MS=gap
+  gap_sql="select (select count(*) from catalog_Products where PartnerId = '$PARTNER_KEY') > (select RowsCommitted $JOB_WHERE)"
+  until [[ $(sql "$DB" "$gap_sql" 2>/dev/null) == 1 ]]; do
+    (($(date +%s) > deadline)) && { result FAIL "$SCENARIO" "never saw Catalog ahead of the checkpoint"; exit 1; }
+  done
+else
+  sleep "$(awk -v ms="$JITTER_MS" 'BEGIN {printf "%.3f", ms / 1000}')"
+fi
 stop_app app KILL
-log "app killed with SIGKILL (${JITTER_MS} ms after the job row first showed ${KILL_MIN}%)"
+log "app killed with SIGKILL (${JITTER_MS} ms after the job row first showed ${KILL_MIN}%; gap = killed between Catalog's commit and the checkpoint)"
 killed_s=$(awk -v s="$submitted_at" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e-s}')
 IFS='|' read -r killed_pct killed_rows killed_status < <(sql "$DB" "select Percent, RowsCommitted, Status $JOB_WHERE")
 products_at_kill="$(sql "$DB" "select count(*) from catalog_Products where PartnerId = '$PARTNER_KEY'")"
