@@ -70,7 +70,7 @@ start_app() { # start_app NAME URL [--Key=Value ...]
 rm -rf "$OUT"; mkdir -p "$OUT"
 # The scanned instance lets one user check out often (sqlmap sends thousands of checkouts); the rate limit itself is
 # checked on a second instance with the production limit (5 per 60 s).
-start_app scan "$URL" --Ordering:CheckoutRateLimit:PermitLimit=1000000
+start_app scan "$URL" --Ordering:CheckoutRateLimit:PermitLimit=1000000 --ForwardedHeaders:KnownProxies=127.0.0.1
 start_app limits "$LIMIT_URL"
 
 token_for() { # token_for BASE EMAIL -> bearer token
@@ -110,6 +110,34 @@ curl -sf -o /dev/null -X POST "$URL/api/catalog/products/$SOLD_OUT_SKU/stock-adj
 # A throwaway account for the login form (injected passwords would lock a real one out).
 curl -sf -o /dev/null -X POST "$URL/api/identity/register" -H 'Content-Type: application/json' -d "{\"email\":\"scan-login@example.test\",\"password\":\"$PASSWORD\"}"
 
+# A partner with a live API key, created the way a catalog admin does it: the back-office pages (cookie + antiforgery).
+# One small feed (processed in the request) gives a finished job with a row error for the job, report and errors.csv targets.
+PARTNER_JAR="$WORK/catalog.jar"
+sign_in_cookies catalog@retail.local "$PARTNER_JAR" >/dev/null
+token="$(curl -s -c "$PARTNER_JAR" -b "$PARTNER_JAR" "$URL/admin/partners" | form_token)"
+PARTNER_PAGE="$(curl -s -o /dev/null -w '%{redirect_url}' -c "$PARTNER_JAR" -b "$PARTNER_JAR" -X POST "$URL/admin/partners" \
+  --data-urlencode "Input.Name=Scan partner" --data-urlencode "Input.ContactEmail=scan@partner.example" --data-urlencode "__RequestVerificationToken=$token")"
+[[ $PARTNER_PAGE == "$URL/admin/partners/"* ]] || { echo "could not create the partner ($PARTNER_PAGE)"; exit 1; }
+token="$(curl -s -c "$PARTNER_JAR" -b "$PARTNER_JAR" "$PARTNER_PAGE" | form_token)"
+key_page="$(curl -s -c "$PARTNER_JAR" -b "$PARTNER_JAR" -X POST "$PARTNER_PAGE?handler=CreateKey" --data-urlencode "Key.Name=scan" --data-urlencode "__RequestVerificationToken=$token")"
+PARTNER_KEY="$(sed -n 's/.*id="new-key-value">\([^<]*\)<.*/\1/p' <<<"$key_page" | head -1)"
+[[ $PARTNER_KEY == rk_live_* ]] || { echo "no partner key shown after creating one"; exit 1; }
+export SCAN_WEBHOOK_SECRET="$(curl -s -c "$PARTNER_JAR" -b "$PARTNER_JAR" "$PARTNER_PAGE" | sed -n 's/.*Webhook signing secret: <code>\([^<]*\)<.*/\1/p' | head -1)"
+[[ -n $SCAN_WEBHOOK_SECRET ]] || { echo "no webhook secret on the partner page"; exit 1; }
+printf 'sku,name,description,category,price,currency,stock,brand,gtin,image_url\nSCAN-P1,Scan product,Partner scan product,Home & Kitchen,12.99,USD,5,Acme,,\nSCAN-P2,,missing name,Home & Kitchen,abc,USD,5,Acme,,\n' >"$WORK/partner-feed.csv"
+PARTNER_JOB="$(curl -sf -X POST "$URL/api/partners/feeds" -H "X-Api-Key: $PARTNER_KEY" -H 'Content-Type: text/csv' --data-binary "@$WORK/partner-feed.csv" | jq -r .id)"
+[[ $PARTNER_JOB =~ ^[0-9a-f-]{36}$ ]] || { echo "the partner feed did not create a job ($PARTNER_JOB)"; exit 1; }
+export SCAN_WEBHOOK_BODY='{"sku":"SCAN-P1","quantity":7,"sequence":1}'
+# The feed targets are raw requests (-r): a CSV body has line breaks and spaces, which a --data value on one line cannot carry.
+partner_feed_request() { # partner_feed_request FILE QUERY [EXTRA HEADER LINES]
+  { printf 'POST /api/partners/feeds%s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nX-Api-Key: %s\r\nContent-Type: text/csv\r\n' "$2" "$PORT" "$PARTNER_KEY"
+    [[ -n ${3:-} ]] && printf '%s\r\n' "$3"
+    printf '\r\n'; cat "$WORK/partner-feed.csv"; } >"$1"
+}
+partner_feed_request "$WORK/feed-query.req" '?mode=validate&kind=delta'
+partner_feed_request "$WORK/feed-headers.req" '?mode=validate' $'Idempotency-Key: scan-feed-1*\r\nX-File-Name: feed.csv*'
+log "partner key ${PARTNER_KEY%%.*}, job $PARTNER_JOB"
+
 # --- sqlmap -----------------------------------------------------------------------------------------------
 CHECKOUT_JSON='{"items":[{"sku":"HK-0008","quantity":1}],"shippingAddress":{"name":"Scan","line1":"1-Main-St","line2":"","city":"Springfield","postalCode":"12345","country":"US"},"paymentMethod":"card","paymentDetails":{"cardNumber":"4242424242424242","expiry":"12/30"},"storeCredit":0}'
 CHECKOUT_FORM="Input.IdempotencyKey=scan-form-1&Input.Items[0].Sku=$SOLD_OUT_SKU&Input.Items[0].Quantity=1&Input.ShippingAddress.Name=Scan&Input.ShippingAddress.Line1=1+Main+St&Input.ShippingAddress.Line2=&Input.ShippingAddress.City=Springfield&Input.ShippingAddress.PostalCode=12345&Input.ShippingAddress.Country=US&Input.PaymentMethod=card&Input.Details[cardNumber]=4242424242424242&Input.Details[expiry]=12/30&Input.StoreCredit=0"
@@ -147,13 +175,22 @@ SQLMAP_TARGETS=(
   "api-stock-adjustment|-u $URL/api/catalog/products/HK-0008/stock-adjustments --data={\"delta\":1,\"reason\":\"scan\"} BEARER:$CATALOG_TOKEN"
   "api-monitoring-logs|-u $URL/api/monitoring/logs?level=Warning&search=x&take=10 BEARER:$ADMIN_TOKEN"
   "api-identity-login|-u $URL/api/identity/login --data={\"email\":\"scan-login@example.test\",\"password\":\"wrong\"} --ignore-code=401"
-  # Partner APIs (issue 5): add one line per endpoint once Partners lands, authenticated with a valid key, e.g.
-  #   "partner-feed|-u $URL/api/partners/feeds?mode=validate --data=... --headers=X-Api-Key:$PARTNER_KEY"
-  #   "partner-webhook|-u $URL/api/partners/webhooks/stock --data={...} --headers=X-Api-Key:$PARTNER_KEY"
-  #   "partner-job-status|-u $URL/api/partners/jobs/<id>* --headers=X-Api-Key:$PARTNER_KEY"
+  # Partner API (X-Api-Key of a live key created through /admin/partners): the feed's query parameters and headers, the
+  # job status / report / errors paths, the job list paging, the key header itself, and the stock webhook's delivery id
+  # with a valid signature on every request (tamper/sign_partner_webhook.py; 401 is ignored because sqlmap's baseline
+  # request keeps the signature made at its start, which expires after 5 minutes).
+  "partner-feed-query|-r $WORK/feed-query.req -p mode,kind"
+  "partner-feed-headers|-r $WORK/feed-headers.req"
+  "partner-jobs-paging|-u $URL/api/partners/jobs?page=1 --headers=X-Api-Key:$PARTNER_KEY"
+  "partner-job-id|-u $URL/api/partners/jobs/$PARTNER_JOB* --headers=X-Api-Key:$PARTNER_KEY"
+  "partner-job-report|-u $URL/api/partners/jobs/$PARTNER_JOB/report?page=1 --headers=X-Api-Key:$PARTNER_KEY"
+  "partner-job-errors|-u $URL/api/partners/jobs/$PARTNER_JOB*/errors.csv --headers=X-Api-Key:$PARTNER_KEY"
+  "partner-api-key|-u $URL/api/partners/jobs?page=1 --headers=X-Api-Key:$PARTNER_KEY* --ignore-code=401"
+  "partner-webhook-delivery-id|-u $URL/api/partners/webhooks/stock --data=$SCAN_WEBHOOK_BODY --headers=X-Api-Key:$PARTNER_KEY --headers=X-Delivery-Id:scan-delivery-1* WEBHOOK_SIGNATURE --ignore-code=401 --tamper=$ROOT/build/security/tamper/sign_partner_webhook.py"
 )
 
-SQLMAP_COMMON=(--batch --level "$LEVEL" --risk "$RISK" --dbms=SQLite --time-sec 2 --disable-coloring --flush-session
+# --ignore-stdin: without a terminal sqlmap would read its targets from stdin instead of the -r request files.
+SQLMAP_COMMON=(--batch --ignore-stdin --level "$LEVEL" --risk "$RISK" --dbms=SQLite --time-sec 2 --disable-coloring --flush-session
                --answers="follow=N,keep testing=Y,extending=N")
 declare -A S_RESULT=() S_DETAIL=()
 sqlmap_started=$(date +%s)
@@ -166,6 +203,9 @@ for target in "${SQLMAP_TARGETS[@]}"; do
     case $w in
       AUTH) args+=("${AUTH_COOKIE[@]}") ;;
       BEARER:*) args+=("--headers=Authorization: Bearer ${w#BEARER:}") ;;
+      WEBHOOK_SIGNATURE) # a valid signature for sqlmap's own unmodified requests (the tamper signs every payload)
+        ts=$(date +%s)
+        args+=("--headers=X-Timestamp:$ts" "--headers=X-Signature:sha256=$(printf '%s.%s' "$ts" "$SCAN_WEBHOOK_BODY" | openssl dgst -sha256 -hmac "$SCAN_WEBHOOK_SECRET" -r | cut -d' ' -f1)") ;;
       --headers=*) args+=("--headers=${w#--headers=}") ;;
       *) args+=("$w") ;;
     esac
@@ -222,6 +262,16 @@ while read -r cookie; do
     wapiti_vulns=$((wapiti_vulns - 1))
   fi
 done < <(jq -r '.vulnerabilities["HttpOnly Flag cookie"][]?.info | sub(".*: "; "")' "$OUT/wapiti.json" 2>/dev/null)
+# wapiti talks plain HTTP, where no cookie can be Secure. The app marks cookies Secure on HTTPS, including HTTPS terminated
+# by a trusted proxy (the scan instance trusts 127.0.0.1 through ForwardedHeaders:KnownProxies, as a deployment behind a
+# local TLS proxy would). Each "Secure flag" item is checked over that path: only a cookie still lacking it stays a finding.
+while read -r cookie; do
+  [[ -z $cookie ]] && continue
+  if curl -s -D - -o /dev/null -H 'X-Forwarded-Proto: https' "$URL/Identity/Login" | grep -i "^set-cookie: $cookie=" | grep -qi '; *secure'; then
+    wapiti_false+=("$cookie=Secure over HTTPS")
+    wapiti_vulns=$((wapiti_vulns - 1))
+  fi
+done < <(jq -r '.vulnerabilities["Secure Flag cookie"][]?.info | sub(".*: "; "")' "$OUT/wapiti.json" 2>/dev/null)
 # wapiti 3.0.4 wants "X-XSS-Protection: 1"; the app sends "0" on purpose (OWASP: the auditor is gone from current
 # browsers and could be abused in old ones; the CSP is the protection). Accepted only when the header really is "0".
 if jq -e '.vulnerabilities["HTTP Secure Headers"][]? | select(.info == "X-XSS-Protection is not set")' "$OUT/wapiti.json" >/dev/null 2>&1 \
@@ -269,6 +319,28 @@ done
 xff_seen="$(IFS=,; echo "${xff[*]}")"
 log "six checkouts with six spoofed client addresses: $xff_seen"
 
+# --- partner API without a valid key ----------------------------------------------------------------------
+# Every partner endpoint, with no key, an unknown key, a malformed key and a revoked-looking key: 401 with a problem body.
+log "partner API without a valid key"
+PARTNER_PATHS=("GET /api/partners/jobs" "GET /api/partners/jobs?page=1" "GET /api/partners/jobs/$PARTNER_JOB" "GET /api/partners/jobs/$PARTNER_JOB/report?page=1"
+  "GET /api/partners/jobs/$PARTNER_JOB/errors.csv" "POST /api/partners/feeds" "POST /api/partners/feeds?mode=validate" "POST /api/partners/webhooks/stock"
+  "GET /api/partners/webhooks/deliveries")
+partner_bad=(); partner_total=0
+for entry in "${PARTNER_PATHS[@]}"; do
+  method="${entry%% *}"; path="${entry#* }"
+  for key in "" "rk_live_00000000.$(printf '0%.0s' {1..64})" "not-a-key" "${PARTNER_KEY%%.*}.$(printf 'f%.0s' {1..64})"; do
+    partner_total=$((partner_total + 1))
+    args=(-s -o "$WORK/partner-401.json" -w '%{http_code} %{content_type}')
+    [[ -n $key ]] && args+=(-H "X-Api-Key: $key")
+    [[ $method == POST ]] && args+=(-X POST -H 'Content-Type: text/csv' --data-binary "@$WORK/partner-feed.csv")
+    answer="$(curl "${args[@]}" "$URL$path" || true)"
+    if [[ $answer != "401 application/problem+json"* ]] || ! jq -e '.status == 401 and (.code | startswith("partners.api_key_"))' "$WORK/partner-401.json" >/dev/null 2>&1; then
+      partner_bad+=("$method $path key=${key:0:16}: $answer")
+    fi
+  done
+done
+log "partner API without a valid key: $partner_total requests, unexpected: ${partner_bad[*]:-none}"
+
 # --- summary ---------------------------------------------------------------------------------------------
 findings=0
 {
@@ -284,6 +356,8 @@ findings=0
   if [[ -z $ffuf_bad ]]; then r="no finding"; else r="FINDING"; findings=$((findings + 1)); fi
   echo "| ffuf | $(wc -l <build/security/protected-paths.txt) protected paths x GET/POST, anonymous | $r | $ffuf_total requests: $ffuf_mix; ${ffuf_s}s${ffuf_bad:+; unexpected: $(tr '\n' ';' <<<"$ffuf_bad")} |"
   if [[ $xff_seen == "201,201,201,201,201,429" ]]; then r="no finding"; else r="FINDING"; findings=$((findings + 1)); fi
+  if ((${#partner_bad[@]} == 0)); then r="no finding"; else r="FINDING"; fi
+  echo "| partner API without a valid key | ${#PARTNER_PATHS[@]} endpoints x (no key, unknown, malformed, wrong secret) | $r | $partner_total requests, each 401 problem+json with code partners.api_key_*${partner_bad[*]:+; unexpected: ${partner_bad[*]}} |"
   echo "| rate limit vs X-Forwarded-For | 6 checkouts, 6 spoofed addresses, one user | $r | $xff_seen |"
 } | tee "$OUT/summary.md"
 findings="$(grep -c '| FINDING' "$OUT/summary.md" || true)"

@@ -46,13 +46,18 @@ internal static class WebSetup
             o.Cookie.Name = "retail.antiforgery";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure over HTTPS, including HTTPS a trusted proxy terminated (ForwardedHeadersSetup); the default is never.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddOpenApi();
         return services;
     }
 
     public static WebApplication UseRetailWeb(this WebApplication app)
     {
+        // Client address and scheme from a configured TLS-terminating proxy only (ForwardedHeaders:KnownProxies/KnownNetworks).
+        app.UseTrustedForwardedHeaders();
         // Unexpected exceptions: APIs get problem details from RetailExceptionHandler; pages re-execute /Error.
         app.UseExceptionHandler("/Error");
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
