@@ -7,8 +7,8 @@
 #   restart: the same SQLite file and feed folder; the app re-queues the unfinished job at start and it continues after
 #            its last committed batch;
 #   assert:  the job Completed (over the API and in its row), exactly one job row for the partner, the job's created count
-#            = N with 0 rejected, the catalog holds exactly N products of the partner, no SKU twice, one
-#            catalog.product-upserted event per product; re-sending the same bytes is an idempotent replay of that job.
+#            = N with 0 rejected, the catalog holds exactly N products of the partner, no SKU twice, each
+#            product in exactly one catalog.product-batch-changed event; re-sending the same bytes is an idempotent replay of that job.
 # The kill point is relative (progress %), so the scenario keeps working when the ingest gets faster; N should make
 # the job last 20 s or more at the current speed so that the window between 10% and 90% is wide.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -111,11 +111,11 @@ jobs="$(sql "$DB" "select count(*) from partners_FeedJobs where PartnerId = (sel
 products="$(sql "$DB" "select count(*) from catalog_Products where PartnerId = '$PARTNER_KEY'")"
 feed_products="$(sql "$DB" "select count(*) from catalog_Products where Sku like 'CHAOS-%'")"
 duplicate_skus="$(sql "$DB" "select count(*) from (select Sku from catalog_Products group by Sku having count(*) > 1)")"
-upsert_events="$(sql "$DB" "select count(*) from catalog_OutboxMessages where Type = 'catalog.product-upserted.v1' and Payload like '%CHAOS-%'")"
+upsert_events="$(sql "$DB" "select coalesce(sum(json_array_length(Payload, '\$.products')), 0) from catalog_OutboxMessages where Type = 'catalog.product-batch-changed.v1' and Payload like '%CHAOS-%'")"
 row_errors="$(sql "$DB" "select count(*) from partners_FeedRowErrors where JobId = (select Id $JOB_WHERE)")"
 read -r replay_code replay_id < <(submit)
 
-figure="killed at ${killed_pct}% (+${JITTER_MS} ms) ($killed_rows of $N rows checkpointed, $products_at_kill products) ${killed_s}s after the 202; first new batch ${resumed_s}s after the restart, completed ${settle_s}s after it (attempts $attempts): status $api_status, $products products of the partner (feed SKUs $feed_products), created $created updated $updated unchanged $unchanged rejected $rejected of $rows_read rows, $jobs job row(s), $duplicate_skus duplicate SKUs, $row_errors row errors, $upsert_events product-upserted events; same bytes again: $replay_code (job ${replay_id:0:8})"
+figure="killed at ${killed_pct}% (+${JITTER_MS} ms) ($killed_rows of $N rows checkpointed, $products_at_kill products) ${killed_s}s after the 202; first new batch ${resumed_s}s after the restart, completed ${settle_s}s after it (attempts $attempts): status $api_status, $products products of the partner (feed SKUs $feed_products), created $created updated $updated unchanged $unchanged rejected $rejected of $rows_read rows, $jobs job row(s), $duplicate_skus duplicate SKUs, $row_errors row errors, $upsert_events products in batch events; same bytes again: $replay_code (job ${replay_id:0:8})"
 if [[ $status == 4 && $api_status == Completed ]] && ((killed_pct >= KILL_MIN && killed_pct <= KILL_MAX)) \
    && ((products == N && feed_products == N && created == N && rejected == 0 && rows_read == N && jobs == 1 && duplicate_skus == 0 && row_errors == 0 && upsert_events == N)) \
    && [[ $replay_code == 200 && $replay_id == "$JOB_ID" ]]; then

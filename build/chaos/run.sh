@@ -18,10 +18,7 @@ SCENARIOS=(
   crash-restart    # (c) kill -9 with orders PaymentPending: every order finished exactly once after restart
   two-instances    # (d) two instances on one Redis and one database: global rate limit, no oversell
   ingest-crash     # (e) kill -9 during a large partner feed ingest: the job resumes, every row applied exactly once
-  # refund-crash   # (f) kill -9 while return refunds are pending: every refund completed exactly once. Blocked: the
-  #                #     in-memory gateway simulator forgets its charges with the process, so it refuses every pending
-  #                #     refund after the restart (docs/chaos.md, "refund-crash"); enable once Payments' simulator keeps
-  #                #     its state (Payments:Simulator:StateFile).
+  refund-crash     # (f) kill -9 while return refunds are pending: every refund completed exactly once
 )
 
 if (($#)); then SCENARIOS=("$@"); fi

@@ -17,8 +17,11 @@ public sealed class PartnerBatchEventTests(CatalogFixture fixture) : IClassFixtu
         new(sku, name, "From the batch test", "Batch testing", price, stock, "Acme", null, null);
 
     private Task<BuildingBlocks.Application.Result<PartnerUpsertResult>> UpsertAsync(string partner, params PartnerProductRow[] rows) =>
-        fixture.SendAsync(sp => new UpsertPartnerProductsHandler(sp.GetRequiredService<ICatalogDbContext>(), fixture.Time)
-            .Handle(new UpsertPartnerProducts(partner, rows), default));
+        UpsertKeyedAsync(partner, null, rows);
+
+    private Task<BuildingBlocks.Application.Result<PartnerUpsertResult>> UpsertKeyedAsync(string partner, string? batchKey, params PartnerProductRow[] rows) =>
+        fixture.SendAsync(sp => new UpsertPartnerProductsHandler(sp.GetRequiredService<ICatalogDbContext>(), sp.GetRequiredService<IPartnerBatchLedger>(), fixture.Time)
+            .Handle(new UpsertPartnerProducts(partner, rows, batchKey), default));
 
     private Task<List<ProductBatchChanged>> BatchEventsAsync(string skuPrefix) =>
         fixture.QueryAsync(async sp =>
@@ -76,6 +79,24 @@ public sealed class PartnerBatchEventTests(CatalogFixture fixture) : IClassFixtu
 
         await UpsertAsync("partner-batch-2", Row("BATCH-CHG-1", "Lamp", 22m, 8));
         (await BatchEventsAsync("BATCH-CHG-")).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_keyed_batch_sent_again_answers_its_first_result_and_changes_nothing()
+    {
+        PartnerProductRow[] rows = [Row("BATCH-KEY-1", "Vase", 12m, 3), Row("BATCH-KEY-2", "Bowl", 8m, 4)];
+        var first = await UpsertKeyedAsync("partner-batch-4", "job-1:1", rows);
+
+        // The same batch after a crash, with one row edited meanwhile: the first answer, nothing written or published.
+        var again = await UpsertKeyedAsync("partner-batch-4", "job-1:1", [Row("BATCH-KEY-1", "Vase", 99m, 3), rows[1]]);
+        var unkeyed = await UpsertAsync("partner-batch-4", rows);
+
+        (first.Value.Created, first.Value.Updated, first.Value.Unchanged).ShouldBe((2, 0, 0));
+        (again.Value.Created, again.Value.Updated, again.Value.Unchanged).ShouldBe((2, 0, 0));
+        (unkeyed.Value.Created, unkeyed.Value.Unchanged).ShouldBe((0, 2));
+        var price = await fixture.QueryAsync(sp => sp.GetRequiredService<CatalogDbContext>().Products.Where(p => p.Sku == "BATCH-KEY-1").Select(p => p.Price).SingleAsync());
+        price.ShouldBe(12m);
+        (await BatchEventsAsync("BATCH-KEY-")).Count.ShouldBe(1);
     }
 
     [Fact]

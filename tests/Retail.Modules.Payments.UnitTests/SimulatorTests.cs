@@ -127,6 +127,41 @@ public sealed class SimulatorTests
         simulator.Totals().Refunds.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task With_a_state_file_a_restarted_simulator_remembers_charges_and_refunds()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "retail-simulator-tests", Guid.NewGuid().ToString("N"));
+        var settings = new SimulatorSettings { Latency = TimeSpan.Zero, StateFile = Path.Combine(folder, "state.jsonl") };
+        try
+        {
+            var before = Simulator(settings);
+            var charge = await before.ChargeAsync(Card("4242424242424242", key: "c1", amount: 10m), default);
+            (await before.RefundAsync(new GatewayRefund("r1", charge.Reference!, 4m, "EUR"), default)).Approved.ShouldBeTrue();
+            File.AppendAllText(settings.StateFile, "{\"kind\":\"charge\",\"ke"); // a line cut short by a crash
+
+            var after = Simulator(settings);
+
+            (await after.ChargeAsync(Card("4242424242424242", key: "c1", amount: 10m), default)).Reference.ShouldBe(charge.Reference);
+            (await after.RefundAsync(new GatewayRefund("r1", charge.Reference!, 4m, "EUR"), default)).Approved.ShouldBeTrue();
+            (await after.RefundAsync(new GatewayRefund("r2", charge.Reference!, 6m, "EUR"), default)).Approved.ShouldBeTrue();
+            (await after.RefundAsync(new GatewayRefund("r3", charge.Reference!, 0.01m, "EUR"), default)).Approved.ShouldBeFalse();
+            after.MoneyMovementsFor("c1").ShouldBe(0); // replayed, not charged again
+            after.Totals().Refunds.ShouldBe(1);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_state_file_a_new_simulator_knows_no_charge()
+    {
+        var charge = await Simulator().ChargeAsync(Card("4242424242424242", key: "c1"), default);
+
+        (await Simulator().RefundAsync(new GatewayRefund("r1", charge.Reference!, 1m, "EUR"), default)).DeclineReason.ShouldBe("refund_not_possible");
+    }
+
     private sealed class FixedRandom : IRandomSource
     {
         public double Next { get; set; } = 0.999;

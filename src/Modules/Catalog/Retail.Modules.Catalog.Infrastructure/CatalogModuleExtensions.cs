@@ -21,6 +21,7 @@ public static class CatalogModuleExtensions
     {
         services.AddModuleDatabase<CatalogDbContext, CatalogSqliteDbContext, CatalogSqlServerDbContext>(configuration, CatalogModule.Name);
         services.AddScoped<ICatalogDbContext>(sp => sp.GetRequiredService<CatalogDbContext>());
+        services.AddScoped<IPartnerBatchLedger, Products.PartnerBatchLedger>();
         services.AddModuleValidators(typeof(CatalogModule));
         services.AddIntegrationEventHandler<ProductUpserted, InvalidateCatalogCacheHandler>();
         services.AddIntegrationEventHandler<ProductBatchChanged, InvalidateCatalogCacheHandler>();

@@ -21,8 +21,10 @@ public sealed record PartnerProductRow(
 /// Creates or updates a batch of a partner's products in one Catalog transaction (callers send at most
 /// <see cref="MaxRows"/> rows per call). A row equal to what is stored changes nothing and counts as unchanged, so
 /// re-sending a feed writes nothing. A SKU that belongs to the shop or to another partner is refused for that row only.
+/// With a <see cref="BatchKey"/> (the feed job and its first row), a batch sent again answers with its first result and
+/// changes nothing, so a job resumed after a crash reports the counts of its first attempt.
 /// </summary>
-public sealed record UpsertPartnerProducts(string PartnerId, IReadOnlyList<PartnerProductRow> Rows) : ICommand<PartnerUpsertResult>
+public sealed record UpsertPartnerProducts(string PartnerId, IReadOnlyList<PartnerProductRow> Rows, string? BatchKey = null) : ICommand<PartnerUpsertResult>
 {
     public const int MaxRows = 1000;
 }

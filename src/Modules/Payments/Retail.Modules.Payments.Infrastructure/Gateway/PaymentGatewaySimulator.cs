@@ -10,7 +10,8 @@ namespace Retail.Modules.Payments.Infrastructure.Gateway;
 /// A payment provider in memory: configurable latency, transient failures, hangs, a full outage and card endings that
 /// always decline, changeable at run time. Like a real provider it is idempotent per key (the first final answer is
 /// kept and replayed) and it counts calls and money movements per key, so tests can prove nothing was charged twice.
-/// Singleton: its memory of keys is the provider's.
+/// Singleton: its memory of keys is the provider's; with <see cref="SimulatorSettings.StateFile"/> that memory survives a
+/// restart (each final answer is appended to the file before it is returned, and the file is replayed at start).
 /// </summary>
 internal sealed class PaymentGatewaySimulator(
     IOptions<SimulatorSettings> options,
@@ -34,6 +35,8 @@ internal sealed class PaymentGatewaySimulator(
     private long _declines;
     private long _transientFailures;
     private long _timeouts;
+    private readonly SimulatorStateFile? _state = SimulatorStateFile.Open(options.Value.StateFile);
+    private bool _loaded;
 
     public SimulatorSettingsDto Current => Volatile.Read(ref _settings);
 
@@ -60,6 +63,7 @@ internal sealed class PaymentGatewaySimulator(
         await SimulateNetworkAsync(charge.IdempotencyKey, settings, cancellationToken);
         lock (_gate)
         {
+            LoadOnce();
             if (_charges.TryGetValue(charge.IdempotencyKey, out var first))
             {
                 return first;
@@ -80,6 +84,7 @@ internal sealed class PaymentGatewaySimulator(
                 response = new GatewayResponse(true, reference, null);
             }
 
+            _state?.Append(new SimulatorStateLine("charge", charge.IdempotencyKey, response.Approved, response.Reference, response.DeclineReason, charge.Amount, null));
             _charges[charge.IdempotencyKey] = response;
             return response;
         }
@@ -92,6 +97,7 @@ internal sealed class PaymentGatewaySimulator(
         await SimulateNetworkAsync(refund.IdempotencyKey, settings, cancellationToken);
         lock (_gate)
         {
+            LoadOnce();
             if (_refunds.TryGetValue(refund.IdempotencyKey, out var first))
             {
                 return first;
@@ -110,9 +116,44 @@ internal sealed class PaymentGatewaySimulator(
                 response = new GatewayResponse(true, "sim_re_" + Guid.NewGuid().ToString("N")[..20], null);
             }
 
+            _state?.Append(new SimulatorStateLine("refund", refund.IdempotencyKey, response.Approved, response.Reference, response.DeclineReason, refund.Amount, refund.ChargeReference));
             _refunds[refund.IdempotencyKey] = response;
             return response;
         }
+    }
+
+    /// <summary>Replays the state file into memory (under the lock, on first use).</summary>
+    private void LoadOnce()
+    {
+        if (_loaded || _state is null)
+        {
+            _loaded = true;
+            return;
+        }
+
+        _loaded = true;
+        foreach (var line in _state.ReadAll())
+        {
+            var response = new GatewayResponse(line.Succeeded, line.Reference, line.Error);
+            if (line.Kind == "charge")
+            {
+                _charges[line.Key] = response;
+                if (line.Succeeded && line.Reference is not null)
+                {
+                    _chargedByReference[line.Reference] = (line.Amount, 0m);
+                }
+            }
+            else
+            {
+                _refunds[line.Key] = response;
+                if (line.Succeeded && line.ChargeReference is not null && _chargedByReference.TryGetValue(line.ChargeReference, out var charged))
+                {
+                    _chargedByReference[line.ChargeReference] = (charged.Amount, charged.Refunded + line.Amount);
+                }
+            }
+        }
+
+        logger.LogInformation("Payment simulator replayed {Charges} charges and {Refunds} refunds from its state file", _charges.Count, _refunds.Count);
     }
 
     /// <summary>The decline rule: a card whose number ends in one of the configured endings.</summary>

@@ -27,4 +27,10 @@ public sealed class SimulatorSettings
     public string[]? DeclineCardSuffixes { get; set; }
 
     public IReadOnlyList<string> EffectiveDeclineCardSuffixes => DeclineCardSuffixes ?? DefaultDeclineCardSuffixes;
+
+    /// <summary>
+    /// Optional file where the simulator keeps its charges and refunds (one JSON line each), so it remembers them across
+    /// a restart of the app as a real provider would (chaos runs kill the app with payments pending). Empty: memory only.
+    /// </summary>
+    public string? StateFile { get; set; }
 }

@@ -15,6 +15,7 @@ public sealed class UpsertPartnerProductsValidator : AbstractValidator<UpsertPar
     public UpsertPartnerProductsValidator()
     {
         RuleFor(c => c.PartnerId).NotEmpty().MaximumLength(64);
+        RuleFor(c => c.BatchKey).MaximumLength(100);
         RuleFor(c => c.Rows).NotEmpty().Must(r => r.Count <= UpsertPartnerProducts.MaxRows)
             .WithMessage($"At most {UpsertPartnerProducts.MaxRows} rows per call.");
         RuleForEach(c => c.Rows).ChildRules(row =>
@@ -38,13 +39,18 @@ public sealed class UpsertPartnerProductsValidator : AbstractValidator<UpsertPar
 /// batch leaves as one <see cref="ProductBatchChanged"/> event (not one event per product), which keeps a large feed from
 /// flooding the outbox and every subscriber's inbox.
 /// </summary>
-public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, TimeProvider time) : ICommandHandler<UpsertPartnerProducts, PartnerUpsertResult>
+public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerBatchLedger ledger, TimeProvider time) : ICommandHandler<UpsertPartnerProducts, PartnerUpsertResult>
 {
     public const string PartnerCategoryName = "Partner products";
 
     public async ValueTask<Result<PartnerUpsertResult>> Handle(UpsertPartnerProducts command, CancellationToken cancellationToken)
     {
         var partnerId = command.PartnerId;
+        if (command.BatchKey is { } batchKey && await ledger.FindAsync(partnerId, batchKey, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
         var now = time.GetUtcNow();
         var categories = await db.Categories.ToListAsync(cancellationToken);
         var bySlug = categories.ToDictionary(c => c.Slug, StringComparer.Ordinal);
@@ -104,7 +110,13 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, TimeProvi
         }
 
         PublishBatch(db, changed, stockChanges, categories, now);
-        return new PartnerUpsertResult(created, updated, unchanged, refused);
+        var result = new PartnerUpsertResult(created, updated, unchanged, refused);
+        if (command.BatchKey is { } key)
+        {
+            ledger.Record(partnerId, key, result);
+        }
+
+        return result;
     }
 
     /// <summary>

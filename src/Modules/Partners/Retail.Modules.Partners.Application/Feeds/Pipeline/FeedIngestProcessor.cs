@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
@@ -134,6 +135,7 @@ public sealed partial class FeedIngestProcessor(
         var resumeAfter = check ? 0 : job.RowsCommitted;
         var collected = new List<RowIssue>();
         int rows = 0, invalidRows = 0, batchRejected = 0;
+        var batchStart = resumeAfter + 1;
         await using var file = storage.Open(job.ContentHash);
         await using var counting = new CountingStream(file);
 
@@ -142,7 +144,9 @@ public sealed partial class FeedIngestProcessor(
             int created = 0, updated = 0, unchanged = 0;
             if (write && batch.Count > 0)
             {
-                var result = await InOwnScopeAsync(sender => sender.Send(new UpsertPartnerProducts(partnerKey, batch), cancellationToken));
+                // The key is the batch's first row: batch boundaries are the same when a resumed job replays a batch.
+                var batchKey = string.Create(CultureInfo.InvariantCulture, $"{job.Id:N}:{batchStart}");
+                var result = await InOwnScopeAsync(sender => sender.Send(new UpsertPartnerProducts(partnerKey, batch, batchKey), cancellationToken));
                 if (!result.IsSuccess)
                 {
                     throw new InvalidOperationException($"Catalog refused a batch: {result.Error.Code} {result.Error.Message}");
@@ -181,6 +185,7 @@ public sealed partial class FeedIngestProcessor(
             job.ReportProgress(counting.BytesRead, rows);
             await db.SaveChangesAsync(cancellationToken);
             batch.Clear();
+            batchStart = rows + 1;
             batchIssues.Clear();
             batchRejected = 0;
             await observer.BatchCommittedAsync(job.Id, rows, cancellationToken);
