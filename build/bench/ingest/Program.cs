@@ -41,7 +41,8 @@ if (key.Length == 0 || secret.Length == 0)
 using var partnerHandler = new SocketsHttpHandler { MaxConnectionsPerServer = 128, UseCookies = false };
 using var partner = new HttpClient(partnerHandler) { BaseAddress = new Uri(options.Base), Timeout = TimeSpan.FromMinutes(30) };
 partner.DefaultRequestHeaders.Add("X-Api-Key", key);
-var memory = new ServerMemory(options.Pid);
+using var scraper = new HttpClient { BaseAddress = new Uri(options.Base), Timeout = TimeSpan.FromSeconds(10) };
+var memory = new ServerMemory(options.Pid, scraper);
 
 var smallCsv = Feeds.Csv(options.Work, options.SmallRows, "small");
 var small = await Feeds.IngestAsync(partner, smallCsv, "text/csv", memory, options.SmallRows, "csv");
@@ -49,7 +50,11 @@ cases.Add(small);
 var largeCsv = Feeds.Csv(options.Work, options.Rows, "large");
 var large = await Feeds.IngestAsync(partner, largeCsv, "text/csv", memory, options.Rows, "csv");
 cases.Add(large);
-cases.Add(new { @case = "memory", smallRows = options.SmallRows, largeRows = options.Rows, smallPeakMb = small.PeakRssMb, largePeakMb = large.PeakRssMb, growthMb = large.PeakRssMb - small.PeakRssMb });
+cases.Add(new
+{
+    @case = "memory", smallRows = options.SmallRows, largeRows = options.Rows, smallPeakMb = small.PeakRssMb, largePeakMb = large.PeakRssMb, growthMb = large.PeakRssMb - small.PeakRssMb,
+    smallHeapMb = small.PeakHeapMb, largeHeapMb = large.PeakHeapMb, heapGrowthMb = large.PeakHeapMb - small.PeakHeapMb,
+});
 File.AppendAllText(largeCsv, "\n"); // new bytes (a new content hash), the same rows
 cases.Add(await Feeds.IngestAsync(partner, largeCsv, "text/csv", memory, options.Rows, "csv-again"));
 File.Delete(largeCsv);
@@ -91,8 +96,12 @@ internal sealed record Args(string Base, string Password, int Pid, string Work, 
     }
 }
 
-/// <summary>Samples the server's resident memory (VmRSS) while a case runs; the peak is what the case reports.</summary>
-internal sealed class ServerMemory(int pid)
+/// <summary>
+/// Samples the server while a case runs: resident memory (VmRSS of --pid, every 50 ms) and the managed heap left after the
+/// last garbage collection (the runtime's dotnet_gc_last_collection_heap_size_bytes on /metrics, every 500 ms). RSS
+/// includes memory the GC keeps for reuse; the heap after a collection is what the app actually retains.
+/// </summary>
+internal sealed class ServerMemory(int pid, HttpClient metrics)
 {
     public double CurrentMb()
     {
@@ -105,27 +114,41 @@ internal sealed class ServerMemory(int pid)
         return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
-    public async Task<(T Result, double PeakMb)> WhileAsync<T>(Func<Task<T>> run)
+    public async Task<double> ManagedHeapMb()
+    {
+        var text = await metrics.GetStringAsync("/metrics");
+        return text.Split('\n').Where(l => l.StartsWith("dotnet_gc_last_collection_heap_size_bytes", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)) / 1048576;
+    }
+
+    public async Task<(T Result, double PeakRssMb, double PeakHeapMb)> WhileAsync<T>(Func<Task<T>> run)
     {
         var peak = CurrentMb();
+        var heap = await ManagedHeapMb();
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
+            var tick = 0;
             while (!stop.IsCancellationRequested)
             {
                 peak = Math.Max(peak, CurrentMb());
+                if (tick++ % 10 == 0)
+                {
+                    heap = Math.Max(heap, await ManagedHeapMb());
+                }
+
                 await Task.Delay(50, CancellationToken.None);
             }
         });
         var result = await run();
         await stop.CancelAsync();
         await sampler;
-        return (result, Math.Max(peak, CurrentMb()));
+        return (result, Math.Max(peak, CurrentMb()), Math.Max(heap, await ManagedHeapMb()));
     }
 }
 
 internal sealed record IngestResult(string Case, int Rows, double FileMb, int HttpStatus, double ReceiptMs, string Status, int Created, int Updated, int Unchanged, int Rejected,
-    double Seconds, double RowsPerSecond, double PeakRssMb);
+    double Seconds, double RowsPerSecond, double PeakRssMb, double PeakHeapMb);
 
 internal static class Feeds
 {
@@ -180,7 +203,7 @@ internal static class Feeds
     /// <summary>Uploads the file as a stream, then polls the job (every 100 ms) until it ends; memory sampled throughout.</summary>
     public static async Task<IngestResult> IngestAsync(HttpClient partner, string path, string contentType, ServerMemory memory, int rows, string name)
     {
-        var (result, peak) = await memory.WhileAsync(async () =>
+        var (result, peak, heap) = await memory.WhileAsync(async () =>
         {
             var clock = Stopwatch.StartNew();
             await using var file = File.OpenRead(path);
@@ -204,9 +227,9 @@ internal static class Feeds
             var seconds = clock.Elapsed.TotalSeconds;
             return new IngestResult(name, rows, Math.Round(new FileInfo(path).Length / 1048576.0, 1), (int)response.StatusCode, Math.Round(receipt, 1), status.GetProperty("status").GetString()!,
                 status.GetProperty("created").GetInt32(), status.GetProperty("updated").GetInt32(), status.GetProperty("unchanged").GetInt32(), status.GetProperty("rejected").GetInt32(),
-                Math.Round(seconds, 2), Math.Round(rows / seconds), 0);
+                Math.Round(seconds, 2), Math.Round(rows / seconds), 0, 0);
         });
-        return result with { PeakRssMb = Math.Round(peak) };
+        return result with { PeakRssMb = Math.Round(peak), PeakHeapMb = Math.Round(heap) };
     }
 
     /// <summary>Small feeds are processed inside the request: the answer is the report. 50 uploads of 20 rows, sequential.</summary>
