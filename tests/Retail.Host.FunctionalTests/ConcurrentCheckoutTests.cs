@@ -21,7 +21,9 @@ public class RedisCheckoutAppFactory : RetailAppFactory
     protected override IDictionary<string, string?> Settings()
     {
         var settings = base.Settings();
-        settings["ConnectionStrings:Redis"] = TestRedis.ConnectionString();
+        // This burst proves Redis counts every attempt, not the fallback: generous timeouts, so a busy CI machine that
+        // delays one Redis answer past the default 1 s does not switch the limiter to in-process mid-burst.
+        settings["ConnectionStrings:Redis"] = TestRedis.ConnectionString() + ",syncTimeout=10000,asyncTimeout=10000";
         return settings;
     }
 }

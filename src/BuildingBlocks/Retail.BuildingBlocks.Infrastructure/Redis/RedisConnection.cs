@@ -40,14 +40,18 @@ public sealed class RedisConnection : IDisposable
 
         var options = ConfigurationOptions.Parse(ConnectionString);
         options.AbortOnConnectFail = false;
-        options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
-        options.SyncTimeout = Math.Min(options.SyncTimeout, 1000);
-        options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
+        // Short timeouts by default so a stalled Redis turns into the in-process fallback quickly; a value written in the
+        // connection string (connectTimeout=, syncTimeout=, asyncTimeout=) wins.
+        options.ConnectTimeout = Explicit("connectTimeout") ? options.ConnectTimeout : 2000;
+        options.SyncTimeout = Explicit("syncTimeout") ? options.SyncTimeout : 1000;
+        options.AsyncTimeout = Explicit("asyncTimeout") ? options.AsyncTimeout : 1000;
         var multiplexer = ConnectionMultiplexer.Connect(options);
         multiplexer.ConnectionFailed += (_, e) => _logger.LogWarning("Redis connection to {Endpoint} failed: {FailureType}", e.EndPoint, e.FailureType);
         multiplexer.ConnectionRestored += (_, e) => _logger.LogInformation("Redis connection to {Endpoint} restored", e.EndPoint);
         return multiplexer;
     }
+
+    private bool Explicit(string option) => ConnectionString!.Contains(option + "=", StringComparison.OrdinalIgnoreCase);
 
     public void Dispose()
     {
