@@ -24,8 +24,9 @@ public interface ICatalogDbContext : IModuleDbContext
 /// </summary>
 public interface IPartnerBatchLedger
 {
-    Task<PartnerUpsertResult?> FindAsync(string partnerId, string batchKey, CancellationToken cancellationToken);
+    /// <summary>The first result when this batch already committed; otherwise null, and the key is now taken.</summary>
+    Task<PartnerUpsertResult?> BeginAsync(string partnerId, string batchKey, CancellationToken cancellationToken);
 
-    /// <summary>Adds the record to the current unit of work (saved with the batch).</summary>
-    void Record(string partnerId, string batchKey, PartnerUpsertResult result);
+    /// <summary>Stores the batch's result with the batch (same unit of work).</summary>
+    Task CompleteAsync(string partnerId, string batchKey, PartnerUpsertResult result, CancellationToken cancellationToken);
 }

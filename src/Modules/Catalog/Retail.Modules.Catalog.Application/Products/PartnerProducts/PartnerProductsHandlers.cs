@@ -46,7 +46,7 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
     public async ValueTask<Result<PartnerUpsertResult>> Handle(UpsertPartnerProducts command, CancellationToken cancellationToken)
     {
         var partnerId = command.PartnerId;
-        if (command.BatchKey is { } batchKey && await ledger.FindAsync(partnerId, batchKey, cancellationToken) is { } earlier)
+        if (command.BatchKey is { } batchKey && await ledger.BeginAsync(partnerId, batchKey, cancellationToken) is { } earlier)
         {
             return earlier;
         }
@@ -113,7 +113,7 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
         var result = new PartnerUpsertResult(created, updated, unchanged, refused);
         if (command.BatchKey is { } key)
         {
-            ledger.Record(partnerId, key, result);
+            await ledger.CompleteAsync(partnerId, key, result, cancellationToken);
         }
 
         return result;
