@@ -107,6 +107,27 @@ public sealed class StockWebhookTests(PartnersAppFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_concurrent_burst_in_any_order_ends_at_each_skus_highest_sequence()
+    {
+        // Deliveries that arrive together are applied in batches; the outcome must be what one-by-one processing gives:
+        // every delivery processed once, and each SKU's stock is the quantity of its highest sequence.
+        var (partner, client, first) = await PartnerWithProductAsync();
+        var sequences = Enumerable.Range(1, 30).OrderBy(i => (i * 7919) % 31).ToList(); // a fixed shuffle
+        var sends = sequences.Select(sequence => SendAsync(client, partner, $"burst-{sequence}", first, 100 + sequence, sequence)).ToList();
+        var responses = await Task.WhenAll(sends);
+
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Accepted);
+        var deliveries = await Eventually.WaitForAsync(
+            async () => (await client.GetFromJsonAsync<List<DeliveryJson>>("/api/partners/webhooks/deliveries"))!.Where(d => d.DeliveryId.StartsWith("burst-", StringComparison.Ordinal)).ToList(),
+            list => list.Count == 30 && list.All(d => d.Status != "Received"), "30 burst deliveries processed", TimeSpan.FromSeconds(10));
+        deliveries.ShouldAllBe(d => d.Status == "Applied" || d.Status == "IgnoredOutOfOrder");
+        deliveries.Single(d => d.Sequence == 30).Status.ShouldBe("Applied");
+        (await StockOf(first)).ShouldBe(130);
+        factory.Scalar("SELECT COUNT(*) FROM catalog_StockMovements WHERE Sku = $s AND Reason LIKE 'partner webhook burst-%'", ("$s", first))
+            .ShouldBe(deliveries.Count(d => d.Status == "Applied"));
+    }
+
+    [Fact]
     public async Task Another_partners_sku_is_not_changed()
     {
         var (_, _, foreignSku) = await PartnerWithProductAsync();

@@ -46,3 +46,22 @@ public sealed record DeactivatePartnerProducts(string PartnerId, IReadOnlyList<s
 /// A SKU that is not the partner's answers 404 <c>catalog.product_not_found</c>.
 /// </summary>
 public sealed record SetPartnerProductStock(string PartnerId, string Sku, int Stock, string Reason) : ICommand<int>;
+
+/// <summary>
+/// Sets the stock of several of the partner's products in one Catalog transaction (stock webhooks applied in batches).
+/// Each setting is applied as <see cref="SetPartnerProductStock"/> would apply it, in the order given, and answered on
+/// its own: a SKU that is not the partner's does not fail the others. The changes leave as one
+/// <see cref="ProductBatchChanged"/> event. At most <see cref="MaxItems"/> settings per call.
+/// </summary>
+public sealed record SetPartnerProductStocks(string PartnerId, IReadOnlyList<PartnerStockSetting> Items) : ICommand<IReadOnlyList<PartnerStockResult>>
+{
+    public const int MaxItems = 500;
+}
+
+public sealed record PartnerStockSetting(string Sku, int Stock, string Reason);
+
+/// <summary>The outcome of one setting: <see cref="StockAfter"/> when applied, else the error code and message.</summary>
+public sealed record PartnerStockResult(string Sku, int? StockAfter, string? ErrorCode, string? ErrorMessage)
+{
+    public bool Applied => StockAfter is not null;
+}

@@ -143,9 +143,12 @@ public sealed partial class StockWebhookReceiver(IPartnersDbContext db, IWebhook
 }
 
 /// <summary>
-/// Applies a received delivery in the background: out-of-order sequences are ignored, otherwise the stock goes to Catalog
-/// through <see cref="SetPartnerProductStock"/>. Then the outcome is posted to the partner's callback URL, signed like the
-/// webhook, through the retrying pipeline of <see cref="ICallbackClient"/>; every attempt is stored and logged.
+/// Applies received deliveries in the background, in batches: out-of-order sequences are ignored, the others go to
+/// Catalog in one <see cref="SetPartnerProductStocks"/> per partner (one Catalog transaction), and the outcomes commit in
+/// one Partners transaction. A batch holds each partner SKU once, so it decides exactly as one-by-one processing in arrival
+/// order would; a SKU seen again starts the next batch. Outcome callbacks are the caller's next step
+/// (<see cref="SendCallbackAsync"/>): they are posted to the partner's callback URL, signed like the webhook, through the
+/// retrying pipeline of <see cref="ICallbackClient"/>; every attempt is stored and logged.
 /// </summary>
 public sealed partial class StockWebhookProcessor(
     IPartnersDbContext db,
@@ -159,46 +162,108 @@ public sealed partial class StockWebhookProcessor(
     /// <summary>The error of a callback not sent because the stored webhook secret cannot be read.</summary>
     public const string SecretUnreadable = "Not sent: the webhook secret cannot be read; ask the shop to rotate it.";
 
-    public async Task ProcessAsync(Guid deliveryId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes the given deliveries (those still unprocessed; unknown or processed ids are skipped) in arrival order.
+    /// Returns the ids of the processed deliveries whose partner has a callback URL.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> ProcessAsync(IReadOnlyCollection<Guid> deliveryIds, CancellationToken cancellationToken)
     {
-        var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
-        if (delivery is null || delivery.IsProcessed)
+        ArgumentNullException.ThrowIfNull(deliveryIds);
+        var pending = await db.WebhookDeliveries.Where(d => deliveryIds.Contains(d.Id) && d.Status == DeliveryStatus.Received)
+            .OrderBy(d => d.ReceivedAt).ToListAsync(cancellationToken);
+        if (pending.Count == 0)
         {
-            return;
+            return [];
         }
 
-        var sequence = await db.SkuSequences.SingleOrDefaultAsync(s => s.PartnerId == delivery.PartnerId && s.Sku == delivery.Sku, cancellationToken);
-        var now = time.GetUtcNow();
-        if (sequence is not null && !sequence.Accepts(delivery.Sequence))
+        var partnerIds = pending.Select(d => d.PartnerId).Distinct().ToList();
+        var skus = pending.Select(d => d.Sku).Distinct(StringComparer.Ordinal).ToList();
+        var sequences = (await db.SkuSequences.Where(s => partnerIds.Contains(s.PartnerId) && skus.Contains(s.Sku)).ToListAsync(cancellationToken))
+            .ToDictionary(s => (s.PartnerId, s.Sku));
+        var batch = new List<WebhookDelivery>(pending.Count);
+        var keys = new HashSet<(Guid, string)>();
+        foreach (var delivery in pending)
         {
-            delivery.IgnoredOutOfOrder(sequence.LastSequence, now);
-        }
-        else
-        {
-            var result = await sender.Send(new SetPartnerProductStock(delivery.PartnerId.ToString("N"), delivery.Sku, delivery.Quantity, $"partner webhook {delivery.DeliveryId}"), cancellationToken);
-            now = time.GetUtcNow();
-            if (result.IsSuccess)
+            if (!keys.Add((delivery.PartnerId, delivery.Sku)))
             {
-                delivery.Applied(result.Value, now);
-                if (sequence is null)
-                {
-                    db.SkuSequences.Add(SkuSequence.Start(delivery.PartnerId, delivery.Sku, delivery.Sequence));
-                }
-                else
-                {
-                    sequence.Advance(delivery.Sequence);
-                }
+                await ApplyAsync(batch, sequences, cancellationToken);
+                batch.Clear();
+                keys.Clear();
+                keys.Add((delivery.PartnerId, delivery.Sku));
+            }
+
+            batch.Add(delivery);
+        }
+
+        await ApplyAsync(batch, sequences, cancellationToken);
+        var withCallback = await db.Partners.AsNoTracking().Where(p => partnerIds.Contains(p.Id) && p.CallbackUrl != null).Select(p => p.Id).ToListAsync(cancellationToken);
+        return [.. pending.Where(d => withCallback.Contains(d.PartnerId)).Select(d => d.Id)];
+    }
+
+    /// <summary>One batch (each partner SKU at most once): Catalog first, then the outcomes in one Partners transaction.</summary>
+    private async Task ApplyAsync(List<WebhookDelivery> batch, Dictionary<(Guid, string), SkuSequence> sequences, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var toApply = new List<WebhookDelivery>(batch.Count);
+        foreach (var delivery in batch)
+        {
+            if (sequences.TryGetValue((delivery.PartnerId, delivery.Sku), out var sequence) && !sequence.Accepts(delivery.Sequence))
+            {
+                delivery.IgnoredOutOfOrder(sequence.LastSequence, now);
             }
             else
             {
-                delivery.Failed(result.Error.Message, now);
+                toApply.Add(delivery);
             }
         }
 
-        // Through the unit of work: the WebhookProcessed event leaves through the outbox right away.
+        foreach (var partner in toApply.GroupBy(d => d.PartnerId))
+        {
+            var deliveries = partner.ToList();
+            var result = await sender.Send(new SetPartnerProductStocks(partner.Key.ToString("N"),
+                [.. deliveries.Select(d => new PartnerStockSetting(d.Sku, d.Quantity, $"partner webhook {d.DeliveryId}"))]), cancellationToken);
+            now = time.GetUtcNow();
+            for (var i = 0; i < deliveries.Count; i++)
+            {
+                var delivery = deliveries[i];
+                if (!result.IsSuccess)
+                {
+                    delivery.Failed(result.Error.Message, now);
+                }
+                else if (result.Value[i] is { StockAfter: { } stockAfter })
+                {
+                    delivery.Applied(stockAfter, now);
+                    if (sequences.TryGetValue((delivery.PartnerId, delivery.Sku), out var sequence))
+                    {
+                        sequence.Advance(delivery.Sequence);
+                    }
+                    else
+                    {
+                        var started = SkuSequence.Start(delivery.PartnerId, delivery.Sku, delivery.Sequence);
+                        db.SkuSequences.Add(started);
+                        sequences[(delivery.PartnerId, delivery.Sku)] = started;
+                    }
+                }
+                else
+                {
+                    delivery.Failed(result.Value[i].ErrorMessage ?? "Not applied.", now);
+                }
+            }
+        }
+
+        // Through the unit of work: the WebhookProcessed events leave through the outbox right away.
         await unitOfWork.ExecuteAsync(() => Task.FromResult(true), _ => true, cancellationToken);
-        LogProcessed(logger, delivery.Id, delivery.Status);
-        await SendCallbackAsync(delivery, cancellationToken);
+        foreach (var delivery in batch)
+        {
+            LogProcessed(logger, delivery.Id, delivery.Status);
+        }
+    }
+
+    /// <summary>Posts the outcome of a processed delivery to the partner's callback URL (see <see cref="SendCallbackAsync(WebhookDelivery, CancellationToken)"/>).</summary>
+    public async Task<bool> SendCallbackAsync(Guid deliveryId, CancellationToken cancellationToken)
+    {
+        var delivery = await db.WebhookDeliveries.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
+        return delivery is not null && await SendCallbackAsync(delivery, cancellationToken);
     }
 
     /// <summary>Posts the outcome (again, for a replay from the portal). True when the partner answered 2xx.</summary>

@@ -33,29 +33,96 @@ internal sealed class HangfireFeedJobQueue(IBackgroundJobClient jobs) : IFeedJob
 
 /// <summary>
 /// Applies received stock webhooks in the background, in process: the receiver nudges this worker right after the
-/// delivery row commits (so the change lands within milliseconds, SPEC I2 "within 5 s"). At start it also picks up every
+/// delivery row commits (so the change lands within milliseconds, SPEC I2 "within 5 s"). Deliveries that arrive while a
+/// batch is being applied form the next batch (up to <see cref="MaxBatch"/>), so the cost per delivery falls as the rate
+/// rises instead of the queue growing. Outcome callbacks go out on their own loops (<see cref="CallbackSenders"/>), so a
+/// slow partner endpoint and its retries never hold back the stock changes. At start the worker also picks up every
 /// delivery not processed before a restart.
 /// </summary>
 internal sealed partial class WebhookWorker(IServiceScopeFactory scopes, ILogger<WebhookWorker> logger) : BackgroundService, IWebhookWorkQueue
 {
+    public const int MaxBatch = 200;
+    public const int CallbackSenders = 4;
+
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Guid> _callbacks = Channel.CreateUnbounded<Guid>();
 
     public void Nudge(Guid deliveryId) => _queue.Writer.TryWrite(deliveryId);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var senders = Enumerable.Range(0, CallbackSenders).Select(_ => SendCallbacksAsync(stoppingToken)).ToList();
         await EnqueueUnprocessedAsync(stoppingToken);
-        await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
+        var batch = new List<Guid>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var id))
+            {
+                batch.Add(id);
+            }
+
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<StockWebhookProcessor>().ProcessAsync(id, stoppingToken);
+                await ProcessAsync(batch, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && batch.Count > 1)
+            {
+                // One bad delivery must not hold back the others: apply them one by one.
+                LogBatchFailed(logger, ex, batch.Count);
+                foreach (var id in batch)
+                {
+                    try
+                    {
+                        await ProcessAsync([id], stoppingToken);
+                    }
+                    catch (Exception one) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        LogFailed(logger, one, id);
+                    }
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogFailed(logger, ex, id);
+                LogFailed(logger, ex, batch[0]);
             }
+        }
+
+        _callbacks.Writer.TryComplete();
+        await Task.WhenAll(senders);
+    }
+
+    private async Task ProcessAsync(IReadOnlyCollection<Guid> batch, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var withCallback = await scope.ServiceProvider.GetRequiredService<StockWebhookProcessor>().ProcessAsync(batch, cancellationToken);
+        foreach (var id in withCallback)
+        {
+            _callbacks.Writer.TryWrite(id);
+        }
+    }
+
+    private async Task SendCallbacksAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await foreach (var id in _callbacks.Reader.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<StockWebhookProcessor>().SendCallbackAsync(id, stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogCallbackFailed(logger, ex, id);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: callbacks not sent yet are not replayed automatically (the portal can replay them).
         }
     }
 
@@ -81,6 +148,12 @@ internal sealed partial class WebhookWorker(IServiceScopeFactory scopes, ILogger
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stock webhook {Id} could not be processed")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} stock webhooks failed; applying them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outcome callback of stock webhook {Id} could not be sent")]
+    private static partial void LogCallbackFailed(ILogger logger, Exception exception, Guid id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unprocessed stock webhooks could not be listed at start")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
