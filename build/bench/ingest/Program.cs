@@ -11,7 +11,7 @@ using HdrHistogram;
 // Feed ingest and stock webhook benchmark (not a test) against a running app:
 //
 //   Ingest --base http://127.0.0.1:5080 --password <demo password> --pid <server pid> --work <folder>
-//          [--rows 1000000] [--small-rows 10000] [--structured-rows 200000] [--webhook-rate 1000] [--webhook-seconds 10]
+//          [--rows 1000000] [--small-rows 10000] [--structured-rows 200000] [--webhook-rate 1000] [--webhook-seconds 10] [--memory-only]
 //
 // Signs in as the demo catalog admin, creates a partner and a live key through the back office pages, then:
 //  1. a --small-rows CSV and a --rows CSV as background jobs: rows/s from upload to Completed, peak server memory
@@ -20,7 +20,7 @@ using HdrHistogram;
 //  3. JSON and XML feeds of --structured-rows rows: streaming rows/s;
 //  4. 50 small inline feeds (20 rows each, processed inside the request): receipt latency;
 //  5. signed stock webhooks at --webhook-rate per second, open loop: ack latency from each request's intended send time.
-// Prints one JSON object per case on stdout; feed files are written to --work, streamed from disk, never held in memory.
+// --memory-only stops after step 1. Prints one JSON object per case on stdout; feed files are written to --work, streamed from disk, never held in memory.
 var options = Args.Parse(args);
 var cases = new List<object>();
 using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 128, UseCookies = true, CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
@@ -55,6 +55,12 @@ cases.Add(new
     @case = "memory", smallRows = options.SmallRows, largeRows = options.Rows, smallPeakMb = small.PeakRssMb, largePeakMb = large.PeakRssMb, growthMb = large.PeakRssMb - small.PeakRssMb,
     smallHeapMb = small.PeakHeapMb, largeHeapMb = large.PeakHeapMb, heapGrowthMb = large.PeakHeapMb - small.PeakHeapMb,
 });
+if (options.MemoryOnly)
+{
+    PrintAll(cases);
+    return;
+}
+
 File.AppendAllText(largeCsv, "\n"); // new bytes (a new content hash), the same rows
 cases.Add(await Feeds.IngestAsync(partner, largeCsv, "text/csv", memory, options.Rows, "csv-again"));
 File.Delete(largeCsv);
@@ -66,9 +72,14 @@ if (options.WebhookSeconds > 0)
     cases.Add(await Webhooks.RunAsync(partner, secret, options.WebhookRate, options.WebhookSeconds, options.SmallRows));
 }
 
-foreach (var result in cases)
+PrintAll(cases);
+
+static void PrintAll(List<object> cases)
 {
-    Console.WriteLine(JsonSerializer.Serialize(result, JsonSerializerOptions.Web));
+    foreach (var result in cases)
+    {
+        Console.WriteLine(JsonSerializer.Serialize(result, JsonSerializerOptions.Web));
+    }
 }
 
 static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, Dictionary<string, string> fields, string? postTo = null)
@@ -80,7 +91,7 @@ static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string p
     return await client.PostAsync(postTo ?? page, form);
 }
 
-internal sealed record Args(string Base, string Password, int Pid, string Work, int Rows, int SmallRows, int StructuredRows, int WebhookRate, int WebhookSeconds)
+internal sealed record Args(string Base, string Password, int Pid, string Work, int Rows, int SmallRows, int StructuredRows, int WebhookRate, int WebhookSeconds, bool MemoryOnly)
 {
     public static Args Parse(string[] args)
     {
@@ -92,7 +103,7 @@ internal sealed record Args(string Base, string Password, int Pid, string Work, 
 
         int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         return new Args(Get("base"), Get("password"), Int("pid", 0), Get("work"), Int("rows", 1_000_000), Int("small-rows", 10_000),
-            Int("structured-rows", 200_000), Int("webhook-rate", 1_000), Int("webhook-seconds", 10));
+            Int("structured-rows", 200_000), Int("webhook-rate", 1_000), Int("webhook-seconds", 10), args.Contains("--memory-only"));
     }
 }
 
