@@ -22,7 +22,7 @@ public sealed class FirstLineBySkuTests
     [Fact]
     public void Growing_far_past_the_first_capacity_keeps_every_sku_and_its_line()
     {
-        var seen = new FirstLineBySku(capacity: 16);
+        var seen = new FirstLineBySku();
         for (var i = 1; i <= 100_000; i++)
         {
             seen.TryAdd($"BULK-{i}", i + 1, out _).ShouldBeTrue();

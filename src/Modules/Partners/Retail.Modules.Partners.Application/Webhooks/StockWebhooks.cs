@@ -118,7 +118,7 @@ public sealed partial class StockWebhookReceiver(IPartnersDbContext db, IWebhook
 
         LogReceived(logger, delivery.Id, partnerId, delivery.DeliveryId, delivery.Sku);
         work.Nudge(delivery.Id);
-        return await ToDtoAsync(db, delivery, cancellationToken);
+        return ToDto(delivery, []); // just received: no callback attempts yet
     }
 
     private async Task AuditAsync(Guid partnerId, string sourceIp, string path, AuthOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
@@ -132,8 +132,11 @@ public sealed partial class StockWebhookReceiver(IPartnersDbContext db, IWebhook
     {
         var attempts = await db.CallbackAttempts.AsNoTracking().Where(a => a.DeliveryId == d.Id).OrderBy(a => a.Id)
             .Select(a => new CallbackAttemptDto(a.Attempt, a.At, a.StatusCode, a.DurationMs, a.Error)).ToListAsync(cancellationToken);
-        return new WebhookDeliveryDto(d.Id, d.DeliveryId, d.Sku, d.Quantity, d.Sequence, d.Status.ToString(), d.Outcome, d.StockAfter, d.ReceivedAt, d.ProcessedAt, attempts);
+        return ToDto(d, attempts);
     }
+
+    private static WebhookDeliveryDto ToDto(WebhookDelivery d, IReadOnlyList<CallbackAttemptDto> attempts) =>
+        new(d.Id, d.DeliveryId, d.Sku, d.Quantity, d.Sequence, d.Status.ToString(), d.Outcome, d.StockAfter, d.ReceivedAt, d.ProcessedAt, attempts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stock webhook {Id} received from partner {PartnerId}: delivery {DeliveryId}, sku {Sku}")]
     private static partial void LogReceived(ILogger logger, Guid id, Guid partnerId, string deliveryId, string sku);
