@@ -112,27 +112,38 @@ async Task PhaseAsync(string name, Func<int, PartnerProductRow> row, string jobK
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{name,-14} {rows} rows in {seconds:0.00} s = {rows / seconds,8:0} rows/s; {stopwatch.Elapsed.TotalMilliseconds / batches:0.00} ms/batch; CPU {cpuSeconds:0.00} s; {perRow:0} B allocated/row; created {totals.Created}, updated {totals.Updated}, unchanged {totals.Unchanged}, refused {totals.Refused}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{"",-14} per batch: {timing.Commands / (double)batches:0.0} SQL commands taking {timing.CommandTime.TotalMilliseconds / batches:0.00} ms, commit {timing.CommitTime.TotalMilliseconds / batches:0.00} ms"));
+        $"{"",-14} per batch: {timing.Commands / (double)batches:0.0} SQL commands taking {timing.CommandTime.TotalMilliseconds / batches:0.00} ms, commit {timing.CommitTime.TotalMilliseconds / batches:0.00} ms, validation {timing.ValidationTime.TotalMilliseconds / batches:0.00} ms, scope disposal {timing.DisposeTime.TotalMilliseconds / batches:0.00} ms"));
 }
 
 async Task<Result<PartnerUpsertResult>> SendAsync(UpsertPartnerProducts command)
 {
     // As the mediator does for a command: validators, then the handler inside the module's unit of work.
-    await using var scope = provider.CreateAsyncScope();
-    var sp = scope.ServiceProvider;
-    foreach (var validator in sp.GetServices<IValidator<UpsertPartnerProducts>>())
+    var started = Stopwatch.GetTimestamp();
+    var scope = provider.CreateAsyncScope();
+    try
     {
-        var validation = await validator.ValidateAsync(command);
-        if (!validation.IsValid)
+        var sp = scope.ServiceProvider;
+        foreach (var validator in sp.GetServices<IValidator<UpsertPartnerProducts>>())
         {
-            throw new InvalidOperationException(validation.ToString());
+            var validation = await validator.ValidateAsync(command);
+            if (!validation.IsValid)
+            {
+                throw new InvalidOperationException(validation.ToString());
+            }
         }
-    }
 
-    var unitOfWork = sp.GetRequiredKeyedService<IUnitOfWork>(CatalogModule.Name);
-    return await unitOfWork.ExecuteAsync(
-        async () => await ActivatorUtilities.CreateInstance<UpsertPartnerProductsHandler>(sp).Handle(command, CancellationToken.None),
-        r => r.IsSuccess, CancellationToken.None);
+        timing.ValidationTime += Stopwatch.GetElapsedTime(started);
+        var unitOfWork = sp.GetRequiredKeyedService<IUnitOfWork>(CatalogModule.Name);
+        return await unitOfWork.ExecuteAsync(
+            async () => await ActivatorUtilities.CreateInstance<UpsertPartnerProductsHandler>(sp).Handle(command, CancellationToken.None),
+            r => r.IsSuccess, CancellationToken.None);
+    }
+    finally
+    {
+        var disposing = Stopwatch.GetTimestamp();
+        await scope.DisposeAsync();
+        timing.DisposeTime += Stopwatch.GetElapsedTime(disposing);
+    }
 }
 
 PartnerProductRow Row(int i, decimal price, int stock) =>
@@ -195,7 +206,11 @@ internal sealed class DatabaseTiming : DbCommandInterceptor, IDbTransactionInter
 
     public TimeSpan CommitTime { get; private set; }
 
-    public void Reset() => (Commands, CommandTime, CommitTime) = (0, TimeSpan.Zero, TimeSpan.Zero);
+    public TimeSpan ValidationTime { get; set; }
+
+    public TimeSpan DisposeTime { get; set; }
+
+    public void Reset() => (Commands, CommandTime, CommitTime, ValidationTime, DisposeTime) = (0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {

@@ -129,7 +129,9 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
         }
 
         var existing = new Dictionary<string, Product>(rows.Count, StringComparer.Ordinal);
-        foreach (var product in await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku)).ToListAsync(cancellationToken))
+        // One JSON array parameter (SQLite json_each, SQL Server OPENJSON) rather than EF 10's default of one parameter
+        // per SKU: Microsoft.Data.Sqlite binds parameters by name with a linear search, quadratic in a 500-SKU list.
+        foreach (var product in await db.Products.AsNoTracking().Where(p => EF.Parameter(skus).Contains(p.Sku)).ToListAsync(cancellationToken))
         {
             existing[product.Sku] = product;
         }
