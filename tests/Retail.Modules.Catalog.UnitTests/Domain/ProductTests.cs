@@ -23,6 +23,18 @@ public sealed class ProductTests
     private Product CreateValid(string sku = "bk-001", int initialStock = 5) => Product.Create(Details(), sku, initialStock, _time.GetUtcNow());
 
     [Fact]
+    public void Product_ids_are_time_ordered_so_new_products_append_to_the_key_index()
+    {
+        var first = CreateValid("bk-001");
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var second = CreateValid("bk-002");
+
+        first.Id.Version.ShouldBe(7);
+        string.CompareOrdinal(first.Id.ToString().ToUpperInvariant(), second.Id.ToString().ToUpperInvariant()).ShouldBeLessThan(0);
+        first.Id.ShouldNotBe(CreateValid("bk-003").Id);
+    }
+
+    [Fact]
     public void Create_normalizes_the_sku_and_trims_the_text_fields()
     {
         var product = Product.Create(Details(), "  bk-001.a_b  ", 5, _time.GetUtcNow());

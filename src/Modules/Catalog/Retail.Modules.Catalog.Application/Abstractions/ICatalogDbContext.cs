@@ -16,6 +16,14 @@ public interface ICatalogDbContext : IModuleDbContext
     DbSet<StockMovement> StockMovements { get; }
 
     DbSet<StockReservation> StockReservations { get; }
+
+    /// <summary>
+    /// Inserts new, untracked entities of one Catalog table with multi-row INSERT statements (a few per call instead of
+    /// one per entity), inside the current transaction, on either provider. The entities stay untracked: their domain
+    /// events are the caller's to publish or clear.
+    /// </summary>
+    Task InsertNewAsync<TEntity>(IReadOnlyList<TEntity> entities, CancellationToken cancellationToken)
+        where TEntity : class;
 }
 
 /// <summary>

@@ -25,8 +25,23 @@ public sealed class StockCannotBeNegativeRule(int stock) : IBusinessRule
 
 public sealed class ImagesMustBeAbsoluteHttpUrlsRule(IReadOnlyList<string> urls) : IBusinessRule
 {
-    public bool IsBroken() =>
-        urls.Count > Product.MaxImages || urls.Any(u => !IsAllowed(u));
+    public bool IsBroken()
+    {
+        if (urls.Count > Product.MaxImages)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < urls.Count; i++)
+        {
+            if (!IsAllowed(urls[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public string Message => $"Up to {Product.MaxImages} images, each an http(s) URL or a site path starting with '/'.";
 

@@ -30,6 +30,10 @@ internal class CatalogDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<StockReservation> StockReservations => Set<StockReservation>();
 
+    public Task InsertNewAsync<TEntity>(IReadOnlyList<TEntity> entities, CancellationToken cancellationToken)
+        where TEntity : class =>
+        MultiRowInsert.InsertAsync(this, entities, cancellationToken);
+
     protected override void ConfigureModule(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Product>(b =>

@@ -1,4 +1,5 @@
 using FluentValidation;
+using FluentValidation.Results;
 using Microsoft.EntityFrameworkCore;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
@@ -10,38 +11,100 @@ using Retail.Modules.Catalog.IntegrationEvents;
 
 namespace Retail.Modules.Catalog.Application.Products.PartnerProducts;
 
+/// <summary>
+/// The command's shape through FluentValidation; the rows (up to <see cref="UpsertPartnerProducts.MaxRows"/> per call, one
+/// call per feed batch) through <see cref="PartnerRowValidator.IsValid"/>, a plain check that allocates nothing. Only a
+/// row that fails it goes through <see cref="PartnerRowValidator"/>'s FluentValidation rules, for the same messages
+/// under <c>Rows[i].Field</c> as before.
+/// </summary>
 public sealed class UpsertPartnerProductsValidator : AbstractValidator<UpsertPartnerProducts>
 {
+    private static readonly PartnerRowValidator RowValidator = new();
+
     public UpsertPartnerProductsValidator()
     {
         RuleFor(c => c.PartnerId).NotEmpty().MaximumLength(64);
         RuleFor(c => c.BatchKey).MaximumLength(100);
         RuleFor(c => c.Rows).NotEmpty().Must(r => r.Count <= UpsertPartnerProducts.MaxRows)
             .WithMessage($"At most {UpsertPartnerProducts.MaxRows} rows per call.");
-        RuleForEach(c => c.Rows).ChildRules(row =>
+        RuleFor(c => c.Rows).Custom(CheckRows).When(c => c.Rows is { Count: <= UpsertPartnerProducts.MaxRows });
+    }
+
+    private static void CheckRows(IReadOnlyList<PartnerProductRow> rows, ValidationContext<UpsertPartnerProducts> context)
+    {
+        for (var i = 0; i < rows.Count; i++)
         {
-            row.RuleFor(r => r.Sku).Must(Skus.IsWellFormed);
-            row.RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
-            row.RuleFor(r => r.Description).MaximumLength(4000);
-            row.RuleFor(r => r.Price).InclusiveBetween(0m, ProductInputValidation.MaxPrice);
-            row.RuleFor(r => r.Stock).InclusiveBetween(0, StockAdjustmentRules.MaxDelta);
-            row.RuleFor(r => r.Brand).MaximumLength(100);
-            row.RuleFor(r => r.Gtin).MaximumLength(14);
-            row.RuleFor(r => r.ImageUrl).Must(u => u is null || ImagesMustBeAbsoluteHttpUrlsRule.IsAllowed(u));
-        });
+            var row = rows[i];
+            if (row is null)
+            {
+                context.AddFailure(new ValidationFailure($"Rows[{i}]", "A row is missing."));
+                continue;
+            }
+
+            if (PartnerRowValidator.IsValid(row))
+            {
+                continue;
+            }
+
+            foreach (var failure in RowValidator.Validate(row).Errors)
+            {
+                context.AddFailure(new ValidationFailure($"Rows[{i}].{failure.PropertyName}", failure.ErrorMessage, failure.AttemptedValue) { ErrorCode = failure.ErrorCode });
+            }
+        }
     }
 }
 
+/// <summary>The rules of one partner row: <see cref="IsValid"/> is the hot path, the FluentValidation rules explain a failure.</summary>
+public sealed class PartnerRowValidator : AbstractValidator<PartnerProductRow>
+{
+    public const int MaxName = 200;
+    public const int MaxDescription = 4000;
+    public const int MaxBrand = 100;
+    public const int MaxGtin = 14;
+
+    public PartnerRowValidator()
+    {
+        RuleFor(r => r.Sku).Must(Skus.IsWellFormed);
+        RuleFor(r => r.Name).NotEmpty().MaximumLength(MaxName);
+        RuleFor(r => r.Description).MaximumLength(MaxDescription);
+        RuleFor(r => r.Price).InclusiveBetween(0m, ProductInputValidation.MaxPrice);
+        RuleFor(r => r.Stock).InclusiveBetween(0, StockAdjustmentRules.MaxDelta);
+        RuleFor(r => r.Brand).MaximumLength(MaxBrand);
+        RuleFor(r => r.Gtin).MaximumLength(MaxGtin);
+        RuleFor(r => r.ImageUrl).Must(u => u is null || ImagesMustBeAbsoluteHttpUrlsRule.IsAllowed(u));
+    }
+
+    /// <summary>True when the row passes every rule above (the same rules, without FluentValidation's per-rule allocations).</summary>
+    public static bool IsValid(PartnerProductRow row) =>
+        Skus.IsWellFormed(row.Sku)
+        && !string.IsNullOrWhiteSpace(row.Name) && row.Name.Length <= MaxName
+        && (row.Description?.Length ?? 0) <= MaxDescription
+        && row.Price is >= 0m and <= ProductInputValidation.MaxPrice
+        && row.Stock is >= 0 and <= StockAdjustmentRules.MaxDelta
+        && (row.Brand?.Length ?? 0) <= MaxBrand
+        && (row.Gtin?.Length ?? 0) <= MaxGtin
+        && (row.ImageUrl is null || ImagesMustBeAbsoluteHttpUrlsRule.IsAllowed(row.ImageUrl));
+}
+
 /// <summary>
-/// One batch of a partner feed in one Catalog transaction (the unit of work). Existing rows are compared field by field:
-/// equal rows are left alone (no write, no event), so re-ingesting the same feed changes nothing. Stock of an existing
-/// product changes through one conditional UPDATE with a stock movement, as every stock change in Catalog does. The
-/// batch leaves as one <see cref="ProductBatchChanged"/> event (not one event per product), which keeps a large feed from
-/// flooding the outbox and every subscriber's inbox.
+/// One batch of a partner feed in one Catalog transaction (the unit of work). Existing products of the batch are read
+/// with one untracked query and compared field by field: equal rows are left alone (no write, no tracking, no event),
+/// so re-ingesting the same feed changes nothing. New products go in with a few multi-row INSERTs
+/// (<see cref="ICatalogDbContext.InsertNewAsync"/>) instead of one tracked insert each; a product whose details changed
+/// is attached and updated (only its changed columns are written). Stock of an existing product changes through one
+/// conditional UPDATE with a stock movement, as every stock change in Catalog does. The batch leaves as one
+/// <see cref="ProductBatchChanged"/> event (not one event per product), which keeps a large feed from flooding the
+/// outbox and every subscriber's inbox. A SKU listed twice in one batch is refused the second time
+/// (<c>duplicate_sku</c>); the feed job never sends that (it refuses repeated SKUs of a feed itself).
 /// </summary>
 public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerBatchLedger ledger, TimeProvider time) : ICommandHandler<UpsertPartnerProducts, PartnerUpsertResult>
 {
     public const string PartnerCategoryName = "Partner products";
+
+    private static readonly string PartnerCategorySlug = Category.SlugOf(PartnerCategoryName);
+
+    /// <summary>The category of each category name seen in this batch (a feed repeats a few names on every row).</summary>
+    private readonly Dictionary<string, Category> _byName = new(StringComparer.Ordinal);
 
     public async ValueTask<Result<PartnerUpsertResult>> Handle(UpsertPartnerProducts command, CancellationToken cancellationToken)
     {
@@ -52,28 +115,53 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
         }
 
         var now = time.GetUtcNow();
-        var categories = await db.Categories.ToListAsync(cancellationToken);
-        var bySlug = categories.ToDictionary(c => c.Slug, StringComparer.Ordinal);
-        var skus = command.Rows.Select(r => Skus.Normalize(r.Sku)).Distinct(StringComparer.Ordinal).ToList();
-        var existing = await db.Products.Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, StringComparer.Ordinal, cancellationToken);
+        var rows = command.Rows;
+        var bySlug = new Dictionary<string, Category>(StringComparer.Ordinal);
+        foreach (var category in await db.Categories.AsNoTracking().ToListAsync(cancellationToken))
+        {
+            bySlug[category.Slug] = category;
+        }
 
-        int created = 0, updated = 0, unchanged = 0;
+        var skus = new string[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            skus[i] = Skus.Normalize(rows[i].Sku);
+        }
+
+        var existing = new Dictionary<string, Product>(rows.Count, StringComparer.Ordinal);
+        // One JSON array parameter (SQLite json_each, SQL Server OPENJSON) rather than EF 10's default of one parameter
+        // per SKU: Microsoft.Data.Sqlite binds parameters by name with a linear search, quadratic in a 500-SKU list.
+        foreach (var product in await db.Products.AsNoTracking().Where(p => EF.Parameter(skus).Contains(p.Sku)).ToListAsync(cancellationToken))
+        {
+            existing[product.Sku] = product;
+        }
+
+        int updated = 0, unchanged = 0;
+        var seen = new HashSet<string>(rows.Count, StringComparer.Ordinal);
         var refused = new List<PartnerRowRefusal>();
+        var created = new List<Product>();
         var changed = new List<Product>();
         var stockChanges = new List<ProductStockChange>();
-        foreach (var row in command.Rows)
+        var movements = new List<StockMovement>();
+        var reason = $"partner feed {partnerId}";
+        for (var i = 0; i < rows.Count; i++)
         {
-            var sku = Skus.Normalize(row.Sku);
+            var row = rows[i];
+            var sku = skus[i];
+            if (!seen.Add(sku))
+            {
+                refused.Add(new PartnerRowRefusal(sku, "duplicate_sku", $"SKU '{sku}' appears more than once in this batch; only its first row was used."));
+                continue;
+            }
+
             var category = CategoryOf(row.Category, bySlug);
             IReadOnlyList<string> images = string.IsNullOrWhiteSpace(row.ImageUrl) ? [] : [row.ImageUrl.Trim()];
             var details = new ProductDetails(row.Name, row.Description ?? "", category.Id, row.Price, images, IsActive: true);
             if (!existing.TryGetValue(sku, out var product))
             {
                 product = Product.CreateForPartner(details, sku, row.Stock, partnerId, row.Brand, row.Gtin, now);
-                db.Products.Add(product);
-                existing[sku] = product;
-                changed.Add(product);
-                created++;
+                product.ClearDomainEvents(); // the batch event below announces it
+                created.Add(product);
                 continue;
             }
 
@@ -93,15 +181,18 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
 
             if (!sameDetails)
             {
+                // Read untracked; attached now, so the update writes only the columns that changed.
+                db.Products.Attach(product);
                 product.UpdateFromPartner(details, row.Brand, row.Gtin, now);
                 changed.Add(product);
             }
 
             if (!sameStock)
             {
-                var outcome = await SetStockAsync(db, product.Id, sku, row.Stock, $"partner feed {partnerId}", now, product.Stock, cancellationToken);
+                var outcome = await TrySetStockAsync(db, product.Id, sku, row.Stock, reason, now, product.Stock, cancellationToken);
                 if (outcome.Movement is { } movement)
                 {
+                    movements.Add(movement);
                     stockChanges.Add(new ProductStockChange(product.Id, sku, movement.Delta, movement.StockAfter, movement.Reason));
                 }
             }
@@ -109,8 +200,11 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
             updated++;
         }
 
-        PublishBatch(db, changed, stockChanges, categories, now);
-        var result = new PartnerUpsertResult(created, updated, unchanged, refused);
+        await db.InsertNewAsync(created, cancellationToken);
+        await db.InsertNewAsync(movements, cancellationToken);
+        var result = new PartnerUpsertResult(created.Count, updated, unchanged, refused);
+        created.AddRange(changed);
+        PublishBatch(db, created, stockChanges, bySlug.Values, now);
         if (command.BatchKey is { } key)
         {
             await ledger.CompleteAsync(partnerId, key, result, cancellationToken);
@@ -131,11 +225,27 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
             return;
         }
 
-        var slugs = categories.ToDictionary(c => c.Id, c => c.Slug);
-        var stockAfter = stockChanges.ToDictionary(c => c.ProductId, c => c.StockAfter);
-        var snapshots = new List<ProductSnapshot>(changed.Count);
-        foreach (var product in changed.Distinct())
+        var slugs = new Dictionary<Guid, string>();
+        foreach (var category in categories)
         {
+            slugs[category.Id] = category.Slug;
+        }
+
+        var stockAfter = new Dictionary<Guid, int>(stockChanges.Count);
+        foreach (var change in stockChanges)
+        {
+            stockAfter[change.ProductId] = change.StockAfter;
+        }
+
+        var snapshots = new List<ProductSnapshot>(changed.Count);
+        var published = new HashSet<Guid>(changed.Count);
+        foreach (var product in changed)
+        {
+            if (!published.Add(product.Id))
+            {
+                continue;
+            }
+
             product.ClearDomainEvents();
             snapshots.Add(new ProductSnapshot(product.Id, product.Sku, product.Name, slugs.GetValueOrDefault(product.CategoryId, ""), product.Price,
                 stockAfter.GetValueOrDefault(product.Id, product.Stock), product.IsActive));
@@ -146,10 +256,22 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
 
     /// <summary>
     /// Sets absolute stock with one UPDATE conditional on the stock seen just before (the caller's value on the first
-    /// attempt when it has one, else read) and records the movement. Not settled when the stock moved under it three times
-    /// in a row. Publishing the change is the caller's part.
+    /// attempt when it has one, else read) and records the movement in the context. Not settled when the stock moved
+    /// under it three times in a row. Publishing the change is the caller's part.
     /// </summary>
     internal static async Task<StockSetOutcome> SetStockAsync(ICatalogDbContext db, Guid productId, string sku, int stock, string reason, DateTimeOffset now, int? knownBefore, CancellationToken cancellationToken)
+    {
+        var outcome = await TrySetStockAsync(db, productId, sku, stock, reason, now, knownBefore, cancellationToken);
+        if (outcome.Movement is { } movement)
+        {
+            db.StockMovements.Add(movement);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>As <see cref="SetStockAsync"/>, but the movement is returned for the caller to store (a batch inserts them together).</summary>
+    private static async Task<StockSetOutcome> TrySetStockAsync(ICatalogDbContext db, Guid productId, string sku, int stock, string reason, DateTimeOffset now, int? knownBefore, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -166,9 +288,7 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, stock), cancellationToken);
             if (changed == 1)
             {
-                var movement = StockMovement.Record(productId, sku, stock - before, stock, reason, "partner", now);
-                db.StockMovements.Add(movement);
-                return new StockSetOutcome(Settled: true, movement);
+                return new StockSetOutcome(Settled: true, StockMovement.Record(productId, sku, stock - before, stock, reason, "partner", now));
             }
         }
 
@@ -177,20 +297,25 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
 
     private Category CategoryOf(string? name, Dictionary<string, Category> bySlug)
     {
-        if (!string.IsNullOrWhiteSpace(name) && bySlug.TryGetValue(Category.SlugOf(name), out var known))
+        var key = name ?? "";
+        if (_byName.TryGetValue(key, out var seen))
         {
-            return known;
+            return seen;
         }
 
-        var slug = Category.SlugOf(PartnerCategoryName);
-        if (!bySlug.TryGetValue(slug, out var fallback))
+        if (!string.IsNullOrWhiteSpace(name) && bySlug.TryGetValue(Category.SlugOf(name), out var known))
+        {
+            return _byName[key] = known;
+        }
+
+        if (!bySlug.TryGetValue(PartnerCategorySlug, out var fallback))
         {
             fallback = Category.Create(PartnerCategoryName);
             db.Categories.Add(fallback);
-            bySlug[slug] = fallback;
+            bySlug[PartnerCategorySlug] = fallback;
         }
 
-        return fallback;
+        return _byName[key] = fallback;
     }
 }
 
