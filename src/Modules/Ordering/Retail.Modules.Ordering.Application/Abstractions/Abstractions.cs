@@ -48,6 +48,9 @@ public interface ICheckoutIdempotency
     Task CompleteAsync(string caller, string key, int responseStatus, string responseBody, CancellationToken cancellationToken);
 
     Task AbandonAsync(string caller, string key, CancellationToken cancellationToken);
+
+    /// <summary>Read-only: whether a request was already seen under this key (done or in progress).</summary>
+    Task<bool> IsKnownAsync(string caller, string key, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -84,7 +84,14 @@ public sealed class PlaceOrderCommandHandler(
             return new Error("rate_limited", UserMessages.RateLimited, ErrorKind.RateLimited) { RetryAfter = decision.RetryAfter };
         }
 
-        var skus = command.Items.Select(i => i.Sku.Trim().ToUpperInvariant()).ToList();
+        var key = command.IdempotencyKey.Trim();
+        var flashLines = command.Items.Select(i => new FlashLine(i.Sku.Trim().ToUpperInvariant(), i.Quantity)).ToList();
+        if (await RefusedEarlyAsync(userId, key, flashLines, cancellationToken) is { } soldOutOrOverCap)
+        {
+            return soldOutOrOverCap;
+        }
+
+        var skus = flashLines.Select(l => l.Sku).ToList();
         var flashRate = await sender.Send(new CheckFlashCheckoutRate(userId, skus), cancellationToken);
         if (!flashRate.IsSuccess)
         {
@@ -98,7 +105,12 @@ public sealed class PlaceOrderCommandHandler(
             return Overloaded();
         }
 
-        var key = command.IdempotencyKey.Trim();
+        // Asked again once admitted: the item may have sold out (or the customer reached the cap) while this one waited.
+        if (await RefusedEarlyAsync(userId, key, flashLines, cancellationToken) is { } refusedWhileQueued)
+        {
+            return refusedWhileQueued;
+        }
+
         var begun = await idempotency.BeginAsync(userId, key, RequestHash(command), cancellationToken);
         switch (begun.Outcome)
         {
@@ -128,10 +140,20 @@ public sealed class PlaceOrderCommandHandler(
             throw;
         }
 
-        var progress = await payments.ProcessAsync(order.Id, cancellationToken);
+        // The payment attempt was counted when the order was stored; a paid order completes its idempotency record in
+        // the very transaction that marks it paid (one commit fewer on the usual path).
+        var progress = await payments.ProcessAsync(
+            order.Id,
+            attemptRecorded: true,
+            whenPaid: ct => idempotency.CompleteAsync(userId, key, StatusPaid, order.Id.ToString(), ct),
+            cancellationToken);
         var result = await ResultOfAsync(order.Id, progress == OrderPaymentProgress.Declined, cancellationToken);
         var status = !result.IsSuccess ? StatusDeclined : result.Value.PaymentPending ? StatusPending : StatusPaid;
-        await idempotency.CompleteAsync(userId, key, status, order.Id.ToString(), CancellationToken.None);
+        if (progress != OrderPaymentProgress.Paid)
+        {
+            await idempotency.CompleteAsync(userId, key, status, order.Id.ToString(), CancellationToken.None);
+        }
+
         if (command.ClearCart && progress != OrderPaymentProgress.Declined)
         {
             await ClearCartAsync(userId, command.Items, cancellationToken);
@@ -139,6 +161,22 @@ public sealed class PlaceOrderCommandHandler(
 
         logger.LogInformation("Checkout {OrderNumber} ({OrderId}) for {UserId}: {Progress}", order.Number, order.Id, userId, progress);
         return result;
+    }
+
+    /// <summary>
+    /// Sold out or over the cap, answered without a write (FlashSales' precheck: memo hints confirmed by one read). A key
+    /// already seen goes the normal way, so a retried checkout still gets its stored answer.
+    /// </summary>
+    private async Task<Error?> RefusedEarlyAsync(string userId, string key, IReadOnlyList<FlashLine> lines, CancellationToken cancellationToken)
+    {
+        var precheck = await sender.Send(new PrecheckFlashClaim(userId, lines), cancellationToken);
+        if (precheck.IsSuccess || await idempotency.IsKnownAsync(userId, key, cancellationToken))
+        {
+            return null;
+        }
+
+        logger.LogDebug("Checkout for {UserId} refused before the claim: {Code}", userId, precheck.Error.Code);
+        return precheck.Error;
     }
 
     private async Task<Result<Order>> CreateAndReserveAsync(PlaceOrderCommand command, string userId, string key, CancellationToken cancellationToken)
@@ -202,6 +240,7 @@ public sealed class PlaceOrderCommandHandler(
         {
             var details = order.AmountDueByMethod > 0 ? protector.Protect(command.PaymentDetails) : null;
             order.AwaitPayment(now + options.Value.PaymentDeadline, details, now);
+            order.RecordPaymentAttempt();
             await unitOfWork.ExecuteAsync(
                 () =>
                 {
