@@ -225,6 +225,30 @@ public sealed class FlashPregateTests
     }
 
     [Fact]
+    public async Task One_customers_burst_takes_turns_and_only_the_first_attempt_writes()
+    {
+        var writes = new WriteCounter();
+        await using var host = await OrderingTestHost.StartAsync(
+            new Dictionary<string, string?> { ["Ordering:CheckoutRateLimit:PermitLimit"] = "100", ["FlashSales:PerUserSkuPermitLimit"] = "100" },
+            services => services.AddSingleton<IInterceptor>(writes));
+        var sku = await host.CreateProductAsync(stock: 30, price: 20m);
+        var now = host.Time.GetUtcNow();
+        await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 10, cap: 1, flashPrice: 12m);
+        writes.Reset();
+        (await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku))).IsSuccess.ShouldBeTrue();
+        var oneCheckout = writes.Writes;
+
+        writes.Reset();
+        var buyer = OrderingTestHost.NewUser();
+        var burst = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => host.PlaceOrderAsync(buyer, OrderingTestHost.Checkout(sku)))));
+
+        burst.Count(r => r.IsSuccess).ShouldBe(1);
+        burst.Where(r => !r.IsSuccess).ShouldAllBe(r => r.Error!.Code == "flash.cap_exceeded");
+        writes.Writes.ShouldBe(oneCheckout, "the nine refused attempts wrote nothing (no idempotency row, no claim)");
+        (await host.ItemAsync(sku)).Sold.ShouldBe(2);
+    }
+
+    [Fact]
     public void The_memo_of_claimed_units_stays_bounded()
     {
         var memo = new FlashCheckoutMemo(TimeProvider.System);

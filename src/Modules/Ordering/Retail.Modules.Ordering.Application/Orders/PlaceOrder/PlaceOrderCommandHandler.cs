@@ -17,12 +17,15 @@ using Retail.Modules.Ordering.Domain.Orders;
 namespace Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 
 /// <summary>
-/// The checkout: (2) rate limit per user, then per user + SKU for SKUs in a live flash sale, (3) the checkout gate
-/// (bulkhead: a storm queues briefly or gets 503 instead of piling onto the database), (4) idempotency per user + key,
+/// The checkout: (2) rate limit per user; the customer's turn (one checkout at a time per customer on this instance);
+/// flash lines the database would certainly refuse (sold out, over the cap) answered at once with no write (FlashSales'
+/// precheck); then the limit per user + SKU for SKUs in a live flash sale, (3) the checkout gate (bulkhead: a storm queues
+/// briefly or gets 503 instead of piling onto the database; once admitted the precheck is asked again, as the item may
+/// have sold out meanwhile), (4) idempotency per user + key,
 /// (5) prices from Catalog, (6) flash units claimed in FlashSales (allocation and per-customer cap in one transaction;
 /// the flash price is locked here), (7) stock reserved all-or-nothing in Catalog, (8) the order row and its OrderPlaced
-/// outbox row in one short Ordering transaction, (9) payment through Payments outside any transaction, (10) the
-/// idempotency record completed. Validation (1) ran in the pipeline before this. A failure after (6) gives the flash
+/// outbox row (with the first payment attempt counted) in one short Ordering transaction, (9) payment through Payments
+/// outside any transaction, (10) the idempotency record completed — for a paid order in the transaction that marks it paid. Validation (1) ran in the pipeline before this. A failure after (6) gives the flash
 /// units back; a decline cancels the order, which releases its stock and flash units; an unavailable provider leaves the
 /// order PaymentPending (stock held) for the <c>ordering-payment-retry</c> job.
 /// </summary>
@@ -33,6 +36,7 @@ public sealed class PlaceOrderCommandHandler(
     ICurrentUser user,
     ICheckoutRateLimiter rateLimiter,
     ICheckoutGate gate,
+    ICheckoutTurns turns,
     ICheckoutIdempotency idempotency,
     IPaymentDetailsProtector protector,
     OrderPaymentProcessor payments,
@@ -84,6 +88,8 @@ public sealed class PlaceOrderCommandHandler(
             return new Error("rate_limited", UserMessages.RateLimited, ErrorKind.RateLimited) { RetryAfter = decision.RetryAfter };
         }
 
+        // The customer's earlier attempts finish first, so this one starts knowing how they ended (cap reached, sold out).
+        using var turn = await turns.TakeAsync(userId, cancellationToken);
         var key = command.IdempotencyKey.Trim();
         var flashLines = command.Items.Select(i => new FlashLine(i.Sku.Trim().ToUpperInvariant(), i.Quantity)).ToList();
         if (await RefusedEarlyAsync(userId, key, flashLines, cancellationToken) is { } soldOutOrOverCap)
