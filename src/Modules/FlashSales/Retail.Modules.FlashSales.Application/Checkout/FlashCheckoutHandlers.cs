@@ -177,7 +177,8 @@ public sealed class PrecheckFlashClaimHandler(
             .ToList();
         var offers = await GetFlashOffersHandler.LiveOffersAsync(listing, features, time, [.. lines.Select(l => l.Sku)], cancellationToken);
         if (offers.Count == 0 || !lines.Any(l => offers.FirstOrDefault(o => o.Sku == l.Sku) is { } offer
-                && (memo.IsSoldOut(l.Sku) || l.Quantity > offer.PerCustomerCap || memo.ClaimedBy(l.Sku, query.CustomerId) + l.Quantity > offer.PerCustomerCap)))
+                && (memo.IsSoldOut(l.Sku) || (!query.SoldOutOnly
+                    && (l.Quantity > offer.PerCustomerCap || memo.ClaimedBy(l.Sku, query.CustomerId) + l.Quantity > offer.PerCustomerCap)))))
         {
             return false;
         }
@@ -220,7 +221,7 @@ public sealed class PrecheckFlashClaimHandler(
 
             memo.ForgetSoldOut(sku);
             memo.RememberClaimed(sku, customerId, item.Bought);
-            if (quantity > item.PerCustomerCap || item.Bought + quantity > item.PerCustomerCap)
+            if (!query.SoldOutOnly && (quantity > item.PerCustomerCap || item.Bought + quantity > item.PerCustomerCap))
             {
                 statistics.Rejected(item.SaleId, "cap_exceeded");
                 return ClaimFlashAllocationHandler.CapExceeded(sku, item.PerCustomerCap);

@@ -18,8 +18,9 @@ namespace Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 
 /// <summary>
 /// The checkout: (2) rate limit per user; the customer's turn (one checkout at a time per customer on this instance);
-/// flash lines the database would certainly refuse (sold out, over the cap) answered at once with no write (FlashSales'
-/// precheck); then the limit per user + SKU for SKUs in a live flash sale, (3) the checkout gate (bulkhead: a storm queues
+/// flash lines the database would certainly refuse answered at once with no write (FlashSales' precheck): sold out before
+/// and over the cap after the limit per user + SKU for SKUs in a live flash sale (the order the slow path answers in),
+/// (3) the checkout gate (bulkhead: a storm queues
 /// briefly or gets 503 instead of piling onto the database; once admitted the precheck is asked again, as the item may
 /// have sold out meanwhile), (4) idempotency per user + key,
 /// (5) prices from Catalog, (6) flash units claimed in FlashSales (allocation and per-customer cap in one transaction;
@@ -92,9 +93,9 @@ public sealed class PlaceOrderCommandHandler(
         using var turn = await turns.TakeAsync(userId, cancellationToken);
         var key = command.IdempotencyKey.Trim();
         var flashLines = command.Items.Select(i => new FlashLine(i.Sku.Trim().ToUpperInvariant(), i.Quantity)).ToList();
-        if (await RefusedEarlyAsync(userId, key, flashLines, cancellationToken) is { } soldOutOrOverCap)
+        if (await RefusedEarlyAsync(userId, key, flashLines, soldOutOnly: true, cancellationToken) is { } soldOut)
         {
-            return soldOutOrOverCap;
+            return soldOut;
         }
 
         var skus = flashLines.Select(l => l.Sku).ToList();
@@ -102,6 +103,11 @@ public sealed class PlaceOrderCommandHandler(
         if (!flashRate.IsSuccess)
         {
             return flashRate.Error;
+        }
+
+        if (await RefusedEarlyAsync(userId, key, flashLines, soldOutOnly: false, cancellationToken) is { } soldOutOrOverCap)
+        {
+            return soldOutOrOverCap;
         }
 
         using var admitted = await gate.TryEnterAsync(cancellationToken);
@@ -112,7 +118,7 @@ public sealed class PlaceOrderCommandHandler(
         }
 
         // Asked again once admitted: the item may have sold out (or the customer reached the cap) while this one waited.
-        if (await RefusedEarlyAsync(userId, key, flashLines, cancellationToken) is { } refusedWhileQueued)
+        if (await RefusedEarlyAsync(userId, key, flashLines, soldOutOnly: false, cancellationToken) is { } refusedWhileQueued)
         {
             return refusedWhileQueued;
         }
@@ -173,9 +179,9 @@ public sealed class PlaceOrderCommandHandler(
     /// Sold out or over the cap, answered without a write (FlashSales' precheck: memo hints confirmed by one read). A key
     /// already seen goes the normal way, so a retried checkout still gets its stored answer.
     /// </summary>
-    private async Task<Error?> RefusedEarlyAsync(string userId, string key, IReadOnlyList<FlashLine> lines, CancellationToken cancellationToken)
+    private async Task<Error?> RefusedEarlyAsync(string userId, string key, IReadOnlyList<FlashLine> lines, bool soldOutOnly, CancellationToken cancellationToken)
     {
-        var precheck = await sender.Send(new PrecheckFlashClaim(userId, lines), cancellationToken);
+        var precheck = await sender.Send(new PrecheckFlashClaim(userId, lines, soldOutOnly), cancellationToken);
         if (precheck.IsSuccess || await idempotency.IsKnownAsync(userId, key, cancellationToken))
         {
             return null;
