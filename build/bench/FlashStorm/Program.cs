@@ -13,8 +13,10 @@ using HdrHistogram;
 // (HdrHistogram) for accepted and rejected answers, and the sale's figures from the admin API for the caller to check
 // against the database. Usage:
 //   FlashStorm --base URL --password P [--customers 200] [--attempts 5] [--allocation 100] [--cap 2] [--stock 150]
-//              [--rounds 1] [--admin catalog@retail.local] [--no-sale]
+//              [--rounds 1] [--admin catalog@retail.local] [--no-sale] [--no-late]
 // --no-sale checks out a regular product (no flash sale), e.g. to measure the per-customer rate limit alone.
+// After each round's storm a late wave (as many attempts again, the item now sold out) measures the rejections that
+// arrive after the sale is over; its line goes to stderr and its figures into the round's late* fields. --no-late skips it.
 var o = StormOptions.Parse(args);
 using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
 using var http = new HttpClient(handler) { BaseAddress = new Uri(o.Base), Timeout = TimeSpan.FromSeconds(60) };
@@ -58,11 +60,67 @@ async Task<object> StormAsync(int round)
         saleId = JsonDocument.Parse(created).RootElement.GetProperty("id").GetGuid();
     }
 
+    var attempts = customers.SelectMany(token => Enumerable.Range(0, o.Attempts).Select(_ => token)).OrderBy(_ => Random.Shared.Next()).ToList();
+    var storm = await FireAsync(sku, attempts);
+    var accepted = storm.Accepted;
+    var rejected = storm.Rejected;
+    var outcomes = storm.Outcomes;
+    var unitsByCustomer = storm.UnitsByCustomer;
+    var wall = storm.Wall;
+
+    // The late wave: as many attempts again once the item is sold out — the buyers who arrive after the sale is over,
+    // answered before the checkout gate. Any (unexpected) acceptance still counts, so the database checks stay exact.
+    Wave? late = null;
+    if (!o.NoSale && o.Late)
+    {
+        late = await FireAsync(sku, attempts);
+        foreach (var (token, units) in late.UnitsByCustomer)
+        {
+            unitsByCustomer.AddOrUpdate(token, units, (_, n) => n + units);
+        }
+
+        var lateRejected = late.Outcomes.Where(p => p.Key != "accepted").Sum(p => p.Value);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  round {round} late wave (after sell-out): {attempts.Count} checkouts in {late.Wall.Elapsed.TotalSeconds:0.00} s, rejected {lateRejected / late.Wall.Elapsed.TotalSeconds:0.0}/s (p50 {Ms(late.Rejected, 50)} ms, p99 {Ms(late.Rejected, 99)} ms) {JsonSerializer.Serialize(late.Outcomes.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value))}"));
+    }
+
+    var seconds = wall.Elapsed.TotalSeconds;
+    var acceptedCount = outcomes.GetValueOrDefault("accepted") + (late?.Outcomes.GetValueOrDefault("accepted") ?? 0);
+    var rejectedCount = outcomes.Where(p => p.Key != "accepted").Sum(p => p.Value);
+    var sale = saleId is null ? (JsonElement?)null : JsonDocument.Parse(await AdminAsync(HttpMethod.Get, $"/api/flash/sales/{saleId}", null)).RootElement.GetProperty("items")[0];
+    return new
+    {
+        round,
+        sku,
+        saleId,
+        attempts = attempts.Count,
+        seconds = Math.Round(seconds, 2),
+        accepted = acceptedCount,
+        acceptedPerSecond = Math.Round(outcomes.GetValueOrDefault("accepted") / seconds, 1),
+        rejectedPerSecond = Math.Round(rejectedCount / seconds, 1),
+        outcomes = outcomes.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+        acceptedP50Ms = Ms(accepted, 50), acceptedP99Ms = Ms(accepted, 99),
+        rejectedP50Ms = Ms(rejected, 50), rejectedP99Ms = Ms(rejected, 99),
+        maxUnitsPerCustomer = unitsByCustomer.Values.DefaultIfEmpty(0).Max(),
+        lateAttempts = late is null ? 0 : attempts.Count,
+        lateSeconds = late is null ? 0 : Math.Round(late.Wall.Elapsed.TotalSeconds, 2),
+        lateRejectedPerSecond = late is null ? 0 : Math.Round(late.Outcomes.Where(p => p.Key != "accepted").Sum(p => p.Value) / late.Wall.Elapsed.TotalSeconds, 1),
+        lateRejectedP50Ms = late is null ? 0 : Ms(late.Rejected, 50),
+        lateRejectedP99Ms = late is null ? 0 : Ms(late.Rejected, 99),
+        lateOutcomes = late?.Outcomes.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+        saleSold = sale?.GetProperty("sold").GetInt32(),
+        saleRemaining = sale?.GetProperty("remaining").GetInt32(),
+        allocation = o.Allocation,
+        cap = o.Cap,
+    };
+}
+
+async Task<Wave> FireAsync(string sku, IReadOnlyList<string> attempts)
+{
     var accepted = new LongHistogram(TimeStamp.Seconds(60), 3);
     var rejected = new LongHistogram(TimeStamp.Seconds(60), 3);
     var outcomes = new ConcurrentDictionary<string, int>();
     var unitsByCustomer = new ConcurrentDictionary<string, int>();
-    var attempts = customers.SelectMany(token => Enumerable.Range(0, o.Attempts).Select(_ => token)).OrderBy(_ => Random.Shared.Next()).ToList();
     var wall = Stopwatch.StartNew();
     await Task.WhenAll(attempts.Select(token => Task.Run(async () =>
     {
@@ -86,7 +144,11 @@ async Task<object> StormAsync(int round)
             var body = await response.Content.ReadAsStringAsync();
             var ok = response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Accepted;
             outcome = ok ? "accepted" : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture) + ":" + Code(body);
-            (ok ? accepted : rejected).RecordValue(Stopwatch.GetTimestamp() - started);
+            lock (ok ? accepted : rejected)
+            {
+                (ok ? accepted : rejected).RecordValue(Stopwatch.GetTimestamp() - started);
+            }
+
             if (ok)
             {
                 unitsByCustomer.AddOrUpdate(token, 1, (_, n) => n + 1);
@@ -100,30 +162,7 @@ async Task<object> StormAsync(int round)
         outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
     })));
     wall.Stop();
-
-    var seconds = wall.Elapsed.TotalSeconds;
-    var acceptedCount = outcomes.GetValueOrDefault("accepted");
-    var rejectedCount = outcomes.Where(p => p.Key != "accepted").Sum(p => p.Value);
-    var sale = saleId is null ? (JsonElement?)null : JsonDocument.Parse(await AdminAsync(HttpMethod.Get, $"/api/flash/sales/{saleId}", null)).RootElement.GetProperty("items")[0];
-    return new
-    {
-        round,
-        sku,
-        saleId,
-        attempts = attempts.Count,
-        seconds = Math.Round(seconds, 2),
-        accepted = acceptedCount,
-        acceptedPerSecond = Math.Round(acceptedCount / seconds, 1),
-        rejectedPerSecond = Math.Round(rejectedCount / seconds, 1),
-        outcomes = outcomes.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
-        acceptedP50Ms = Ms(accepted, 50), acceptedP99Ms = Ms(accepted, 99),
-        rejectedP50Ms = Ms(rejected, 50), rejectedP99Ms = Ms(rejected, 99),
-        maxUnitsPerCustomer = unitsByCustomer.Values.DefaultIfEmpty(0).Max(),
-        saleSold = sale?.GetProperty("sold").GetInt32(),
-        saleRemaining = sale?.GetProperty("remaining").GetInt32(),
-        allocation = o.Allocation,
-        cap = o.Cap,
-    };
+    return new Wave(accepted, rejected, outcomes, unitsByCustomer, wall);
 }
 
 static double Ms(LongHistogram h, double percentile) =>
@@ -162,7 +201,9 @@ async Task<string> AdminAsync(HttpMethod method, string path, object? body)
     return text;
 }
 
-internal sealed record StormOptions(string Base, string Password, string Admin, int Customers, int Attempts, int Allocation, int Cap, int Stock, int Rounds, bool NoSale)
+internal sealed record Wave(LongHistogram Accepted, LongHistogram Rejected, ConcurrentDictionary<string, int> Outcomes, ConcurrentDictionary<string, int> UnitsByCustomer, Stopwatch Wall);
+
+internal sealed record StormOptions(string Base, string Password, string Admin, int Customers, int Attempts, int Allocation, int Cap, int Stock, int Rounds, bool NoSale, bool Late)
 {
     public static StormOptions Parse(string[] args)
     {
@@ -183,6 +224,7 @@ internal sealed record StormOptions(string Base, string Password, string Admin, 
             Number("--cap", 2),
             Number("--stock", 150),
             Number("--rounds", 1),
-            args.Contains("--no-sale"));
+            args.Contains("--no-sale"),
+            !args.Contains("--no-late"));
     }
 }

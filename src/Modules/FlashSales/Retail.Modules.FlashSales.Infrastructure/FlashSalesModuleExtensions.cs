@@ -36,7 +36,7 @@ public static class FlashSalesModuleExtensions
         services.AddScoped<FlashListingCache>();
         services.AddSingleton<FlashListingStatistics>();
         services.AddSingleton<FlashCheckoutStatistics>();
-        services.AddSingleton<FlashSoldOutMemo>();
+        services.AddSingleton<FlashCheckoutMemo>();
         services.AddScoped<IFlashRateLimiter, FlashRateLimiter>();
         services.AddFeatureToggle<FlashSalesDbContext>(Features.FlashSales, "Flash sales");
 

@@ -17,6 +17,18 @@ public sealed record FlashOfferDto(string Sku, Guid SaleId, string SaleName, dec
 /// </summary>
 public sealed record CheckFlashCheckoutRate(string CustomerId, IReadOnlyList<string> Skus) : IQuery<IReadOnlyList<string>>;
 
+public sealed record FlashLine(string Sku, int Quantity);
+
+/// <summary>
+/// Answers, without any write and before the checkout gate, a flash claim that the database would certainly refuse right
+/// now: 409 <c>flash.sold_out</c> / 422 <c>flash.cap_exceeded</c>, exactly as <see cref="ClaimFlashAllocation"/> would.
+/// Only SKUs this instance has reason to doubt (remembered as sold out, or this customer near the cap) are checked, with
+/// one read of the live items and the customer's purchases made after the request arrived; anything else, or any doubt,
+/// succeeds (the claim decides). Answers whether the database was read. <paramref name="SoldOutOnly"/> doubts only
+/// sold-out items (checkout asks that before the per customer + SKU limit, so a sold-out answer costs no attempt of it).
+/// </summary>
+public sealed record PrecheckFlashClaim(string CustomerId, IReadOnlyList<FlashLine> Lines, bool SoldOutOnly = false) : IQuery<bool>;
+
 /// <param name="RegularPrice">Catalog's price at checkout, the base of a percent-off flash price.</param>
 public sealed record FlashClaimLine(string Sku, int Quantity, decimal RegularPrice);
 

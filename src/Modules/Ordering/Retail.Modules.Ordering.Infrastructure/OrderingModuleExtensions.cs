@@ -36,6 +36,7 @@ public static class OrderingModuleExtensions
         services.AddDataProtection();
         services.AddScoped<ICheckoutRateLimiter, CheckoutRateLimiter>();
         services.AddSingleton<ICheckoutGate, CheckoutGate>();
+        services.AddSingleton<ICheckoutTurns, CheckoutTurns>();
         services.AddMetrics();
         services.AddSingleton<CheckoutMetrics>();
         services.AddScoped<ICheckoutIdempotency, CheckoutIdempotency>();

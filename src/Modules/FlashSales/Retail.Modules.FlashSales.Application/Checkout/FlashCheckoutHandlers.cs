@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Application;
@@ -39,20 +40,59 @@ public sealed class FlashCheckoutStatistics : IDisposable
 }
 
 /// <summary>
-/// Sale items this instance just found sold out in the database, remembered for <see cref="FlashSalesOptions.SoldOutMemo"/>
-/// so that a storm of late buyers is answered without touching the database: one claim per period still goes through
-/// and refreshes the answer, and a release on this instance forgets the item at once. A release on another instance is
-/// seen here after at most one period (buyers in that second are told "no longer available" — never sold too many).
+/// What this instance has seen of flash claims, kept as <em>hints</em> for answering doomed checkouts before the checkout
+/// gate: sale items found sold out (for <see cref="FlashSalesOptions.SoldOutMemo"/>, renewed while refusals keep being
+/// confirmed) and the units each customer has claimed per SKU. A hint never refuses anyone by itself: it only tells
+/// <see cref="PrecheckFlashClaimHandler"/> which attempts to confirm with one read (no write, no gate) made after the
+/// attempt arrived. So a hint that went stale — units released on another instance, a claim rolled back — costs one read
+/// and is corrected by it; it can never turn a buyer away while units or cap are available in the database. A release on
+/// this instance forgets the hints of its SKU and customer at once. The per-customer hints are bounded (cleared when full).
 /// </summary>
-public sealed class FlashSoldOutMemo(TimeProvider time)
+public sealed class FlashCheckoutMemo(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _until = new(StringComparer.Ordinal);
+    internal const int MaxCustomerHints = 100_000;
 
-    public bool IsSoldOut(string sku) => _until.TryGetValue(sku, out var until) && time.GetUtcNow() < until;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _soldOutUntil = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Sku, string CustomerId), int> _claimed = new();
 
-    internal void Remember(string sku, TimeSpan period) => _until[sku] = time.GetUtcNow() + period;
+    public bool IsSoldOut(string sku) => _soldOutUntil.TryGetValue(sku, out var until) && time.GetUtcNow() < until;
 
-    internal void Forget(string sku) => _until.TryRemove(sku, out _);
+    /// <summary>Units of <paramref name="sku"/> this instance last saw claimed by the customer (0 when it knows nothing).</summary>
+    public int ClaimedBy(string sku, string customerId) => _claimed.TryGetValue((sku, customerId), out var units) ? units : 0;
+
+    internal void RememberSoldOut(string sku, TimeSpan period) => _soldOutUntil[sku] = time.GetUtcNow() + period;
+
+    internal void ForgetSoldOut(string sku) => _soldOutUntil.TryRemove(sku, out _);
+
+    /// <summary>The customer's units as the database just showed them.</summary>
+    internal void RememberClaimed(string sku, string customerId, int units)
+    {
+        if (units <= 0)
+        {
+            _claimed.TryRemove((sku, customerId), out _);
+            return;
+        }
+
+        MakeRoom();
+        _claimed[(sku, customerId)] = units;
+    }
+
+    /// <summary>A claim of this instance added units (a hint: the transaction may still roll back).</summary>
+    internal void AddClaimed(string sku, string customerId, int units)
+    {
+        MakeRoom();
+        _claimed.AddOrUpdate((sku, customerId), units, (_, known) => known + units);
+    }
+
+    internal void ForgetClaimed(string sku, string customerId) => _claimed.TryRemove((sku, customerId), out _);
+
+    private void MakeRoom()
+    {
+        if (_claimed.Count >= MaxCustomerHints)
+        {
+            _claimed.Clear();
+        }
+    }
 }
 
 /// <summary>Live offers from the cached listing (for showing prices); empty while flash sales are switched off.</summary>
@@ -90,19 +130,12 @@ public sealed class CheckFlashCheckoutRateHandler(
     FlashListingCache listing,
     IFeatureToggles features,
     IFlashRateLimiter limiter,
-    FlashSoldOutMemo soldOut,
     FlashCheckoutStatistics statistics,
     TimeProvider time) : IQueryHandler<CheckFlashCheckoutRate, IReadOnlyList<string>>
 {
     public async ValueTask<Result<IReadOnlyList<string>>> Handle(CheckFlashCheckoutRate query, CancellationToken cancellationToken)
     {
         var offers = await GetFlashOffersHandler.LiveOffersAsync(listing, features, time, query.Skus, cancellationToken);
-        if (offers.FirstOrDefault(o => soldOut.IsSoldOut(o.Sku)) is { } gone)
-        {
-            statistics.Rejected(gone.SaleId, "sold_out");
-            return ClaimFlashAllocationHandler.SoldOut(gone.Sku);
-        }
-
         foreach (var offer in offers.OrderBy(o => o.Sku, StringComparer.Ordinal))
         {
             var decision = await limiter.TryAcquireAsync(query.CustomerId, offer.Sku, cancellationToken);
@@ -118,6 +151,88 @@ public sealed class CheckFlashCheckoutRateHandler(
 }
 
 /// <summary>
+/// Answers before the checkout gate, with no write, the attempts the claim would certainly refuse right now. The cached
+/// listing says which SKUs are in a live sale; the memo says which of them to doubt (remembered sold out, or this customer's
+/// known units plus these would pass the cap). Only then one read — the live items of the request's SKUs with this
+/// customer's purchases, the same rows and order <see cref="ClaimFlashAllocationHandler"/> uses — decides line by line, in
+/// SKU order: fewer units left than asked → 409 sold out, over the cap → 422, the very errors of the claim. That read
+/// starts after the attempt arrived, so a refusal is what the database itself would have answered at that moment, on any
+/// instance; when it shows units (or cap) available the hint is dropped and the attempt goes on to the claim.
+/// </summary>
+public sealed class PrecheckFlashClaimHandler(
+    FlashListingCache listing,
+    IFeatureToggles features,
+    FlashCheckoutMemo memo,
+    IServiceProvider services,
+    IOptions<FlashSalesOptions> options,
+    FlashCheckoutStatistics statistics,
+    TimeProvider time) : IQueryHandler<PrecheckFlashClaim, bool>
+{
+    public async ValueTask<Result<bool>> Handle(PrecheckFlashClaim query, CancellationToken cancellationToken)
+    {
+        var lines = query.Lines
+            .GroupBy(l => FlashSkus.Normalize(l.Sku), StringComparer.Ordinal)
+            .Select(g => (Sku: g.Key, Quantity: g.Sum(l => l.Quantity)))
+            .OrderBy(l => l.Sku, StringComparer.Ordinal)
+            .ToList();
+        var offers = await GetFlashOffersHandler.LiveOffersAsync(listing, features, time, [.. lines.Select(l => l.Sku)], cancellationToken);
+        if (offers.Count == 0 || !lines.Any(l => offers.FirstOrDefault(o => o.Sku == l.Sku) is { } offer
+                && (memo.IsSoldOut(l.Sku) || (!query.SoldOutOnly
+                    && (l.Quantity > offer.PerCustomerCap || memo.ClaimedBy(l.Sku, query.CustomerId) + l.Quantity > offer.PerCustomerCap)))))
+        {
+            return false;
+        }
+
+        var db = services.GetRequiredService<IFlashSalesDbContext>();
+        var now = time.GetUtcNow();
+        var skus = lines.Select(l => l.Sku).ToList();
+        var customerId = query.CustomerId;
+        var live = await (from i in db.Items.AsNoTracking()
+                          join s in db.Sales.AsNoTracking() on i.SaleId equals s.Id
+                          where skus.Contains(i.Sku) && s.StartsAt <= now && s.EndsAt > now
+                          orderby s.StartsAt
+                          select new
+                          {
+                              i.Sku,
+                              i.SaleId,
+                              Remaining = i.Allocation - i.Sold,
+                              i.PerCustomerCap,
+                              Bought = db.Purchases.Where(p => p.ItemId == i.Id && p.CustomerId == customerId).Select(p => p.Quantity).FirstOrDefault(),
+                          }).ToListAsync(cancellationToken);
+
+        foreach (var (sku, quantity) in lines)
+        {
+            var item = live.FirstOrDefault(i => i.Sku == sku);
+            if (item is null)
+            {
+                continue;
+            }
+
+            if (item.Remaining < quantity)
+            {
+                if (item.Remaining <= 0)
+                {
+                    memo.RememberSoldOut(sku, options.Value.SoldOutMemo);
+                }
+
+                statistics.Rejected(item.SaleId, "sold_out");
+                return ClaimFlashAllocationHandler.SoldOut(sku);
+            }
+
+            memo.ForgetSoldOut(sku);
+            memo.RememberClaimed(sku, customerId, item.Bought);
+            if (!query.SoldOutOnly && (quantity > item.PerCustomerCap || item.Bought + quantity > item.PerCustomerCap))
+            {
+                statistics.Rejected(item.SaleId, "cap_exceeded");
+                return ClaimFlashAllocationHandler.CapExceeded(sku, item.PerCustomerCap);
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>
 /// Claims flash units for an order inside this module's unit-of-work transaction. Per line, in SKU order (so concurrent
 /// claims take locks in the same order): the live item is read from the database (never from the cache), the allocation
 /// is one conditional UPDATE (<c>Sold = Sold + n WHERE Sold + n &lt;= Allocation</c>), and the customer's cap another
@@ -128,7 +243,7 @@ public sealed class CheckFlashCheckoutRateHandler(
 public sealed class ClaimFlashAllocationHandler(
     IFlashSalesDbContext db,
     IFeatureToggles features,
-    FlashSoldOutMemo soldOut,
+    FlashCheckoutMemo memo,
     IOptions<FlashSalesOptions> options,
     FlashCheckoutStatistics statistics,
     TimeProvider time,
@@ -186,7 +301,7 @@ public sealed class ClaimFlashAllocationHandler(
                 // Only a whole sold-out item is remembered; "fewer left than asked for" is not.
                 if (await db.Items.AsNoTracking().Where(i => i.Id == itemId).Select(i => i.Allocation - i.Sold).SingleAsync(cancellationToken) <= 0)
                 {
-                    soldOut.Remember(sku, options.Value.SoldOutMemo);
+                    memo.RememberSoldOut(sku, options.Value.SoldOutMemo);
                 }
 
                 statistics.Rejected(item.SaleId, "sold_out");
@@ -195,6 +310,7 @@ public sealed class ClaimFlashAllocationHandler(
 
             if (!await TryAddToCapAsync(itemId, command.CustomerId, quantity, item.PerCustomerCap, cancellationToken))
             {
+                memo.RememberClaimed(sku, command.CustomerId, item.PerCustomerCap);
                 statistics.Rejected(item.SaleId, "cap_exceeded");
                 return CapExceeded(sku, item.PerCustomerCap);
             }
@@ -204,6 +320,7 @@ public sealed class ClaimFlashAllocationHandler(
             db.Claims.Add(FlashClaim.Create(command.OrderId, item.SaleId, itemId, sku, command.CustomerId, quantity, unitPrice, now));
             db.Publish(new FlashUnitsClaimed(Guid.NewGuid(), now, item.SaleId, command.OrderId, sku, quantity, unitPrice));
             claimed.Add(new FlashClaimedLine(sku, item.SaleId, quantity, unitPrice));
+            memo.AddClaimed(sku, command.CustomerId, quantity);
         }
 
         if (claimed.Count > 0)
@@ -238,12 +355,12 @@ public sealed class ClaimFlashAllocationHandler(
 /// Gives the units of an unpaid order back to the allocation and to the customer's cap, once per claim (a claim marks
 /// itself released in the same transaction). Paid claims are kept: those units are sold.
 /// </summary>
-public sealed class ReleaseFlashAllocationHandler(IFlashSalesDbContext db, FlashSoldOutMemo soldOut, TimeProvider time, ILogger<ReleaseFlashAllocationHandler> logger)
+public sealed class ReleaseFlashAllocationHandler(IFlashSalesDbContext db, FlashCheckoutMemo memo, TimeProvider time, ILogger<ReleaseFlashAllocationHandler> logger)
     : ICommandHandler<ReleaseFlashAllocation>
 {
     public async ValueTask<Result> Handle(ReleaseFlashAllocation command, CancellationToken cancellationToken)
     {
-        if (await ReleaseAsync(db, soldOut, command.OrderId, time.GetUtcNow(), cancellationToken) > 0)
+        if (await ReleaseAsync(db, memo, command.OrderId, time.GetUtcNow(), cancellationToken) > 0)
         {
             logger.LogInformation("Released flash units of order {OrderId}: {Reason}", command.OrderId, command.Reason);
         }
@@ -252,7 +369,7 @@ public sealed class ReleaseFlashAllocationHandler(IFlashSalesDbContext db, Flash
     }
 
     /// <summary>Releases the order's open claims inside the caller's transaction; answers how many were released.</summary>
-    internal static async Task<int> ReleaseAsync(IFlashSalesDbContext db, FlashSoldOutMemo soldOut, Guid orderId, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<int> ReleaseAsync(IFlashSalesDbContext db, FlashCheckoutMemo memo, Guid orderId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var claims = await db.Claims.Where(c => c.OrderId == orderId && c.ReleasedAt == null && c.PaidAt == null).ToListAsync(cancellationToken);
         var released = 0;
@@ -263,7 +380,8 @@ public sealed class ReleaseFlashAllocationHandler(IFlashSalesDbContext db, Flash
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sold, i => i.Sold - quantity), cancellationToken);
             await db.Purchases.Where(p => p.ItemId == itemId && p.CustomerId == customerId && p.Quantity >= quantity)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.Quantity, p => p.Quantity - quantity), cancellationToken);
-            soldOut.Forget(claim.Sku);
+            memo.ForgetSoldOut(claim.Sku);
+            memo.ForgetClaimed(claim.Sku, customerId);
             released++;
         }
 

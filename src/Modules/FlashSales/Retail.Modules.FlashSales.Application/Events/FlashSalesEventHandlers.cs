@@ -13,7 +13,7 @@ namespace Retail.Modules.FlashSales.Application.Events;
 /// Follows orders that claimed flash units: paid → the units are sold for good; cancelled (declined or never paid) → the
 /// units go back to the allocation and the customer's cap. Runs in the subscriber transaction with the inbox row.
 /// </summary>
-public sealed class FlashClaimLifecycleHandler(IFlashSalesDbContext db, FlashSoldOutMemo soldOut, TimeProvider time) :
+public sealed class FlashClaimLifecycleHandler(IFlashSalesDbContext db, FlashCheckoutMemo memo, TimeProvider time) :
     IIntegrationEventHandler<OrderPaid>,
     IIntegrationEventHandler<OrderCancelled>
 {
@@ -27,7 +27,7 @@ public sealed class FlashClaimLifecycleHandler(IFlashSalesDbContext db, FlashSol
     }
 
     public Task Handle(OrderCancelled integrationEvent, CancellationToken cancellationToken) =>
-        ReleaseFlashAllocationHandler.ReleaseAsync(db, soldOut, integrationEvent.OrderId, time.GetUtcNow(), cancellationToken);
+        ReleaseFlashAllocationHandler.ReleaseAsync(db, memo, integrationEvent.OrderId, time.GetUtcNow(), cancellationToken);
 }
 
 /// <summary>Keeps the product name and regular price of sales not yet over in step with Catalog.</summary>

@@ -48,6 +48,9 @@ public interface ICheckoutIdempotency
     Task CompleteAsync(string caller, string key, int responseStatus, string responseBody, CancellationToken cancellationToken);
 
     Task AbandonAsync(string caller, string key, CancellationToken cancellationToken);
+
+    /// <summary>Read-only: whether a request was already seen under this key (done or in progress).</summary>
+    Task<bool> IsKnownAsync(string caller, string key, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -69,4 +72,15 @@ public interface ICheckoutGate
 {
     /// <summary>A lease to dispose when done, or null when the gate is full (queue full or waited too long).</summary>
     ValueTask<IDisposable?> TryEnterAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One checkout at a time per customer on this instance: a customer's further attempts wait for the one running (outside
+/// the checkout gate, holding nothing), so each starts knowing how the previous ended — a flash cap reached or an item
+/// sold out is then answered before the gate instead of a storm of one customer's attempts queueing at it.
+/// </summary>
+public interface ICheckoutTurns
+{
+    /// <summary>Waits for the customer's turn; dispose the answer to pass it on.</summary>
+    ValueTask<IDisposable> TakeAsync(string userId, CancellationToken cancellationToken);
 }

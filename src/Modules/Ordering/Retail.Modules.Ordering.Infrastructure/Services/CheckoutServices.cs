@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Infrastructure.Idempotency;
+using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.BuildingBlocks.Infrastructure.Redis;
 using Retail.Modules.Ordering.Application;
 using Retail.Modules.Ordering.Application.Abstractions;
@@ -21,7 +23,9 @@ internal sealed class CheckoutRateLimiter(ISlidingWindowRateLimiter limiter, IOp
 }
 
 /// <summary>The Ordering module's request-id table (the platform's IdempotencyStore keyed "ordering").</summary>
-internal sealed class CheckoutIdempotency([FromKeyedServices(OrderingModule.Name)] IdempotencyStore store) : ICheckoutIdempotency
+internal sealed class CheckoutIdempotency(
+    [FromKeyedServices(OrderingModule.Name)] IdempotencyStore store,
+    [FromKeyedServices(OrderingModule.Name)] ModuleDbContext context) : ICheckoutIdempotency
 {
     public async Task<CheckoutIdempotencyDecision> BeginAsync(string caller, string key, string requestHash, CancellationToken cancellationToken)
     {
@@ -41,6 +45,9 @@ internal sealed class CheckoutIdempotency([FromKeyedServices(OrderingModule.Name
 
     public Task AbandonAsync(string caller, string key, CancellationToken cancellationToken) =>
         store.AbandonAsync(caller, key, cancellationToken);
+
+    public Task<bool> IsKnownAsync(string caller, string key, CancellationToken cancellationToken) =>
+        context.IdempotencyRecords.AsNoTracking().AnyAsync(r => r.Caller == caller && r.Key == key, cancellationToken);
 }
 
 /// <summary>Payment details at rest only in Data Protection's encrypted form (keys shared through Redis when configured).</summary>

@@ -44,7 +44,16 @@ public sealed class OrderPaymentProcessor(
     public const string DeadlineReason = "Payment was not completed in time.";
     public const string DeclinedReason = "Payment was declined.";
 
-    public async Task<OrderPaymentProgress> ProcessAsync(Guid orderId, CancellationToken cancellationToken)
+    public Task<OrderPaymentProgress> ProcessAsync(Guid orderId, CancellationToken cancellationToken) =>
+        ProcessAsync(orderId, attemptRecorded: false, whenPaid: null, cancellationToken);
+
+    /// <param name="attemptRecorded">This attempt was already counted in the transaction that stored the order (checkout).</param>
+    /// <param name="whenPaid">
+    /// Runs inside the transaction that marks the order paid (checkout completes its idempotency record there). Answered
+    /// <see cref="OrderPaymentProgress.Paid"/> only when that transaction committed, <see cref="OrderPaymentProgress.AlreadyDone"/>
+    /// when someone else decided the order first.
+    /// </param>
+    public async Task<OrderPaymentProgress> ProcessAsync(Guid orderId, bool attemptRecorded, Func<CancellationToken, Task>? whenPaid, CancellationToken cancellationToken)
     {
         var order = await LoadAsync(orderId, cancellationToken);
         if (order is null || order.Status is OrderStatus.Paid or OrderStatus.Shipped or OrderStatus.Delivered)
@@ -64,7 +73,11 @@ public sealed class OrderPaymentProcessor(
             return OrderPaymentProgress.Cancelled;
         }
 
-        await UpdateAsync(order.Id, o => o.RecordPaymentAttempt(), cancellationToken);
+        if (!attemptRecorded)
+        {
+            await UpdateAsync(order.Id, o => o.RecordPaymentAttempt(), cancellationToken);
+        }
+
         if (order.StoreCreditAmount > 0 && order.StoreCreditPaymentId is null)
         {
             var credit = await ChargeAsync(order, StoreCreditMethod, order.StoreCreditAmount, null, cancellationToken);
@@ -102,7 +115,13 @@ public sealed class OrderPaymentProcessor(
         }
 
         var now = time.GetUtcNow();
-        await UpdateAsync(order.Id, o => o.MarkPaid(paymentId, now), cancellationToken);
+        var paid = await UpdateAsync(order.Id, o => o.MarkPaid(paymentId, now), cancellationToken, alsoInTransaction: whenPaid);
+        if (paid is null && whenPaid is not null)
+        {
+            // Decided elsewhere first (a concurrent attempt or the deadline job): the caller's work did not commit.
+            return OrderPaymentProgress.AlreadyDone;
+        }
+
         logger.LogInformation("Order {OrderNumber} ({OrderId}) paid", order.Number, order.Id);
         return OrderPaymentProgress.Paid;
     }
@@ -173,7 +192,8 @@ public sealed class OrderPaymentProcessor(
     /// Applies one change in a short transaction of its own. When the order is no longer PaymentPending (someone else
     /// decided first) nothing is applied and null is returned; a lost race on the version token re-reads and tries again.
     /// </summary>
-    private async Task<Order?> UpdateAsync(Guid orderId, Action<Order> change, CancellationToken cancellationToken, OrderStatus onlyWhile = OrderStatus.PaymentPending)
+    private async Task<Order?> UpdateAsync(
+        Guid orderId, Action<Order> change, CancellationToken cancellationToken, OrderStatus onlyWhile = OrderStatus.PaymentPending, Func<CancellationToken, Task>? alsoInTransaction = null)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -190,6 +210,11 @@ public sealed class OrderPaymentProcessor(
                         }
 
                         change(order);
+                        if (alsoInTransaction is not null)
+                        {
+                            await alsoInTransaction(cancellationToken);
+                        }
+
                         return order;
                     },
                     _ => true,

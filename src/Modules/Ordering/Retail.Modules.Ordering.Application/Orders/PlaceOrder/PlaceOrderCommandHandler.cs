@@ -17,12 +17,16 @@ using Retail.Modules.Ordering.Domain.Orders;
 namespace Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 
 /// <summary>
-/// The checkout: (2) rate limit per user, then per user + SKU for SKUs in a live flash sale, (3) the checkout gate
-/// (bulkhead: a storm queues briefly or gets 503 instead of piling onto the database), (4) idempotency per user + key,
+/// The checkout: (2) rate limit per user; the customer's turn (one checkout at a time per customer on this instance);
+/// flash lines the database would certainly refuse answered at once with no write (FlashSales' precheck): sold out before
+/// and over the cap after the limit per user + SKU for SKUs in a live flash sale (the order the slow path answers in),
+/// (3) the checkout gate (bulkhead: a storm queues
+/// briefly or gets 503 instead of piling onto the database; once admitted the precheck is asked again, as the item may
+/// have sold out meanwhile), (4) idempotency per user + key,
 /// (5) prices from Catalog, (6) flash units claimed in FlashSales (allocation and per-customer cap in one transaction;
 /// the flash price is locked here), (7) stock reserved all-or-nothing in Catalog, (8) the order row and its OrderPlaced
-/// outbox row in one short Ordering transaction, (9) payment through Payments outside any transaction, (10) the
-/// idempotency record completed. Validation (1) ran in the pipeline before this. A failure after (6) gives the flash
+/// outbox row (with the first payment attempt counted) in one short Ordering transaction, (9) payment through Payments
+/// outside any transaction, (10) the idempotency record completed — for a paid order in the transaction that marks it paid. Validation (1) ran in the pipeline before this. A failure after (6) gives the flash
 /// units back; a decline cancels the order, which releases its stock and flash units; an unavailable provider leaves the
 /// order PaymentPending (stock held) for the <c>ordering-payment-retry</c> job.
 /// </summary>
@@ -33,6 +37,7 @@ public sealed class PlaceOrderCommandHandler(
     ICurrentUser user,
     ICheckoutRateLimiter rateLimiter,
     ICheckoutGate gate,
+    ICheckoutTurns turns,
     ICheckoutIdempotency idempotency,
     IPaymentDetailsProtector protector,
     OrderPaymentProcessor payments,
@@ -84,11 +89,25 @@ public sealed class PlaceOrderCommandHandler(
             return new Error("rate_limited", UserMessages.RateLimited, ErrorKind.RateLimited) { RetryAfter = decision.RetryAfter };
         }
 
-        var skus = command.Items.Select(i => i.Sku.Trim().ToUpperInvariant()).ToList();
+        // The customer's earlier attempts finish first, so this one starts knowing how they ended (cap reached, sold out).
+        using var turn = await turns.TakeAsync(userId, cancellationToken);
+        var key = command.IdempotencyKey.Trim();
+        var flashLines = command.Items.Select(i => new FlashLine(i.Sku.Trim().ToUpperInvariant(), i.Quantity)).ToList();
+        if (await RefusedEarlyAsync(userId, key, flashLines, soldOutOnly: true, cancellationToken) is { } soldOut)
+        {
+            return soldOut;
+        }
+
+        var skus = flashLines.Select(l => l.Sku).ToList();
         var flashRate = await sender.Send(new CheckFlashCheckoutRate(userId, skus), cancellationToken);
         if (!flashRate.IsSuccess)
         {
             return flashRate.Error;
+        }
+
+        if (await RefusedEarlyAsync(userId, key, flashLines, soldOutOnly: false, cancellationToken) is { } soldOutOrOverCap)
+        {
+            return soldOutOrOverCap;
         }
 
         using var admitted = await gate.TryEnterAsync(cancellationToken);
@@ -98,7 +117,12 @@ public sealed class PlaceOrderCommandHandler(
             return Overloaded();
         }
 
-        var key = command.IdempotencyKey.Trim();
+        // Asked again once admitted: the item may have sold out (or the customer reached the cap) while this one waited.
+        if (await RefusedEarlyAsync(userId, key, flashLines, soldOutOnly: false, cancellationToken) is { } refusedWhileQueued)
+        {
+            return refusedWhileQueued;
+        }
+
         var begun = await idempotency.BeginAsync(userId, key, RequestHash(command), cancellationToken);
         switch (begun.Outcome)
         {
@@ -128,10 +152,20 @@ public sealed class PlaceOrderCommandHandler(
             throw;
         }
 
-        var progress = await payments.ProcessAsync(order.Id, cancellationToken);
+        // The payment attempt was counted when the order was stored; a paid order completes its idempotency record in
+        // the very transaction that marks it paid (one commit fewer on the usual path).
+        var progress = await payments.ProcessAsync(
+            order.Id,
+            attemptRecorded: true,
+            whenPaid: ct => idempotency.CompleteAsync(userId, key, StatusPaid, order.Id.ToString(), ct),
+            cancellationToken);
         var result = await ResultOfAsync(order.Id, progress == OrderPaymentProgress.Declined, cancellationToken);
         var status = !result.IsSuccess ? StatusDeclined : result.Value.PaymentPending ? StatusPending : StatusPaid;
-        await idempotency.CompleteAsync(userId, key, status, order.Id.ToString(), CancellationToken.None);
+        if (progress != OrderPaymentProgress.Paid)
+        {
+            await idempotency.CompleteAsync(userId, key, status, order.Id.ToString(), CancellationToken.None);
+        }
+
         if (command.ClearCart && progress != OrderPaymentProgress.Declined)
         {
             await ClearCartAsync(userId, command.Items, cancellationToken);
@@ -139,6 +173,22 @@ public sealed class PlaceOrderCommandHandler(
 
         logger.LogInformation("Checkout {OrderNumber} ({OrderId}) for {UserId}: {Progress}", order.Number, order.Id, userId, progress);
         return result;
+    }
+
+    /// <summary>
+    /// Sold out or over the cap, answered without a write (FlashSales' precheck: memo hints confirmed by one read). A key
+    /// already seen goes the normal way, so a retried checkout still gets its stored answer.
+    /// </summary>
+    private async Task<Error?> RefusedEarlyAsync(string userId, string key, IReadOnlyList<FlashLine> lines, bool soldOutOnly, CancellationToken cancellationToken)
+    {
+        var precheck = await sender.Send(new PrecheckFlashClaim(userId, lines, soldOutOnly), cancellationToken);
+        if (precheck.IsSuccess || await idempotency.IsKnownAsync(userId, key, cancellationToken))
+        {
+            return null;
+        }
+
+        logger.LogDebug("Checkout for {UserId} refused before the claim: {Code}", userId, precheck.Error.Code);
+        return precheck.Error;
     }
 
     private async Task<Result<Order>> CreateAndReserveAsync(PlaceOrderCommand command, string userId, string key, CancellationToken cancellationToken)
@@ -202,6 +252,7 @@ public sealed class PlaceOrderCommandHandler(
         {
             var details = order.AmountDueByMethod > 0 ? protector.Protect(command.PaymentDetails) : null;
             order.AwaitPayment(now + options.Value.PaymentDeadline, details, now);
+            order.RecordPaymentAttempt();
             await unitOfWork.ExecuteAsync(
                 () =>
                 {
