@@ -13,44 +13,30 @@ public sealed record ApiKeyCheck(AuthOutcome Outcome, Guid? PartnerId, Guid? Key
 
 /// <summary>
 /// Checks a presented API key (SPEC S1): find the row by its public prefix, compare SHA-256 hashes in constant time,
-/// refuse revoked/expired keys and inactive partners, record last use, and audit every attempt, good or bad.
-/// A refusal's audit row commits at once. An accepted key's audit row and last use are staged in the request's Partners
-/// context, so they commit with the request's own write (a stock webhook: one transaction instead of two); the caller
-/// calls <see cref="FlushAsync"/> before answering, which commits them if nothing else did.
+/// refuse revoked/expired keys and inactive partners, record last use, and audit every attempt, good or bad. The audit
+/// row commits on its own, before the request does anything: a request that then fails must neither lose the audit row
+/// nor have its unsaved work committed with it.
 /// </summary>
 public sealed partial class ApiKeyAuthenticator(IPartnersDbContext db, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
 {
     private static readonly string DummyHash = ApiKey.HashOf("rk_none.none");
 
-    private ApiKeyAuditEntry? _staged;
-
     public async Task<ApiKeyCheck> AuthenticateAsync(string? presented, string sourceIp, string path, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var check = await CheckAsync(presented, now, cancellationToken);
-        var entry = ApiKeyAuditEntry.Record(now, check.PartnerId, check.KeyPrefix, sourceIp, path, check.Outcome);
-        db.AuthAudit.Add(entry);
+        db.AuthAudit.Add(ApiKeyAuditEntry.Record(now, check.PartnerId, check.KeyPrefix, sourceIp, path, check.Outcome));
+        await db.SaveChangesAsync(cancellationToken);
         if (check.Succeeded)
         {
-            _staged = entry;
             LogAccepted(logger, check.PartnerId, check.KeyPrefix, path);
-            return check;
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        LogRefused(logger, check.Outcome, check.KeyPrefix, sourceIp, path);
-        return check;
-    }
-
-    /// <summary>Commits the staged audit row and last use of an accepted key unless the request's own save already did.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_staged is { } entry && db.AuthAudit.Entry(entry).State == EntityState.Added)
+        else
         {
-            await db.SaveChangesAsync(cancellationToken);
+            LogRefused(logger, check.Outcome, check.KeyPrefix, sourceIp, path);
         }
 
-        _staged = null;
+        return check;
     }
 
     private async Task<ApiKeyCheck> CheckAsync(string? presented, DateTimeOffset now, CancellationToken cancellationToken)

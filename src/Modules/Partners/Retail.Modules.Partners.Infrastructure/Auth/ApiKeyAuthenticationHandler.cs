@@ -40,8 +40,6 @@ internal sealed class ApiKeyAuthenticationHandler(
             return check.Outcome == AuthOutcome.MissingKey ? AuthenticateResult.NoResult() : AuthenticateResult.Fail(check.Outcome.ToString());
         }
 
-        // The accepted key's audit row commits with the request's own write, or here, just before the answer goes out.
-        Context.Response.OnStarting(static state => ((ApiKeyAuthenticator)state).FlushAsync(CancellationToken.None), authenticator);
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, "partner:" + check.PartnerId!.Value.ToString("N")),

@@ -41,7 +41,7 @@ internal sealed class HangfireFeedJobQueue(IBackgroundJobClient jobs) : IFeedJob
 /// </summary>
 internal sealed partial class WebhookWorker(IServiceScopeFactory scopes, ILogger<WebhookWorker> logger) : BackgroundService, IWebhookWorkQueue
 {
-    public const int MaxBatch = 200;
+    public const int MaxBatch = 50;
     public const int CallbackSenders = 4;
 
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
