@@ -68,6 +68,15 @@ public sealed class FlashPregateTests
         return (host, writes);
     }
 
+    /// <summary>A product priced 20 with a flash sale running from now for an hour; returns its SKU.</summary>
+    private static async Task<string> SaleOnNowAsync(OrderingTestHost host, int stock, int allocation, int cap, decimal flashPrice)
+    {
+        var sku = await host.CreateProductAsync(stock: stock, price: 20m);
+        var now = host.Time.GetUtcNow();
+        await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: allocation, cap: cap, flashPrice: flashPrice);
+        return sku;
+    }
+
     private static Task<bool> KeyKnownAsync(OrderingTestHost host, string userId, string key) =>
         host.QueryAsync(sp => sp.GetRequiredKeyedService<ModuleDbContext>(OrderingModule.Name).IdempotencyRecords.AnyAsync(r => r.Caller == userId && r.Key == key));
 
@@ -76,9 +85,7 @@ public sealed class FlashPregateTests
     {
         var (host, writes) = await StartAsync();
         await using var _ = host;
-        var sku = await host.CreateProductAsync(stock: 10, price: 20m);
-        var now = host.Time.GetUtcNow();
-        await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 1, cap: 1, flashPrice: 10m);
+        var sku = await SaleOnNowAsync(host, stock: 10, allocation: 1, cap: 1, flashPrice: 10m);
         (await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku))).IsSuccess.ShouldBeTrue();
         var byClaim = await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku));
         byClaim.Error!.Code.ShouldBe("flash.sold_out");
@@ -110,9 +117,7 @@ public sealed class FlashPregateTests
     {
         var (host, writes) = await StartAsync();
         await using var _ = host;
-        var sku = await host.CreateProductAsync(stock: 30, price: 20m);
-        var now = host.Time.GetUtcNow();
-        await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 10, cap: 2, flashPrice: 12m);
+        var sku = await SaleOnNowAsync(host, stock: 30, allocation: 10, cap: 2, flashPrice: 12m);
         var buyer = OrderingTestHost.NewUser();
         var other = OrderingTestHost.NewUser();
         (await host.PlaceOrderAsync(buyer, OrderingTestHost.Checkout(sku, quantity: 2))).IsSuccess.ShouldBeTrue();
@@ -146,9 +151,7 @@ public sealed class FlashPregateTests
     {
         var (host, _) = await StartAsync();
         await using var _host = host;
-        var sku = await host.CreateProductAsync(stock: 10, price: 20m);
-        var now = host.Time.GetUtcNow();
-        await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 1, cap: 1, flashPrice: 10m);
+        var sku = await SaleOnNowAsync(host, stock: 10, allocation: 1, cap: 1, flashPrice: 10m);
         var first = OrderingTestHost.NewUser();
         (await host.PlaceOrderAsync(first, OrderingTestHost.Checkout(sku))).IsSuccess.ShouldBeTrue();
         (await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku))).Error!.Code.ShouldBe("flash.sold_out");
@@ -187,9 +190,7 @@ public sealed class FlashPregateTests
     {
         var (host, _) = await StartAsync();
         await using var _host = host;
-        var sku = await host.CreateProductAsync(stock: 10, price: 20m);
-        var now = host.Time.GetUtcNow();
-        await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 1, cap: 1, flashPrice: 10m);
+        var sku = await SaleOnNowAsync(host, stock: 10, allocation: 1, cap: 1, flashPrice: 10m);
         var declined = OrderingTestHost.NewUser();
         (await host.PlaceOrderAsync(declined, OrderingTestHost.Checkout(sku, card: OrderingTestHost.DecliningCard))).Error!.Code.ShouldBe("payment.declined");
         (await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku))).Error!.Code.ShouldBe("flash.sold_out");
@@ -208,9 +209,7 @@ public sealed class FlashPregateTests
     {
         var (host, _) = await StartAsync();
         await using var _host = host;
-        var sku = await host.CreateProductAsync(stock: 10, price: 20m);
-        var now = host.Time.GetUtcNow();
-        await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 1, cap: 1, flashPrice: 10m);
+        var sku = await SaleOnNowAsync(host, stock: 10, allocation: 1, cap: 1, flashPrice: 10m);
         var buyer = OrderingTestHost.NewUser();
         var command = OrderingTestHost.Checkout(sku);
         var placed = await host.PlaceOrderAsync(buyer, command);
@@ -231,9 +230,7 @@ public sealed class FlashPregateTests
         await using var host = await OrderingTestHost.StartAsync(
             new Dictionary<string, string?> { ["Ordering:CheckoutRateLimit:PermitLimit"] = "100", ["FlashSales:PerUserSkuPermitLimit"] = "100" },
             services => services.AddSingleton<IInterceptor>(writes));
-        var sku = await host.CreateProductAsync(stock: 30, price: 20m);
-        var now = host.Time.GetUtcNow();
-        await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 10, cap: 1, flashPrice: 12m);
+        var sku = await SaleOnNowAsync(host, stock: 30, allocation: 10, cap: 1, flashPrice: 12m);
         writes.Reset();
         (await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku))).IsSuccess.ShouldBeTrue();
         var oneCheckout = writes.Writes;

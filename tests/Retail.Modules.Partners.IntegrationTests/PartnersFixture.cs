@@ -108,7 +108,7 @@ public sealed class PartnersFixture : IAsyncLifetime
             {
                 UpsertPartnerProducts c => (Result<TValue>)(object)await ActivatorUtilities.CreateInstance<UpsertPartnerProductsHandler>(sp).Handle(c, cancellationToken),
                 DeactivatePartnerProducts c => (Result<TValue>)(object)await ActivatorUtilities.CreateInstance<DeactivatePartnerProductsHandler>(sp).Handle(c, cancellationToken),
-                SetPartnerProductStock c => (Result<TValue>)(object)await ActivatorUtilities.CreateInstance<SetPartnerProductStockHandler>(sp).Handle(c, cancellationToken),
+                SetPartnerProductStocks c => (Result<TValue>)(object)await ActivatorUtilities.CreateInstance<SetPartnerProductStocksHandler>(sp).Handle(c, cancellationToken),
                 _ => throw new NotSupportedException(command.GetType().Name),
             }, r => r.IsSuccess, cancellationToken);
         }

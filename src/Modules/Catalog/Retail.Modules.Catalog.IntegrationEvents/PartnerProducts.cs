@@ -41,17 +41,10 @@ public sealed record GetActivePartnerSkus(string PartnerId) : IQuery<IReadOnlyLi
 public sealed record DeactivatePartnerProducts(string PartnerId, IReadOnlyList<string> Skus) : ICommand<int>;
 
 /// <summary>
-/// Sets the stock of one of the partner's products to an absolute quantity (a stock webhook). One conditional UPDATE
-/// decides; the change is recorded as a stock movement and a <see cref="StockChanged"/> event. Returns the stock after.
-/// A SKU that is not the partner's answers 404 <c>catalog.product_not_found</c>.
-/// </summary>
-public sealed record SetPartnerProductStock(string PartnerId, string Sku, int Stock, string Reason) : ICommand<int>;
-
-/// <summary>
-/// Sets the stock of several of the partner's products in one Catalog transaction (stock webhooks applied in batches).
-/// Each setting is applied as <see cref="SetPartnerProductStock"/> would apply it, in the order given, and answered on
-/// its own: a SKU that is not the partner's does not fail the others. The changes leave as one
-/// <see cref="ProductBatchChanged"/> event. At most <see cref="MaxItems"/> settings per call.
+/// Sets the stock of the partner's products to absolute quantities (stock webhooks, applied in batches) in one Catalog
+/// transaction: each setting in the order given, through one conditional UPDATE recorded as a stock movement, and
+/// answered on its own — a SKU that is not the partner's answers <c>catalog.product_not_found</c> without failing the
+/// others. The changes leave as one <see cref="ProductBatchChanged"/> event. At most <see cref="MaxItems"/> per call.
 /// </summary>
 public sealed record SetPartnerProductStocks(string PartnerId, IReadOnlyList<PartnerStockSetting> Items) : ICommand<IReadOnlyList<PartnerStockResult>>
 {

@@ -26,9 +26,10 @@ public sealed class SetPartnerProductStocksValidator : AbstractValidator<SetPart
 }
 
 /// <summary>
-/// Stock webhooks in batches: one query finds the partner's products, then each setting goes through the same conditional
-/// UPDATE and stock movement as <see cref="SetPartnerProductStockHandler"/>, all in the one transaction of the unit of
-/// work; the movements leave as one <see cref="ProductBatchChanged"/> (stock changes only) instead of one event each.
+/// Stock webhooks in batches: one query finds the partner's products, then each setting goes through the conditional
+/// UPDATE and stock movement every Catalog stock change uses (<see cref="UpsertPartnerProductsHandler.SetStockAsync"/>),
+/// all in the one transaction of the unit of work; the movements leave as one <see cref="ProductBatchChanged"/> (stock
+/// changes only) instead of one event each.
 /// </summary>
 public sealed class SetPartnerProductStocksHandler(ICatalogDbContext db, TimeProvider time) : ICommandHandler<SetPartnerProductStocks, IReadOnlyList<PartnerStockResult>>
 {
