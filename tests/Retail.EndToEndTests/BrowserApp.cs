@@ -52,11 +52,17 @@ public sealed class BrowserApp : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// How long one browser action or navigation may take. build/test.sh runs the test projects side by side on two cores,
+    /// and under that load a page has taken more than 15 s to load (a journey failed so, then passed alone in 11 s).
+    /// </summary>
+    public const float ActionTimeoutMs = 30_000;
+
     /// <summary>A fresh browser context (own cookies) with the app's address as base URL.</summary>
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(ActionTimeoutMs);
         return await context.NewPageAsync();
     }
 

@@ -174,7 +174,7 @@ public sealed class ClockedBrowserApp : IAsyncLifetime
     public async Task<IPage> NewPageAsync()
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserApp.ActionTimeoutMs);
         return await context.NewPageAsync();
     }
 
