@@ -65,6 +65,7 @@ internal sealed class SqliteModuleHost : IAsyncDisposable
             new EfUnitOfWork<TestModuleDbContext>(sp.GetRequiredService<TestModuleDbContext>(), sp.GetRequiredService<IOutboxNudge>()));
         services.AddKeyedScoped(TestModule.Name, (sp, key) =>
             new IdempotencyStore(sp.GetRequiredKeyedService<ModuleDbContext>(key), sp.GetRequiredService<TimeProvider>()));
+        services.AddGroupCommit<TestModuleDbContext, TestModuleDbContext>();
 
         services.Configure<OutboxOptions>(o => outbox?.Invoke(o));
         services.AddSingleton<IntegrationEventSubscriptions>();

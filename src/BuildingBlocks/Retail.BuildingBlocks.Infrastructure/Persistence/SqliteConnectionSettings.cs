@@ -1,47 +1,115 @@
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Retail.BuildingBlocks.Infrastructure.Persistence;
 
 /// <summary>
-/// Applies the per-connection SQLite settings every time a connection opens (pooled connections included).
-/// <c>busy_timeout</c> lets SQLite itself wait for the single write lock in short steps (1–100 ms); without it
-/// Microsoft.Data.Sqlite's own retry sleeps 150 ms per collision, which turns every collision between two writers (a
-/// feed batch and the outbox relay, say) into a long stall. <c>synchronous</c> is the durability level (see
-/// <see cref="DatabaseOptions.SqliteSynchronous"/>).
+/// Applies the per-connection SQLite settings every time a connection opens (pooled connections included):
+/// <c>synchronous</c> is the durability level (see <see cref="DatabaseOptions.SqliteSynchronous"/>), and the wait for the
+/// single write lock is <see cref="SqliteWriteLockWait"/>'s — woken when a writer of this process releases the lock, giving
+/// up after <see cref="DatabaseOptions.SqliteBusyTimeout"/>. Without any busy handler Microsoft.Data.Sqlite's own retry
+/// sleeps 150 ms per collision; SQLite's <c>busy_timeout</c> sleeps in growing steps up to 100 ms. A transaction that ends
+/// without writing anything releases the lock without a commit for SQLite to report, so its end is signalled from here.
 /// </summary>
-public sealed class SqliteConnectionSettings : DbConnectionInterceptor
+public sealed class SqliteConnectionSettings : DbConnectionInterceptor, IDbTransactionInterceptor
 {
-    private readonly string _pragmas;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SqliteConnectionSettings> Instances = new(StringComparer.Ordinal);
 
-    private SqliteConnectionSettings(string pragmas) => _pragmas = pragmas;
+    private readonly string _pragmas;
+    private readonly TimeSpan _busyTimeout;
+
+    private SqliteConnectionSettings(string pragmas, TimeSpan busyTimeout)
+    {
+        _pragmas = pragmas;
+        _busyTimeout = busyTimeout;
+    }
 
     /// <summary>One instance per distinct setting, so EF's options (and its service provider cache) stay the same per module.</summary>
     public static SqliteConnectionSettings For(DatabaseOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var pragmas = string.Create(CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout = {(int)options.SqliteBusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {options.SqliteSynchronous.ToString().ToUpperInvariant()};");
-        return Instances.GetOrAdd(pragmas, p => new SqliteConnectionSettings(p));
+        var synchronous = options.SqliteSynchronous.ToString().ToUpperInvariant();
+        var key = string.Create(CultureInfo.InvariantCulture, $"{synchronous}|{options.SqliteBusyTimeout.Ticks}");
+        return Instances.GetOrAdd(key, _ => new SqliteConnectionSettings($"PRAGMA synchronous = {synchronous};", options.SqliteBusyTimeout));
     }
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SqliteConnectionSettings> Instances = new(StringComparer.Ordinal);
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var command = connection.CreateCommand();
-        command.CommandText = _pragmas;
-        command.ExecuteNonQuery();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = LeftInTransaction(connection, eventData) ? "ROLLBACK; " + _pragmas : _pragmas;
+            command.ExecuteNonQuery();
+        }
+
+        SqliteWriteLockWait.Attach((SqliteConnection)connection, _busyTimeout);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = connection.CreateCommand();
-        command.CommandText = _pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = LeftInTransaction(connection, eventData) ? "ROLLBACK; " + _pragmas : _pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        SqliteWriteLockWait.Attach((SqliteConnection)connection, _busyTimeout);
+    }
+
+    /// <summary>
+    /// A pooled connection should never come back inside a transaction; rarely one has (seen under storm load: the next
+    /// user's <c>PRAGMA synchronous</c> failed with "Safety level may not be changed inside a transaction"). Whatever was
+    /// left is not anyone's work any more: it is rolled back before the connection is used, and logged.
+    /// </summary>
+    private static bool LeftInTransaction(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        if (!SqliteWriteLockWait.InTransaction((SqliteConnection)connection))
+        {
+            return false;
+        }
+
+        eventData.Context?.GetInfrastructure().GetService<ILoggerFactory>()?.CreateLogger<SqliteConnectionSettings>()
+            .LogWarning("A pooled SQLite connection was opened inside a transaction left by its previous user; rolled back before use");
+        return true;
+    }
+
+    // A transaction disposed without commit or rollback is rolled back by the provider, then EF closes the connection.
+    public override void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => SqliteWriteLockWait.Signal();
+
+    public override Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        SqliteWriteLockWait.Signal();
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => SqliteWriteLockWait.Signal();
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        SqliteWriteLockWait.Signal();
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => SqliteWriteLockWait.Signal();
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        SqliteWriteLockWait.Signal();
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => SqliteWriteLockWait.Signal();
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        SqliteWriteLockWait.Signal();
+        return Task.CompletedTask;
     }
 }
 

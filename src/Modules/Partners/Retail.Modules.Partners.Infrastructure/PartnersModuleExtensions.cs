@@ -39,6 +39,7 @@ public static class PartnersModuleExtensions
         services.AddModuleDatabase<PartnersDbContext, PartnersSqliteDbContext, PartnersSqlServerDbContext>(configuration, PartnersModule.Name);
         services.AddFeatureToggle<PartnersDbContext>(Features.PartnerIngest, "Partner feed imports");
         services.AddScoped<IPartnersDbContext>(sp => sp.GetRequiredService<PartnersDbContext>());
+        services.AddGroupCommit<IPartnersDbContext, PartnersDbContext>();
         services.AddModuleValidators(typeof(PartnersModule));
         services.Configure<PartnersOptions>(configuration.GetSection("Partners"));
 

@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Retail.BuildingBlocks.Application.Caching;
 using Retail.Modules.FlashSales.Application.Abstractions;
 
 namespace Retail.Modules.FlashSales.Application.Listing;
@@ -60,7 +62,7 @@ public sealed class FlashListingStatistics : IDisposable
 /// Remaining units may lag by up to one period; checkout never reads them from here.
 /// </summary>
 public sealed class FlashListingCache(
-    IFlashSalesDbContext db,
+    IServiceScopeFactory scopes,
     HybridCache cache,
     TimeProvider time,
     IOptions<FlashSalesOptions> options,
@@ -73,13 +75,13 @@ public sealed class FlashListingCache(
         var now = time.GetUtcNow();
         var period = now.ToUnixTimeMilliseconds() / (long)refresh.TotalMilliseconds;
         var entry = new HybridCacheEntryOptions { Expiration = refresh * 2, LocalCacheExpiration = refresh * 2 };
-        return await cache.GetOrCreateAsync(
+        return await cache.GetOrLoadAsync<IFlashSalesDbContext, FlashListingSnapshot>(
+            scopes,
             $"flash:listing:{period}",
-            (Db: db, Time: time, Statistics: statistics),
-            static async (state, ct) =>
+            async (db, ct) =>
             {
-                state.Statistics.Load();
-                return await LoadAsync(state.Db, state.Time.GetUtcNow(), ct);
+                statistics.Load();
+                return await LoadAsync(db, time.GetUtcNow(), ct);
             },
             entry,
             [FlashSalesModule.CacheTag],

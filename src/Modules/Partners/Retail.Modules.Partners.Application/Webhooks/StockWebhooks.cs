@@ -25,9 +25,12 @@ public sealed record CallbackAttemptDto(int Attempt, DateTimeOffset At, int? Sta
 
 /// <summary>
 /// Receives stock webhooks (SPEC I2): the API key is already checked; this verifies the HMAC over <c>timestamp.body</c>
-/// and the 5-minute window, stores the delivery (idempotent on X-Delivery-Id) and wakes the background worker.
+/// and the 5-minute window, stores the delivery (idempotent on X-Delivery-Id) and wakes the background worker. The
+/// delivery row and a refusal's audit row go through the module's group commit: durable before the answer, and shared
+/// with the other deliveries arriving at the same time instead of one write transaction each.
 /// </summary>
-public sealed partial class StockWebhookReceiver(IPartnersDbContext db, IWebhookWorkQueue work, WebhookSecrets secrets, TimeProvider time, ILogger<StockWebhookReceiver> logger)
+public sealed partial class StockWebhookReceiver(
+    IPartnersDbContext db, IGroupCommit<IPartnersDbContext> commits, IWebhookWorkQueue work, WebhookSecrets secrets, TimeProvider time, ILogger<StockWebhookReceiver> logger)
 {
     public static readonly Error BadSignature = new("partners.bad_signature", "X-Signature does not match HMAC-SHA256 of 'timestamp.body' with your webhook secret.", ErrorKind.Unauthorized);
     public static readonly Error StaleTimestamp = new("partners.stale_timestamp", "X-Timestamp is missing or more than 5 minutes away from the server's clock.", ErrorKind.Unauthorized);
@@ -103,15 +106,17 @@ public sealed partial class StockWebhookReceiver(IPartnersDbContext db, IWebhook
         }
 
         var delivery = WebhookDelivery.Receive(partnerId, deliveryId.Trim(), parsed!.Sku!.Trim().ToUpperInvariant(), parsed.Quantity!.Value, parsed.Sequence!.Value, bodyHash, now);
-        db.WebhookDeliveries.Add(delivery);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await commits.CommitAsync((shared, _) =>
+            {
+                shared.WebhookDeliveries.Add(delivery);
+                return Task.CompletedTask;
+            }, cancellationToken);
         }
         catch (DbUpdateException)
         {
             // The same delivery id raced in at the same time: answer with the row that won.
-            db.WebhookDeliveries.Entry(delivery).State = EntityState.Detached;
             var winner = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.PartnerId == partnerId && d.DeliveryId == deliveryId, cancellationToken);
             return await ToDtoAsync(db, winner, cancellationToken);
         }
@@ -123,8 +128,11 @@ public sealed partial class StockWebhookReceiver(IPartnersDbContext db, IWebhook
 
     private async Task AuditAsync(Guid partnerId, string sourceIp, string path, AuthOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        db.AuthAudit.Add(ApiKeyAuditEntry.Record(now, partnerId, null, sourceIp, path, outcome));
-        await db.SaveChangesAsync(cancellationToken);
+        await commits.CommitAsync((shared, _) =>
+        {
+            shared.AuthAudit.Add(ApiKeyAuditEntry.Record(now, partnerId, null, sourceIp, path, outcome));
+            return Task.CompletedTask;
+        }, cancellationToken);
         LogRefused(logger, partnerId, outcome);
     }
 

@@ -35,7 +35,10 @@ internal sealed class HangfireFeedJobQueue(IBackgroundJobClient jobs) : IFeedJob
 /// Applies received stock webhooks in the background, in process: the receiver nudges this worker right after the
 /// delivery row commits (so the change lands within milliseconds, SPEC I2 "within 5 s"). Deliveries that arrive while a
 /// batch is being applied form the next batch (up to <see cref="MaxBatch"/>), so the cost per delivery falls as the rate
-/// rises instead of the queue growing. Outcome callbacks go out on their own loops (<see cref="CallbackSenders"/>), so a
+/// rises instead of the queue growing. A batch also waits up to <see cref="Linger"/> after its first delivery for the
+/// next ones: at a steady tens per second they otherwise arrive one per batch, and every batch costs two write
+/// transactions plus a Catalog stock event delivered to three modules — the writes that made acknowledgements queue
+/// behind SQLite's write lock (docs/benchmarks.md, "webhooks"). Outcome callbacks go out on their own loops (<see cref="CallbackSenders"/>), so a
 /// slow partner endpoint and its retries never hold back the stock changes. At start the worker also picks up every
 /// delivery not processed before a restart.
 /// </summary>
@@ -43,6 +46,9 @@ internal sealed partial class WebhookWorker(IServiceScopeFactory scopes, ILogger
 {
     public const int MaxBatch = 50;
     public const int CallbackSenders = 4;
+
+    /// <summary>How long a batch that is not full waits for more deliveries (a small part of the 5 s SPEC I2 allows).</summary>
+    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(100);
 
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<Guid> _callbacks = Channel.CreateUnbounded<Guid>();
@@ -57,11 +63,7 @@ internal sealed partial class WebhookWorker(IServiceScopeFactory scopes, ILogger
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var id))
-            {
-                batch.Add(id);
-            }
-
+            await FillAsync(batch, stoppingToken);
             try
             {
                 await ProcessAsync(batch, stoppingToken);
@@ -90,6 +92,38 @@ internal sealed partial class WebhookWorker(IServiceScopeFactory scopes, ILogger
 
         _callbacks.Writer.TryComplete();
         await Task.WhenAll(senders);
+    }
+
+    /// <summary>Takes what is queued, then whatever else arrives within <see cref="Linger"/>, up to <see cref="MaxBatch"/>.</summary>
+    private async Task FillAsync(List<Guid> batch, CancellationToken stoppingToken)
+    {
+        Drain(batch);
+        if (batch.Count >= MaxBatch)
+        {
+            return;
+        }
+
+        using var linger = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        linger.CancelAfter(Linger);
+        try
+        {
+            while (batch.Count < MaxBatch && await _queue.Reader.WaitToReadAsync(linger.Token))
+            {
+                Drain(batch);
+            }
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The linger is over: apply what there is.
+        }
+    }
+
+    private void Drain(List<Guid> batch)
+    {
+        while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var id))
+        {
+            batch.Add(id);
+        }
     }
 
     private async Task ProcessAsync(IReadOnlyCollection<Guid> batch, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Caching;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.Application.Abstractions;
 using Retail.Modules.Catalog.Application.Products;
@@ -10,15 +12,16 @@ namespace Retail.Modules.Catalog.Application.Categories.GetCategories;
 /// <summary>All categories with their count of active products; cached (every page header shows them).</summary>
 public sealed record GetCategoriesQuery : IQuery<IReadOnlyList<CategoryDto>>;
 
-public sealed class GetCategoriesQueryHandler(ICatalogDbContext db, HybridCache cache) : IQueryHandler<GetCategoriesQuery, IReadOnlyList<CategoryDto>>
+public sealed class GetCategoriesQueryHandler(IServiceScopeFactory scopes, HybridCache cache) : IQueryHandler<GetCategoriesQuery, IReadOnlyList<CategoryDto>>
 {
     private static readonly HybridCacheEntryOptions CacheFor = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromSeconds(30) };
 
     public async ValueTask<Result<IReadOnlyList<CategoryDto>>> Handle(GetCategoriesQuery query, CancellationToken cancellationToken)
     {
-        var categories = await cache.GetOrCreateAsync(
+        var categories = await cache.GetOrLoadAsync<ICatalogDbContext, List<CategoryDto>>(
+            scopes,
             "catalog:categories",
-            async ct => await db.Categories.AsNoTracking()
+            async (db, ct) => await db.Categories.AsNoTracking()
                 .OrderBy(c => c.Name)
                 .Select(c => new CategoryDto(c.Id, c.Name, c.Slug, db.Products.Count(p => p.CategoryId == c.Id && p.IsActive)))
                 .ToListAsync(ct),

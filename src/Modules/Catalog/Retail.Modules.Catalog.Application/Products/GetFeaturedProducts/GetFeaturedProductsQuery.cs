@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Application;
+using Retail.BuildingBlocks.Application.Caching;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.Application.Abstractions;
 
@@ -9,16 +11,17 @@ namespace Retail.Modules.Catalog.Application.Products.GetFeaturedProducts;
 /// <summary>The home page's featured products: the most recently updated in-stock active products, one per category first.</summary>
 public sealed record GetFeaturedProductsQuery(int Count = 8) : IQuery<IReadOnlyList<ProductSummaryDto>>;
 
-public sealed class GetFeaturedProductsQueryHandler(ICatalogDbContext db, HybridCache cache) : IQueryHandler<GetFeaturedProductsQuery, IReadOnlyList<ProductSummaryDto>>
+public sealed class GetFeaturedProductsQueryHandler(IServiceScopeFactory scopes, HybridCache cache) : IQueryHandler<GetFeaturedProductsQuery, IReadOnlyList<ProductSummaryDto>>
 {
     private static readonly HybridCacheEntryOptions CacheFor = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromSeconds(30) };
 
     public async ValueTask<Result<IReadOnlyList<ProductSummaryDto>>> Handle(GetFeaturedProductsQuery query, CancellationToken cancellationToken)
     {
         var count = Math.Clamp(query.Count, 1, 24);
-        var featured = await cache.GetOrCreateAsync(
+        var featured = await cache.GetOrLoadAsync<ICatalogDbContext, List<ProductSummaryDto>>(
+            scopes,
             $"catalog:featured:{count}",
-            async ct =>
+            async (db, ct) =>
             {
                 var candidates = await (from p in db.Products.AsNoTracking()
                                         join c in db.Categories.AsNoTracking() on p.CategoryId equals c.Id
