@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -6,7 +8,10 @@ using Retail.BuildingBlocks.Application.Abstractions;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Modules.Catalog.Application;
+using Retail.Modules.Catalog.Application.Products.PartnerProducts;
 using Retail.Modules.Catalog.Infrastructure;
+using Retail.Modules.Catalog.Infrastructure.Persistence;
+using Retail.Modules.Catalog.IntegrationEvents;
 
 namespace Retail.Modules.Catalog.IntegrationTests;
 
@@ -17,6 +22,8 @@ namespace Retail.Modules.Catalog.IntegrationTests;
 public sealed class CatalogFixture : IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "retail-catalog-it-" + Guid.NewGuid().ToString("N"));
+
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
 
@@ -62,6 +69,20 @@ public sealed class CatalogFixture : IAsyncLifetime
         await using var scope = Services.CreateAsyncScope();
         return await query(scope.ServiceProvider);
     }
+
+    /// <summary>A partner batch through the real handler (in the unit of work, as the mediator runs it).</summary>
+    public Task<Result<PartnerUpsertResult>> UpsertPartnerProductsAsync(string partner, string? batchKey, params PartnerProductRow[] rows) =>
+        SendAsync(sp => ActivatorUtilities.CreateInstance<UpsertPartnerProductsHandler>(sp, Time)
+            .Handle(new UpsertPartnerProducts(partner, rows, batchKey), default));
+
+    /// <summary>The <see cref="ProductBatchChanged"/> events in the outbox whose payload mentions <paramref name="text"/>, oldest first.</summary>
+    public Task<List<ProductBatchChanged>> BatchEventsAsync(string text) =>
+        QueryAsync(async sp =>
+        {
+            var rows = await sp.GetRequiredService<CatalogDbContext>().OutboxMessages.AsNoTracking()
+                .Where(m => m.Type == "catalog.product-batch-changed.v1" && m.Payload.Contains(text)).OrderBy(m => m.OccurredAt).ToListAsync();
+            return rows.Select(r => JsonSerializer.Deserialize<ProductBatchChanged>(r.Payload, WebJson)!).ToList();
+        });
 
     public sealed class TestUser : ICurrentUser
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Modules.Catalog.Application.Abstractions;
@@ -11,8 +10,6 @@ namespace Retail.Modules.Catalog.IntegrationTests;
 /// <summary>A partner feed batch leaves Catalog as one ProductBatchChanged event, never one event per product.</summary>
 public sealed class PartnerBatchEventTests(CatalogFixture fixture) : IClassFixture<CatalogFixture>
 {
-    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
-
     private static PartnerProductRow Row(string sku, string name, decimal price, int stock) =>
         new(sku, name, "From the batch test", "Batch testing", price, stock, "Acme", null, null);
 
@@ -20,17 +17,9 @@ public sealed class PartnerBatchEventTests(CatalogFixture fixture) : IClassFixtu
         UpsertKeyedAsync(partner, null, rows);
 
     private Task<BuildingBlocks.Application.Result<PartnerUpsertResult>> UpsertKeyedAsync(string partner, string? batchKey, params PartnerProductRow[] rows) =>
-        fixture.SendAsync(sp => new UpsertPartnerProductsHandler(sp.GetRequiredService<ICatalogDbContext>(), sp.GetRequiredService<IPartnerBatchLedger>(), fixture.Time)
-            .Handle(new UpsertPartnerProducts(partner, rows, batchKey), default));
+        fixture.UpsertPartnerProductsAsync(partner, batchKey, rows);
 
-    private Task<List<ProductBatchChanged>> BatchEventsAsync(string skuPrefix) =>
-        fixture.QueryAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<CatalogDbContext>();
-            var rows = await db.OutboxMessages.AsNoTracking().Where(m => m.Type == "catalog.product-batch-changed.v1" && m.Payload.Contains(skuPrefix))
-                .OrderBy(m => m.OccurredAt).ToListAsync();
-            return rows.Select(r => JsonSerializer.Deserialize<ProductBatchChanged>(r.Payload, Web)!).ToList();
-        });
+    private Task<List<ProductBatchChanged>> BatchEventsAsync(string skuPrefix) => fixture.BatchEventsAsync(skuPrefix);
 
     [Fact]
     public async Task A_batch_of_new_products_publishes_one_event_with_every_product_and_no_single_events()

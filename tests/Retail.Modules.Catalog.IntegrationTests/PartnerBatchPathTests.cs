@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Application;
@@ -17,14 +16,11 @@ namespace Retail.Modules.Catalog.IntegrationTests;
 /// </summary>
 public sealed class PartnerBatchPathTests(CatalogFixture fixture) : IClassFixture<CatalogFixture>
 {
-    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
-
     private static PartnerProductRow Row(string sku, string name = "Desk lamp", decimal price = 20m, int stock = 5, string? image = "https://img.example/lamp.jpg") =>
         new(sku, name, "Warm light", "Lighting", price, stock, "Acme", "4006381333931", image);
 
     private Task<Result<PartnerUpsertResult>> UpsertAsync(string partner, string? batchKey, params PartnerProductRow[] rows) =>
-        fixture.SendAsync(sp => ActivatorUtilities.CreateInstance<UpsertPartnerProductsHandler>(sp, fixture.Time)
-            .Handle(new UpsertPartnerProducts(partner, rows, batchKey), default));
+        fixture.UpsertPartnerProductsAsync(partner, batchKey, rows);
 
     private Task<Dictionary<string, Product>> ProductsAsync(string skuPrefix) =>
         fixture.QueryAsync(sp => sp.GetRequiredService<CatalogDbContext>().Products.AsNoTracking().Where(p => p.Sku.StartsWith(skuPrefix)).ToDictionaryAsync(p => p.Sku));
@@ -32,13 +28,7 @@ public sealed class PartnerBatchPathTests(CatalogFixture fixture) : IClassFixtur
     private Task<List<StockMovement>> MovementsAsync(string skuPrefix) =>
         fixture.QueryAsync(sp => sp.GetRequiredService<CatalogDbContext>().StockMovements.AsNoTracking().Where(m => m.Sku.StartsWith(skuPrefix)).OrderBy(m => m.Sku).ToListAsync());
 
-    private Task<List<ProductBatchChanged>> BatchEventsAsync(string skuPrefix) =>
-        fixture.QueryAsync(async sp =>
-        {
-            var rows = await sp.GetRequiredService<CatalogDbContext>().OutboxMessages.AsNoTracking()
-                .Where(m => m.Type == "catalog.product-batch-changed.v1" && m.Payload.Contains(skuPrefix)).OrderBy(m => m.OccurredAt).ToListAsync();
-            return rows.Select(r => JsonSerializer.Deserialize<ProductBatchChanged>(r.Payload, Web)!).ToList();
-        });
+    private Task<List<ProductBatchChanged>> BatchEventsAsync(string skuPrefix) => fixture.BatchEventsAsync(skuPrefix);
 
     [Fact]
     public async Task A_mixed_batch_counts_creates_updates_and_refuses_exactly_as_the_rows_say()

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Modules.Catalog.Application.Abstractions;
@@ -11,11 +10,8 @@ namespace Retail.Modules.Catalog.IntegrationTests;
 /// <summary>Stock webhooks applied in batches: each setting answered on its own, one event for the batch's changes.</summary>
 public sealed class PartnerStockBatchTests(CatalogFixture fixture) : IClassFixture<CatalogFixture>
 {
-    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
-
     private Task UpsertAsync(string partner, string sku, int stock) =>
-        fixture.SendAsync(sp => new UpsertPartnerProductsHandler(sp.GetRequiredService<ICatalogDbContext>(), sp.GetRequiredService<IPartnerBatchLedger>(), fixture.Time)
-            .Handle(new UpsertPartnerProducts(partner, [new PartnerProductRow(sku, "Stock batch " + sku, null, null, 10m, stock, null, null, null)]), default));
+        fixture.UpsertPartnerProductsAsync(partner, null, new PartnerProductRow(sku, "Stock batch " + sku, null, null, 10m, stock, null, null, null));
 
     private Task<BuildingBlocks.Application.Result<IReadOnlyList<PartnerStockResult>>> SetAsync(string partner, params PartnerStockSetting[] items) =>
         fixture.SendAsync(sp => new SetPartnerProductStocksHandler(sp.GetRequiredService<ICatalogDbContext>(), fixture.Time)
@@ -40,14 +36,14 @@ public sealed class PartnerStockBatchTests(CatalogFixture fixture) : IClassFixtu
             ("STOCKB-1", 7, null), ("STOCKB-2", 4, null), ("STOCKB-3", null, "catalog.product_not_found"),
             ("STOCKB-404", null, "catalog.product_not_found"), ("STOCKB-1", 2, null),
         ]);
-        var (stocks, movements, events) = await fixture.QueryAsync(async sp =>
+        var (stocks, movements) = await fixture.QueryAsync(async sp =>
         {
             var db = sp.GetRequiredService<CatalogDbContext>();
             var stocks = await db.Products.Where(p => p.Sku.StartsWith("STOCKB-")).OrderBy(p => p.Sku).Select(p => p.Stock).ToListAsync();
             var movements = await db.StockMovements.Where(m => m.Sku.StartsWith("STOCKB-")).OrderBy(m => m.Reason).Select(m => new { m.Sku, m.Delta, m.Reason }).ToListAsync();
-            var events = await db.OutboxMessages.AsNoTracking().Where(m => m.Type == "catalog.product-batch-changed.v1" && m.Payload.Contains("webhook d")).ToListAsync();
-            return (stocks, movements.Select(m => (m.Sku, m.Delta, m.Reason)).ToList(), events.Select(e => JsonSerializer.Deserialize<ProductBatchChanged>(e.Payload, Web)!).ToList());
+            return (stocks, movements.Select(m => (m.Sku, m.Delta, m.Reason)).ToList());
         });
+        var events = await fixture.BatchEventsAsync("webhook d");
         stocks.ShouldBe([2, 4, 9]);
         movements.ShouldBe([("STOCKB-1", 2, "webhook d1"), ("STOCKB-1", -5, "webhook d5")]);
         events.Count.ShouldBe(1);
