@@ -19,12 +19,22 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
     private IGroupCommit<TestModuleDbContext> Commits => _host.Services.GetRequiredService<IGroupCommit<TestModuleDbContext>>();
 
-    /// <summary>A first caller whose changes wait for <paramref name="release"/>, holding the commit loop so the next callers queue.</summary>
-    private Task Hold(TaskCompletionSource release) => Commits.CommitAsync(async (db, _) =>
+    /// <summary>
+    /// A first caller whose changes wait for <paramref name="release"/>, holding the commit loop so the next callers
+    /// queue; returns once the loop is inside its changes (so whatever is queued next forms the following batch).
+    /// </summary>
+    private async Task<Task> HoldAsync(TaskCompletionSource release)
     {
-        await release.Task;
-        db.Widgets.Add(new Widget { Id = Guid.NewGuid(), Name = "first" });
-    }, CancellationToken.None);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = Commits.CommitAsync(async (db, _) =>
+        {
+            entered.TrySetResult();
+            await release.Task;
+            db.Widgets.Add(new Widget { Id = Guid.NewGuid(), Name = "first" });
+        }, CancellationToken.None);
+        await entered.Task;
+        return first;
+    }
 
     private Task Add(string name, Guid? id = null, List<TestModuleDbContext>? contexts = null) => Commits.CommitAsync((db, _) =>
     {
@@ -43,7 +53,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task Callers_that_queue_while_a_transaction_is_open_share_the_next_one_and_return_once_committed()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = Hold(release);
+        var first = await HoldAsync(release);
         var contexts = new List<TestModuleDbContext>();
         var queued = Enumerable.Range(0, 20).Select(i => Add($"queued-{i:00}", contexts: contexts)).ToList();
 
@@ -65,7 +75,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var taken = Guid.NewGuid();
         await Add("existing", taken);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = Hold(release);
+        var first = await HoldAsync(release);
         var before = Add("before");
         var duplicate = Add("duplicate", taken);
         var after = Add("after");
@@ -83,7 +93,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task Stopping_commits_what_is_queued()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = Hold(release);
+        var first = await HoldAsync(release);
         var queued = Add("queued");
         var commits = (IAsyncDisposable)Commits;
 
