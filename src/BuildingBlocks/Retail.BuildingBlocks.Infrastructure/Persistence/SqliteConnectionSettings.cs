@@ -63,9 +63,11 @@ public sealed class SqliteConnectionSettings : DbConnectionInterceptor, IDbTrans
     }
 
     /// <summary>
-    /// A pooled connection should never come back inside a transaction; rarely one has (seen under storm load: the next
-    /// user's <c>PRAGMA synchronous</c> failed with "Safety level may not be changed inside a transaction"). Whatever was
-    /// left is not anyone's work any more: it is rolled back before the connection is used, and logged.
+    /// A pooled connection should never come back inside a transaction: the provider rolls its own transactions back on
+    /// close, but not one begun with raw SQL (<c>BEGIN</c> through a command), and such a connection would hold the write
+    /// lock for every later user. Whatever was left is not anyone's work any more: it is rolled back before the
+    /// connection is used, and logged. (The storm failures once blamed on this were Microsoft.Data.Sqlite lending one
+    /// pooled connection to two owners, fixed in 10.0.14 — see <c>SqliteConnectionPoolTests</c>.)
     /// </summary>
     private static bool LeftInTransaction(DbConnection connection, ConnectionEndEventData eventData)
     {
