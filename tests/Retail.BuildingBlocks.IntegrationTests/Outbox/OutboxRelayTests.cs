@@ -315,6 +315,51 @@ public sealed class OutboxRelayTests
         (await host.EffectsAsync()).ShouldHaveSingleItem().Name.ShouldBe("Shiny");
     }
 
+    [Fact]
+    public async Task Events_claimed_together_reach_a_subscriber_in_one_transaction_and_a_failing_one_rolls_back_alone()
+    {
+        await using var host = await SqliteModuleHost.StartAsync(services =>
+        {
+            services.AddSingleton<TransactionLog>();
+            services.AddIntegrationEventHandler<WidgetCreated, TransactionRecordingHandler>();
+            services.AddIntegrationEventHandler<WidgetCreated, FailingWidgetHandler>();
+        });
+        host.Failures.FailAlways("poison");
+        var healthy = Enumerable.Range(1, 3).Select(i => host.NewWidgetCreated($"ok{i}", TimeSpan.FromMilliseconds(i * 2))).ToArray();
+        var poison = host.NewWidgetCreated("poison", TimeSpan.FromMilliseconds(3)); // between ok1 and ok2
+        await host.PublishAsync([.. healthy, poison]);
+
+        (await host.RelayAsync()).ShouldBe(3);
+
+        var transactions = host.Services.GetRequiredService<TransactionLog>();
+        transactions.Ids.Count.ShouldBe(4);
+        transactions.Ids.Distinct().Count().ShouldBe(1, "the four events reach the subscriber in one transaction");
+        host.Log.Invocations(FailingWidgetHandler.Name).ShouldBe(4, "the poison's failure re-runs none of its neighbours");
+        var effects = await host.EffectsAsync();
+        ShouldBeExactlyOncePerEvent(effects, FailingWidgetHandler.Name, healthy);
+        ShouldBeExactlyOncePerEvent(effects, TransactionRecordingHandler.Name, [.. healthy, poison]);
+        (await host.OutboxRowAsync(poison.EventId)).Attempts.ShouldBe(1);
+        (await host.OutboxRowsAsync()).Where(m => m.Id != poison.EventId).ShouldAllBe(m => m.ProcessedAt != null);
+    }
+
+    private sealed class TransactionLog
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<Guid> Ids { get; } = new();
+    }
+
+    /// <summary>Records the subscriber transaction each event was handled in.</summary>
+    private sealed class TransactionRecordingHandler(TestModuleDbContext db, TransactionLog transactions) : Application.Abstractions.IIntegrationEventHandler<WidgetCreated>
+    {
+        public const string Name = "recording";
+
+        public Task Handle(WidgetCreated integrationEvent, CancellationToken cancellationToken)
+        {
+            transactions.Ids.Enqueue(db.Database.CurrentTransaction!.TransactionId);
+            db.HandlerEffects.Add(new HandlerEffect { EventId = integrationEvent.EventId, Handler = Name, Name = integrationEvent.Name });
+            return Task.CompletedTask;
+        }
+    }
+
     private static void ShouldBeExactlyOncePerEvent(IEnumerable<HandlerEffect> effects, string handler, IReadOnlyCollection<WidgetCreated> events)
     {
         var ids = effects.Where(e => e.Handler == handler).Select(e => e.EventId).ToList();

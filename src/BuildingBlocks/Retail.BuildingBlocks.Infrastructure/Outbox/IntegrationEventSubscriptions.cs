@@ -33,15 +33,21 @@ public sealed record IntegrationEventSubscription(string EventName, Type EventTy
                 return false;
             }
 
-            var integrationEvent = (IIntegrationEvent)(JsonSerializer.Deserialize(payload, EventType, ModuleDbContext.EventJson)
-                ?? throw new InvalidOperationException($"Outbox payload of {EventName} deserialized to null."));
-            var handler = scope.ServiceProvider.GetRequiredService(HandlerType);
-            await InvokeAsync(handler, integrationEvent, ct);
-            context.InboxMessages.Add(new InboxMessage { EventId = eventId, Handler = HandlerName, Type = EventName, ProcessedAt = time.GetUtcNow() });
-            await context.SaveChangesAsync(ct);
+            await HandleAsync(scope.ServiceProvider, context, eventId, payload, time, ct);
             await transaction.CommitAsync(ct);
             return true;
         }, cancellationToken);
+    }
+
+    /// <summary>Runs the handler for one event and saves its effects with the event's inbox row (in the caller's transaction).</summary>
+    internal async Task HandleAsync(IServiceProvider scopeServices, ModuleDbContext context, Guid eventId, string payload, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var integrationEvent = (IIntegrationEvent)(JsonSerializer.Deserialize(payload, EventType, ModuleDbContext.EventJson)
+            ?? throw new InvalidOperationException($"Outbox payload of {EventName} deserialized to null."));
+        var handler = scopeServices.GetRequiredService(HandlerType);
+        await InvokeAsync(handler, integrationEvent, cancellationToken);
+        context.InboxMessages.Add(new InboxMessage { EventId = eventId, Handler = HandlerName, Type = EventName, ProcessedAt = time.GetUtcNow() });
+        await context.SaveChangesAsync(cancellationToken);
     }
 
     private Task InvokeAsync(object handler, IIntegrationEvent integrationEvent, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Runtime.ExceptionServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -72,47 +71,43 @@ public sealed class OutboxRelay(
             .OrderBy(m => m.OccurredAt)
             .ToListAsync(cancellationToken);
 
-        var delivered = 0;
-        foreach (var message in claimed)
+        // Each subscribing module gets what it subscribes to in one transaction, in the order claimed (a failing delivery
+        // rolls back alone), and every subscriber gets its deliveries even when another one fails: the inbox skips those
+        // that already succeeded when the row is retried.
+        var failures = new Dictionary<Guid, List<Exception>>();
+        var bySubscriber = claimed
+            .SelectMany(message => subscriptions.For(message.Type).Select(subscription => new SubscriberDelivery(subscription, message)))
+            .GroupBy(d => d.Subscription.SubscriberModule, StringComparer.Ordinal);
+        foreach (var subscriber in bySubscriber)
         {
-            try
+            var deliveries = subscriber.ToList();
+            var outcomes = await SubscriberBatchDelivery.DeliverAsync(services, subscriber.Key, deliveries, time, ex => IsDeliveryFailure(ex, cancellationToken), cancellationToken);
+            for (var i = 0; i < outcomes.Length; i++)
             {
-                // Every subscriber gets its delivery even when another one fails; the inbox skips those that already
-                // succeeded when the row is retried.
-                List<Exception>? failures = null;
-                foreach (var subscription in subscriptions.For(message.Type))
+                if (outcomes[i] is { } failure)
                 {
-                    try
-                    {
-                        await subscription.DeliverAsync(services, message.Id, message.Payload, time, cancellationToken);
-                    }
-                    catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
-                    {
-                        (failures ??= []).Add(ex);
-                    }
+                    (failures.TryGetValue(deliveries[i].Message.Id, out var list) ? list : failures[deliveries[i].Message.Id] = []).Add(failure);
                 }
-
-                if (failures is { Count: 1 })
-                {
-                    ExceptionDispatchInfo.Throw(failures[0]);
-                }
-
-                if (failures is not null)
-                {
-                    throw new AggregateException(failures);
-                }
-
-                await context.OutboxMessages.Where(m => m.Id == message.Id && m.LockedBy == claimToken)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, time.GetUtcNow()).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), cancellationToken);
-                delivered++;
-                Delivered.Add(1, new KeyValuePair<string, object?>("module", module));
-            }
-            catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
-            {
-                await RecordFailureAsync(context, module, message, claimToken, ex, cancellationToken);
             }
         }
 
+        var done = claimed.Where(m => !failures.ContainsKey(m.Id)).Select(m => m.Id).ToList();
+        if (done.Count > 0)
+        {
+            await context.OutboxMessages.Where(m => done.Contains(m.Id) && m.LockedBy == claimToken)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, time.GetUtcNow()).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), cancellationToken);
+            Delivered.Add(done.Count, new KeyValuePair<string, object?>("module", module));
+        }
+
+        foreach (var message in claimed)
+        {
+            if (failures.TryGetValue(message.Id, out var errors))
+            {
+                await RecordFailureAsync(context, module, message, claimToken, errors.Count == 1 ? errors[0] : new AggregateException(errors), cancellationToken);
+            }
+        }
+
+        var delivered = done.Count;
         return (candidates.Count, delivered);
     }
 
