@@ -67,7 +67,7 @@ public sealed class FlashSalesHttpTests(FlashSalesAppFactory factory) : IClassFi
         var (admin, sku, _) = await LiveSaleAsync();
         using (admin)
         {
-            using var browser = factory.Browser();
+            using var browser = await factory.SignedInBrowserAsync(Users.Customer);
             var response = await browser.GetAsync("/flash/products");
             var html = await response.Content.ReadAsStringAsync();
 
@@ -78,6 +78,34 @@ public sealed class FlashSalesHttpTests(FlashSalesAppFactory factory) : IClassFi
             html.ShouldContain("class=\"countdown\"");
             html.ShouldContain("/js/flash.js");
             html.ShouldNotContain("<script>");
+            html.ShouldContain($"<input type=\"hidden\" name=\"sku\" value=\"{sku}\" />");
+            html.ShouldContain("name=\"__RequestVerificationToken\"");
+            html.ShouldNotContain("Sign in to buy");
+        }
+    }
+
+    [Fact]
+    public async Task A_visitor_sees_the_sale_with_a_sign_in_link_and_no_form_or_antiforgery_cookie()
+    {
+        var (admin, sku, _) = await LiveSaleAsync();
+        using (admin)
+        {
+            using var browser = factory.Browser();
+            var response = await browser.GetAsync("/flash/products");
+            var html = await response.Content.ReadAsStringAsync();
+
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            html.ShouldContain($"data-sku=\"{sku}\"");
+            html.ShouldContain("$7.50");
+            html.ShouldContain("href=\"/Identity/Login?ReturnUrl=%2Fflash%2Fproducts\">Sign in to buy</a>");
+            html.ShouldNotContain("__RequestVerificationToken");
+            response.Headers.TryGetValues("Set-Cookie", out var cookies);
+            (cookies ?? []).ShouldNotContain(c => c.Contains("Antiforgery", StringComparison.OrdinalIgnoreCase));
+
+            // The link leads to the sign-in form, which carries the way back to the sale.
+            var login = await browser.GetAsync("/Identity/Login?ReturnUrl=%2Fflash%2Fproducts");
+            login.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await login.Content.ReadAsStringAsync()).ShouldContain("value=\"/flash/products\"");
         }
     }
 

@@ -9,7 +9,8 @@ namespace Retail.Host.Pages.Flash;
 
 /// <summary>
 /// SPEC P1: live and upcoming flash sales from the cached listing, with countdowns (server time; a small script ticks them
-/// down), flash vs regular price, bucketed "only N left" and sold-out badges. Adding to the cart needs a signed-in customer.
+/// down), flash vs regular price, bucketed "only N left" and sold-out badges. Adding to the cart needs a signed-in customer:
+/// visitors see a "Sign in to buy" link back to this page instead of the form.
 /// </summary>
 public sealed class ProductsModel(IRequestSender sender) : RetailPageModel
 {
