@@ -69,6 +69,33 @@ public sealed class FlashListingCacheTests
     }
 
     [Fact]
+    public async Task Readers_share_one_snapshot_instance_and_an_edit_makes_a_new_one_with_a_new_load_id()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 100, price: 50m);
+        host.AlignToListingPeriod();
+        var now = host.Time.GetUtcNow();
+        var saleId = await host.CreateSaleAsync(sku, now, now.AddHours(2), allocation: 40, cap: 2, percentOff: 10);
+        host.Time.Advance(TimeSpan.FromMilliseconds(1));
+        await using var scope = host.Services.CreateAsyncScope();
+        var listing = scope.ServiceProvider.GetRequiredService<FlashListingCache>();
+
+        var first = await listing.GetAsync(CancellationToken.None);
+        var second = await listing.GetAsync(CancellationToken.None);
+
+        // Marked immutable, the snapshot is handed out as is: no per-read deserialization of a private copy (the cost that
+        // dominated cached reads of the busiest page).
+        ReferenceEquals(first, second).ShouldBeTrue();
+        var edited = await host.SendAsAsync<Result>(FlashTestSupport.Admin, new UpdateFlashSaleCommand(
+            saleId, "Renamed sale", now, now.AddHours(2), [new FlashSaleItemInput(sku, 30m, null, 40, 2)]));
+        edited.IsSuccess.ShouldBeTrue();
+        host.Time.Advance(TimeSpan.FromMilliseconds(1));
+        var afterEdit = await listing.GetAsync(CancellationToken.None);
+        afterEdit.LoadId.ShouldNotBe(first.LoadId);
+        afterEdit.Sales.Single().Name.ShouldBe("Renamed sale");
+    }
+
+    [Fact]
     public async Task The_listing_shows_states_and_countdowns_from_the_server_clock_and_hides_ended_sales()
     {
         await using var host = await OrderingTestHost.StartAsync();

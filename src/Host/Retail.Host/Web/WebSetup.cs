@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Retail.BuildingBlocks.Application.Security;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Scalar.AspNetCore;
@@ -14,6 +15,9 @@ public static class RequestLimits
 
 internal static class WebSetup
 {
+    /// <summary>The cookie TempData (one-time status messages) travels in.</summary>
+    public const string TempDataCookieName = "retail.tempdata";
+
     /// <summary>Razor Pages with role conventions per folder, antiforgery, OpenAPI.</summary>
     public static IServiceCollection AddRetailWeb(this IServiceCollection services)
     {
@@ -49,7 +53,14 @@ internal static class WebSetup
             // Secure over HTTPS, including HTTPS a trusted proxy terminated (ForwardedHeadersSetup); the default is never.
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
-        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
+        {
+            o.Cookie.Name = TempDataCookieName;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddSingleton<Microsoft.AspNetCore.Mvc.ViewFeatures.CookieTempDataProvider>();
+        services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataProvider, QuietCookieTempDataProvider>());
+        services.AddOutputCache(o => o.AddPolicy(FlashListingOutputCache.PolicyName, new FlashListingOutputCache()));
         services.AddOpenApi();
         return services;
     }
@@ -68,6 +79,9 @@ internal static class WebSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authentication and authorization: the policies ask who the user is, and a protected page is never served
+        // from the cache to someone not allowed to see it.
+        app.UseOutputCache();
         return app;
     }
 

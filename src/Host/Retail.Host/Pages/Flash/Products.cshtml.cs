@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.FlashSales.Application.Listing;
@@ -10,8 +11,10 @@ namespace Retail.Host.Pages.Flash;
 /// <summary>
 /// SPEC P1: live and upcoming flash sales from the cached listing, with countdowns (server time; a small script ticks them
 /// down), flash vs regular price, bucketed "only N left" and sold-out badges. Adding to the cart needs a signed-in customer:
-/// visitors see a "Sign in to buy" link back to this page instead of the form.
+/// visitors see a "Sign in to buy" link back to this page instead of the form, so their page is the same for all of them
+/// and is served from the output cache (<see cref="Web.FlashListingOutputCache"/>).
 /// </summary>
+[OutputCache(PolicyName = Web.FlashListingOutputCache.PolicyName)]
 public sealed class ProductsModel(IRequestSender sender) : RetailPageModel
 {
     public FlashListingDto? Listing { get; private set; }
