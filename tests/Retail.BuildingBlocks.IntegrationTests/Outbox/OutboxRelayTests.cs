@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
 using Retail.BuildingBlocks.IntegrationTests.Support;
@@ -340,6 +341,61 @@ public sealed class OutboxRelayTests
         ShouldBeExactlyOncePerEvent(effects, TransactionRecordingHandler.Name, [.. healthy, poison]);
         (await host.OutboxRowAsync(poison.EventId)).Attempts.ShouldBe(1);
         (await host.OutboxRowsAsync()).Where(m => m.Id != poison.EventId).ShouldAllBe(m => m.ProcessedAt != null);
+    }
+
+    [Fact]
+    public async Task When_the_shared_subscriber_transaction_fails_to_commit_each_event_is_delivered_alone_exactly_once()
+    {
+        var commitFault = new FailFirstBatchCommit();
+        await using var host = await SqliteModuleHost.StartAsync(services =>
+        {
+            services.AddSingleton<IInterceptor>(commitFault);
+            services.AddSingleton<TransactionLog>();
+            services.AddIntegrationEventHandler<WidgetCreated, TransactionRecordingHandler>();
+            services.AddIntegrationEventHandler<WidgetCreated, ProjectionWidgetHandler>();
+        });
+        var events = Enumerable.Range(1, 4).Select(i => host.NewWidgetCreated($"w{i}", TimeSpan.FromMilliseconds(i))).ToArray();
+        await host.PublishAsync(events);
+
+        (await host.RelayAsync()).ShouldBe(4);
+
+        commitFault.Failed.ShouldBe(1, "the shared transaction's commit failed once");
+        var transactions = host.Services.GetRequiredService<TransactionLog>().Ids;
+        transactions.Count.ShouldBe(8, "four handled in the failed shared transaction, then each again on its own");
+        transactions.Take(4).Distinct().Count().ShouldBe(1);
+        transactions.Skip(4).Distinct().Count().ShouldBe(4, "after the failure each event is delivered in a transaction of its own");
+        var effects = await host.EffectsAsync();
+        ShouldBeExactlyOncePerEvent(effects, TransactionRecordingHandler.Name, events);
+        ShouldBeExactlyOncePerEvent(effects, ProjectionWidgetHandler.Name, events);
+        (await host.InboxAsync()).Count.ShouldBe(8, "one inbox row per event and handler: nothing of the failed transaction was kept");
+        (await host.OutboxRowsAsync()).ShouldAllBe(m => m.ProcessedAt != null && m.Attempts == 0 && m.DeadLetteredAt == null);
+    }
+
+    /// <summary>Fails the commit of the first transaction that used savepoints (the relay's shared subscriber transaction).</summary>
+    private sealed class FailFirstBatchCommit : DbTransactionInterceptor
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, bool> _withSavepoints = new();
+        private int _failed;
+
+        public int Failed => Volatile.Read(ref _failed);
+
+        public override ValueTask<InterceptionResult> CreatingSavepointAsync(System.Data.Common.DbTransaction transaction, TransactionEventData eventData,
+            InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            _withSavepoints[eventData.TransactionId] = true;
+            return base.CreatingSavepointAsync(transaction, eventData, result, cancellationToken);
+        }
+
+        public override ValueTask<InterceptionResult> TransactionCommittingAsync(System.Data.Common.DbTransaction transaction, TransactionEventData eventData,
+            InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            if (_withSavepoints.ContainsKey(eventData.TransactionId) && Interlocked.CompareExchange(ref _failed, 1, 0) == 0)
+            {
+                throw new InvalidOperationException("Injected: the shared subscriber transaction could not commit (disk full, lost connection)");
+            }
+
+            return base.TransactionCommittingAsync(transaction, eventData, result, cancellationToken);
+        }
     }
 
     private sealed class TransactionLog

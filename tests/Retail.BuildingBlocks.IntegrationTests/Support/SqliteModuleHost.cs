@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,7 +59,8 @@ internal sealed class SqliteModuleHost : IAsyncDisposable
         services.AddSingleton<FailureSwitch>();
 
         // The module's database, registered like ModuleDatabaseRegistration.AddModuleDatabase does for real modules.
-        services.AddDbContext<TestModuleDbContext>(o => ModuleDatabaseRegistration.ConfigureSqlite(o, connectionString, TestModule.Name));
+        // Interceptors registered in DI join in, as in ModuleDatabaseRegistration (tests inject faults that way).
+        services.AddDbContext<TestModuleDbContext>((sp, o) => ModuleDatabaseRegistration.ConfigureSqlite(o, connectionString, TestModule.Name).AddInterceptors(sp.GetServices<IInterceptor>()));
         services.AddSingleton(new ModuleDatabase(TestModule.Name, typeof(TestModuleDbContext), HasOutbox: true));
         services.AddKeyedScoped<ModuleDbContext>(TestModule.Name, (sp, _) => sp.GetRequiredService<TestModuleDbContext>());
         services.AddKeyedScoped<IUnitOfWork>(TestModule.Name, (sp, _) =>
