@@ -4,6 +4,7 @@
 #   build/bench/run.sh            full run: 3 runs per case, median reported (several minutes)
 #   build/bench/run.sh --smoke    seconds: one short run per case, checks the harness works (CI runs this)
 #   BENCH_ONLY=http,storm build/bench/run.sh   only these groups of cases (http, storm, ingest)
+#   BENCH_APP_ARGS="--Hosting:MinThreads=32" build/bench/run.sh   extra app settings for every start (A/B runs)
 #
 # Publishes Release, starts the app in production-like mode (SQLite file, demo data; a second pass with Redis),
 # pins the server to core 0 and the load generators to core 1 (taskset), warms up, then measures each case next to
@@ -57,7 +58,7 @@ start_app() { # start_app [redis-connection-string [extra app arguments...]]
   (cd "$WORK/app" && exec env ASPNETCORE_ENVIRONMENT=Production taskset -c 0 dotnet "$WORK/app/Retail.Host.dll" --urls "$BASE" \
     --ConnectionStrings:Retail="Data Source=$WORK/bench.db" --ConnectionStrings:Redis="$redis" \
     --Seed:DemoPassword="Bench-Passw0rd!" --Identity:SuperAdmin:Password="Bench-Super-Passw0rd!" \
-    --Logging:LogLevel:Default=Warning "$@" >"$WORK/app.log" 2>&1) &
+    --Logging:LogLevel:Default=Warning "$@" ${BENCH_APP_ARGS:-} >"$WORK/app.log" 2>&1) &
   APP_PID=$!
   for _ in $(seq 1 120); do
     kill -0 "$APP_PID" 2>/dev/null || { echo "app exited during startup"; tail -20 "$WORK/app.log"; exit 1; }

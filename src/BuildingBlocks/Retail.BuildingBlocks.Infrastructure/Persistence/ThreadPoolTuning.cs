@@ -3,15 +3,19 @@ using Microsoft.Extensions.Configuration;
 namespace Retail.BuildingBlocks.Infrastructure.Persistence;
 
 /// <summary>
-/// Microsoft.Data.Sqlite waits for SQLite's single write lock by sleeping on the calling thread (its async methods run
-/// synchronously). In a checkout burst every waiting writer holds a thread-pool thread, the pool grows only slowly,
-/// and everything else on the pool (Redis replies, timers, other requests) starves: timeouts and 500s follow. With
-/// SQLite the pool therefore starts with enough threads for a burst of writers. SQL Server's client is truly
+/// Microsoft.Data.Sqlite waits for SQLite's single write lock on the calling thread (its async methods run
+/// synchronously; <see cref="SqliteWriteLockWait"/> parks the thread until the lock is released). In a checkout burst
+/// every waiting writer holds a thread-pool thread, the pool grows only slowly, and everything else on the pool (Redis
+/// replies, timers, other requests) starves: timeouts and 500s follow. With SQLite the pool therefore starts with a
+/// floor of threads for a burst of writers. The floor is also the number of threads the pool keeps running at once
+/// when work queues up, so it must not be much larger: at 200 a single-core server ran ~200 threads against its one
+/// core (hundreds of thousands of context switches per second, ~70 ms stalls at p99.9 even on <c>/health/live</c>);
+/// at 32 the stalls went and the storm got faster too (docs/benchmarks.md, session 15). SQL Server's client is truly
 /// asynchronous and keeps the runtime's default. <c>Hosting:MinThreads</c> overrides the number.
 /// </summary>
 public static class ThreadPoolTuning
 {
-    public const int SqliteMinThreads = 200;
+    public const int SqliteMinThreads = 32;
 
     public static int Apply(IConfiguration configuration)
     {
