@@ -37,6 +37,38 @@ public sealed class CatalogPersistenceTests(CatalogFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Module_contexts_are_pooled_and_come_back_from_the_pool_clean()
+    {
+        // A fixture of its own, so its pool holds nothing but what this test returns to it.
+        var own = new CatalogFixture();
+        await own.InitializeAsync();
+        try
+        {
+            CatalogDbContext first;
+            await using (var scope = own.Services.CreateAsyncScope())
+            {
+                first = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+                first.Categories.Add(Domain.Categories.Category.Create("Never saved"));
+                first.ChangeTracker.AutoDetectChangesEnabled = false;
+                first.ChangeTracker.Entries().ShouldNotBeEmpty();
+            }
+
+            await using (var scope = own.Services.CreateAsyncScope())
+            {
+                var second = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+                second.ShouldBeSameAs(first, "the next scope leases the context the previous one returned to the pool");
+                second.ChangeTracker.Entries().ShouldBeEmpty("what the previous scope left unsaved is gone");
+                second.ChangeTracker.AutoDetectChangesEnabled.ShouldBeTrue("per-context settings are back to their defaults");
+                (await second.Categories.CountAsync(c => c.Name == "Never saved")).ShouldBe(0);
+            }
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Tables_carry_the_module_prefix_on_sqlite()
     {
         var tables = await fixture.QueryAsync(async sp =>

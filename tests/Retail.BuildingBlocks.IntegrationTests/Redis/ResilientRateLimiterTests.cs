@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Retail.BuildingBlocks.Infrastructure.Redis;
@@ -77,6 +78,92 @@ public sealed class ResilientRateLimiterTests(RedisServerFixture redis) : IClass
         decision.RetryAfter.ShouldBe(Window - ResilientSlidingWindowRateLimiter.RetryRedisAfter);
         limiter.IsDegraded.ShouldBeFalse();
         limiter.Mode.ShouldBe("redis");
+    }
+
+    [Fact]
+    public async Task Every_decision_is_timed_under_the_store_that_made_it_and_its_answer()
+    {
+        var time = new TickingTimestamps(T0);
+        var onRedis = Create(redis.Connect(), time);
+        var key = RedisServerFixture.UniqueKey("timed");
+        // The script's first run on a new connection loads it; done before recording so only the decisions below count.
+        (await onRedis.TryAcquireAsync(RedisServerFixture.UniqueKey("warm-up"), 1, Window)).Allowed.ShouldBeTrue();
+        onRedis.IsDegraded.ShouldBeFalse();
+        using var decisions = new DecisionRecorder();
+
+        (await onRedis.TryAcquireAsync(key, 1, Window)).Allowed.ShouldBeTrue();
+        (await onRedis.TryAcquireAsync(key, 1, Window)).Allowed.ShouldBeFalse();
+        var unconfigured = Create(new RedisConnection(null, NullLogger<RedisConnection>.Instance), time);
+        (await unconfigured.TryAcquireAsync(key, 1, Window)).Allowed.ShouldBeTrue();
+
+        decisions.Recorded.Select(d => (d.Store, d.Allowed)).ShouldBe(
+            [("redis", true), ("redis", false), ("in-process", true)], $"recorded: {string.Join(", ", decisions.Recorded)}; degraded: {onRedis.IsDegraded}");
+        decisions.Recorded.ShouldAllBe(d => Math.Abs(d.Seconds - TickingTimestamps.Step.TotalSeconds) < 1e-9, "from the clock's timestamp before to the one after");
+    }
+
+    /// <summary>A fixed wall clock whose timestamps move by <see cref="Step"/> on every read.</summary>
+    private sealed class TickingTimestamps(DateTimeOffset now) : TimeProvider
+    {
+        public static readonly TimeSpan Step = TimeSpan.FromMicroseconds(1500);
+        private long _microseconds;
+
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public override long TimestampFrequency => 1_000_000;
+
+        public override long GetTimestamp() => Interlocked.Add(ref _microseconds, (long)Step.TotalMicroseconds);
+    }
+
+    /// <summary>The decision-time histogram's measurements made by this test's own calls (tests of other classes run alongside).</summary>
+    private sealed class DecisionRecorder : IDisposable
+    {
+        private static readonly AsyncLocal<DecisionRecorder?> Current = new();
+        private readonly MeterListener _listener = new();
+
+        public DecisionRecorder()
+        {
+            Current.Value = this;
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ResilientSlidingWindowRateLimiter.MeterName && instrument.Name == ResilientSlidingWindowRateLimiter.DecisionDurationInstrument)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+            {
+                if (Current.Value is { } recorder)
+                {
+                    var store = "";
+                    var allowed = false;
+                    foreach (var tag in tags)
+                    {
+                        if (tag.Key == "store")
+                        {
+                            store = (string)tag.Value!;
+                        }
+                        else if (tag.Key == "allowed")
+                        {
+                            allowed = (bool)tag.Value!;
+                        }
+                    }
+
+                    lock (recorder.Recorded)
+                    {
+                        recorder.Recorded.Add((store, allowed, value));
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public List<(string Store, bool Allowed, double Seconds)> Recorded { get; } = [];
+
+        public void Dispose()
+        {
+            Current.Value = null;
+            _listener.Dispose();
+        }
     }
 
     private static ResilientSlidingWindowRateLimiter Create(RedisConnection connection, TimeProvider time) => new(

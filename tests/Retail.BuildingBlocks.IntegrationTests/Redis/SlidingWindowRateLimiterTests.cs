@@ -100,6 +100,67 @@ public sealed class SlidingWindowRateLimiterTests(RedisServerFixture redis) : IC
     }
 
     [Fact]
+    public async Task In_process_a_heavy_race_on_one_key_allows_exactly_the_limit_and_loses_no_update()
+    {
+        var limiter = new InProcessSlidingWindowRateLimiter(new FakeTimeProvider(T0));
+        const int limit = 50;
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 2000).Select(_ => Task.Run(() => limiter.TryAcquireAsync("race", limit, Window).AsTask())));
+
+        var allowed = decisions.Where(d => d.Allowed).ToList();
+        allowed.Count.ShouldBe(limit);
+        // Each allowed attempt saw a different window (remaining 49, 48, ... 0): none was counted on a stale copy.
+        allowed.Select(d => d.Remaining).Order().ShouldBe(Enumerable.Range(0, limit));
+        decisions.Where(d => !d.Allowed).ShouldAllBe(d => d.RetryAfter == Window);
+    }
+
+    [Fact]
+    public async Task In_process_sweeping_idle_keys_keeps_a_key_whose_own_longer_window_is_still_running()
+    {
+        var time = new FakeTimeProvider(T0);
+        var limiter = new InProcessSlidingWindowRateLimiter(time);
+        var longWindow = TimeSpan.FromMinutes(10);
+        (await limiter.TryAcquireAsync("long", 1, longWindow)).Allowed.ShouldBeTrue();
+        (await limiter.TryAcquireAsync("short", 1, TimeSpan.FromSeconds(1))).Allowed.ShouldBeTrue();
+
+        // A minute later a short-window call sweeps: "short" is idle and goes, "long" is 9 minutes from its end.
+        time.Advance(TimeSpan.FromSeconds(61));
+        (await limiter.TryAcquireAsync("short", 1, TimeSpan.FromSeconds(1))).Allowed.ShouldBeTrue();
+
+        var decision = await limiter.TryAcquireAsync("long", 1, longWindow);
+        decision.Allowed.ShouldBeFalse("its attempt is still inside its own 10-minute window");
+        decision.RetryAfter.ShouldBe(longWindow - TimeSpan.FromSeconds(61));
+    }
+
+    [Fact]
+    public async Task On_redis_a_refused_key_is_refused_locally_until_its_oldest_attempt_leaves_the_window()
+    {
+        var time = new FakeTimeProvider(T0);
+        var connection = redis.Connect();
+        var limiter = new RedisSlidingWindowRateLimiter(connection, time);
+        var key = RedisServerFixture.UniqueKey("refused");
+        for (var i = 0; i < Limit; i++)
+        {
+            (await limiter.TryAcquireAsync(key, Limit, Window)).Allowed.ShouldBeTrue();
+        }
+
+        (await limiter.TryAcquireAsync(key, Limit, Window)).ShouldBe(new RateLimitDecision(false, 0, Window));
+
+        // The shared window is emptied behind this instance's back: only a round trip to Redis would notice.
+        time.Advance(TimeSpan.FromSeconds(10));
+        await connection.Multiplexer!.GetDatabase().KeyDeleteAsync(RedisConnection.Key("ratelimit:" + key));
+        (await limiter.TryAcquireAsync(key, Limit, Window)).ShouldBe(
+            new RateLimitDecision(false, 0, Window - TimeSpan.FromSeconds(10)), "refused from Redis's last answer, without asking it");
+        (await new RedisSlidingWindowRateLimiter(redis.Connect(), time).TryAcquireAsync(key, Limit, Window)).Allowed
+            .ShouldBeTrue("another instance asks Redis, which has an empty window now");
+        (await limiter.TryAcquireAsync(key, Limit + 1, Window)).Allowed.ShouldBeTrue("a changed limit is asked of Redis again");
+
+        // Once the refusal's retry-after has passed, Redis decides again (two attempts in its window now: allowed).
+        time.Advance(Window - TimeSpan.FromSeconds(10));
+        (await limiter.TryAcquireAsync(key, Limit, Window)).ShouldBe(new RateLimitDecision(true, Limit - 3, TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task Two_app_instances_sharing_redis_share_one_limit()
     {
         var time = new FakeTimeProvider(T0);

@@ -33,7 +33,10 @@ public sealed class RedisServerFixture : IAsyncLifetime
     /// </summary>
     internal RedisConnection Connect()
     {
-        var connection = Track(new RedisConnection(ConnectionString, NullLogger<RedisConnection>.Instance));
+        // Patient timeouts: test classes run in parallel against this one server and process (one races 2,000 attempts),
+        // and the app's 1 s default would turn that queueing into a fallback the test did not ask for. The fallback
+        // itself is tested on purpose: ConnectUnreachable, and errors injected through the real server.
+        var connection = Track(new RedisConnection(ConnectionString + ",syncTimeout=10000,asyncTimeout=10000", NullLogger<RedisConnection>.Instance));
         // Bounded poll: the multiplexer keeps connecting in the background when its first attempt was slow.
         if (!SpinWait.SpinUntil(() => connection.IsConnected, TimeSpan.FromSeconds(10)))
         {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Retail.BuildingBlocks.Contracts;
 using Retail.BuildingBlocks.Domain;
+using Retail.BuildingBlocks.Infrastructure.Features;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 
 namespace Retail.BuildingBlocks.IntegrationTests.Support;
@@ -22,6 +23,7 @@ internal sealed class TestModuleDbContext(DbContextOptions<TestModuleDbContext> 
 
     protected override void ConfigureModule(ModelBuilder modelBuilder)
     {
+        modelBuilder.AddFeatureSwitches();
         modelBuilder.Entity<Widget>(b =>
         {
             b.ToTable("Widgets");

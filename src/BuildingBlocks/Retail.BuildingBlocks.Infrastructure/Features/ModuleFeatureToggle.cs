@@ -12,6 +12,9 @@ namespace Retail.BuildingBlocks.Infrastructure.Features;
 /// A switch stored in module <typeparamref name="TContext"/>'s FeatureSwitches table. Singleton: it caches the last read
 /// for <see cref="FeatureToggleOptions.CacheFor"/> (by <see cref="TimeProvider"/>) so the flash listing can ask per request.
 /// When the table cannot be read the last known state stands (a feature is never switched off by a database hiccup).
+/// One read at a time: when the cached state expires, the first caller reads and everyone else keeps the last known
+/// state until that read lands (or, before any state is known, waits for the same read). Without it every request
+/// in flight at the moment of expiry read the row itself: ~30 reads per 15 s under 2,000 listing requests/s.
 /// </summary>
 public sealed class ModuleFeatureToggle<TContext>(
     string name,
@@ -25,6 +28,7 @@ public sealed class ModuleFeatureToggle<TContext>(
     private readonly Lock _gate = new();
     private FeatureState? _cached;
     private DateTimeOffset _readAt;
+    private Task<FeatureState>? _reading;
 
     public string Name => name;
 
@@ -32,15 +36,48 @@ public sealed class ModuleFeatureToggle<TContext>(
 
     public async ValueTask<bool> IsEnabledAsync(CancellationToken cancellationToken = default)
     {
+        TaskCompletionSource<FeatureState>? mine = null;
+        Task<FeatureState> reading;
         lock (_gate)
         {
-            if (_cached is not null && time.GetUtcNow() - _readAt < options.Value.CacheFor)
+            if (_cached is not null && (_reading is not null || time.GetUtcNow() - _readAt < options.Value.CacheFor))
             {
                 return _cached.Enabled;
             }
+
+            if (_reading is null)
+            {
+                mine = new TaskCompletionSource<FeatureState>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _reading = mine.Task;
+            }
+
+            reading = _reading;
         }
 
-        return (await GetStateAsync(cancellationToken)).Enabled;
+        if (mine is null)
+        {
+            return (await reading.WaitAsync(cancellationToken)).Enabled;
+        }
+
+        try
+        {
+            // Not the caller's token: the read is shared, and one caller giving up must not fail the others' answer.
+            var state = await GetStateAsync(CancellationToken.None);
+            mine.SetResult(state);
+            return state.Enabled;
+        }
+        catch (Exception ex)
+        {
+            mine.SetException(ex);
+            throw;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _reading = null;
+            }
+        }
     }
 
     public async Task<FeatureState> GetStateAsync(CancellationToken cancellationToken = default)

@@ -55,6 +55,9 @@ public static class ObservabilityExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("Retail.*")
+                // EF Core's own counters (queries executed, SaveChanges, contexts): how an operator, and the benchmark,
+                // see how often a cached page really reaches the database.
+                .AddMeter("Microsoft.EntityFrameworkCore")
                 .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

@@ -43,14 +43,19 @@ public static class ModuleDatabaseRegistration
         where TSqliteContext : TContext
         where TSqlServerContext : TContext
     {
+        // Pooled: a request that reads three modules creates three contexts, and setting up each new context (EF Core's
+        // internal services, its options, the DI around them) was about a quarter of a sold-out checkout's CPU in a storm
+        // profile (docs/benchmarks.md, session 16). EF Core resets a pooled context when its scope ends (change tracker,
+        // transaction, connection, per-context settings); ModuleDbContext's own state is only WroteOutbox, which a stale
+        // value turns into one spare relay nudge at most. The options are built once, so interceptors must be singletons.
         var database = configuration.ReadDatabaseOptions();
         if (database.Provider == DatabaseProvider.SqlServer)
         {
-            services.AddDbContext<TContext, TSqlServerContext>((sp, o) => ConfigureSqlServer(o, database.ConnectionString, schema).AddInterceptors(sp.GetServices<IInterceptor>()));
+            services.AddDbContextPool<TContext, TSqlServerContext>((sp, o) => ConfigureSqlServer(o, database.ConnectionString, schema).AddInterceptors(sp.GetServices<IInterceptor>()));
         }
         else
         {
-            services.AddDbContext<TContext, TSqliteContext>((sp, o) => ConfigureSqlite(o, database.ConnectionString, schema, database).AddInterceptors(sp.GetServices<IInterceptor>()));
+            services.AddDbContextPool<TContext, TSqliteContext>((sp, o) => ConfigureSqlite(o, database.ConnectionString, schema, database).AddInterceptors(sp.GetServices<IInterceptor>()));
         }
 
         var hasOutbox = typeof(ModuleDbContext).IsAssignableFrom(typeof(TContext));
