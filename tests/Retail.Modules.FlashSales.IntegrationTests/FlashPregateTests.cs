@@ -113,6 +113,28 @@ public sealed class FlashPregateTests
     }
 
     [Fact]
+    public async Task Each_sold_out_answer_comes_from_a_read_that_began_after_the_attempt_arrived()
+    {
+        var (host, writes) = await StartAsync();
+        await using var _ = host;
+        var sku = await SaleOnNowAsync(host, stock: 10, allocation: 1, cap: 1, flashPrice: 10m);
+        (await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku))).IsSuccess.ShouldBeTrue();
+        (await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku))).Error!.Code.ShouldBe("flash.sold_out");
+        var reads = host.Services.GetRequiredService<LiveFlashItemReads>();
+        writes.Reset();
+
+        // One after another nothing is shared: every late attempt gets a read of its own (storms share them: CoalescedReads).
+        var before = reads.ReadsStarted;
+        for (var i = 0; i < 3; i++)
+        {
+            (await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku))).Error!.Code.ShouldBe("flash.sold_out");
+        }
+
+        (reads.ReadsStarted - before).ShouldBe(3);
+        writes.Writes.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Over_the_cap_is_answered_before_the_gate_only_when_the_database_confirms_it()
     {
         var (host, writes) = await StartAsync();

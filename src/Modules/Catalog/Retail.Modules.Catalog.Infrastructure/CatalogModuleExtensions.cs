@@ -6,6 +6,7 @@ using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Modules.Catalog.Application;
 using Retail.Modules.Catalog.Application.Abstractions;
 using Retail.Modules.Catalog.Application.Caching;
+using Retail.Modules.Catalog.Application.Products.FindUnknownSkus;
 using Retail.Modules.Catalog.Infrastructure.Persistence;
 using Retail.Modules.Catalog.Infrastructure.Seeding;
 using Retail.Modules.Catalog.IntegrationEvents;
@@ -22,6 +23,7 @@ public static class CatalogModuleExtensions
         services.AddModuleDatabase<CatalogDbContext, CatalogSqliteDbContext, CatalogSqlServerDbContext>(configuration, CatalogModule.Name);
         services.AddScoped<ICatalogDbContext>(sp => sp.GetRequiredService<CatalogDbContext>());
         services.AddScoped<IPartnerBatchLedger, Products.PartnerBatchLedger>();
+        services.AddSingleton<KnownSkus>();
         services.AddModuleValidators(typeof(CatalogModule));
         services.AddIntegrationEventHandler<ProductUpserted, InvalidateCatalogCacheHandler>();
         services.AddIntegrationEventHandler<ProductBatchChanged, InvalidateCatalogCacheHandler>();

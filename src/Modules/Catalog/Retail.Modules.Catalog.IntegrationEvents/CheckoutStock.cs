@@ -8,6 +8,12 @@ namespace Retail.Modules.Catalog.IntegrationEvents;
 /// </summary>
 public sealed record GetProductsForCheckout(IReadOnlyList<string> Skus) : IQuery<IReadOnlyList<CheckoutProductDto>>;
 
+/// <summary>
+/// Which of the SKUs are not products (normalized: trimmed, upper-case). The checkout validator's existence check; cheap on
+/// the checkout path because an existing SKU is remembered (products are never deleted).
+/// </summary>
+public sealed record FindUnknownSkus(IReadOnlyList<string> Skus) : IQuery<IReadOnlyList<string>>;
+
 public sealed record CheckoutProductDto(string Sku, string Name, decimal Price, bool IsActive, int Stock);
 
 /// <param name="Sku">Product SKU (case-insensitive).</param>

@@ -37,6 +37,7 @@ public static class FlashSalesModuleExtensions
         services.AddSingleton<FlashListingStatistics>();
         services.AddSingleton<FlashCheckoutStatistics>();
         services.AddSingleton<FlashCheckoutMemo>();
+        services.AddSingleton<LiveFlashItemReads>();
         services.AddScoped<IFlashRateLimiter, FlashRateLimiter>();
         services.AddFeatureToggle<FlashSalesDbContext>(Features.FlashSales, "Flash sales");
 

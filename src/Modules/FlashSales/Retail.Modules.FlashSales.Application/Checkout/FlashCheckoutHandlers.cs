@@ -153,16 +153,18 @@ public sealed class CheckFlashCheckoutRateHandler(
 /// <summary>
 /// Answers before the checkout gate, with no write, the attempts the claim would certainly refuse right now. The cached
 /// listing says which SKUs are in a live sale; the memo says which of them to doubt (remembered sold out, or this customer's
-/// known units plus these would pass the cap). Only then one read — the live items of the request's SKUs with this
-/// customer's purchases, the same rows and order <see cref="ClaimFlashAllocationHandler"/> uses — decides line by line, in
-/// SKU order: fewer units left than asked → 409 sold out, over the cap → 422, the very errors of the claim. That read
-/// starts after the attempt arrived, so a refusal is what the database itself would have answered at that moment, on any
-/// instance; when it shows units (or cap) available the hint is dropped and the attempt goes on to the claim.
+/// known units plus these would pass the cap). Only then the database decides, line by line in SKU order, from the same
+/// rows and order <see cref="ClaimFlashAllocationHandler"/> uses: fewer units left than asked → 409 sold out (the live
+/// items' read, shared by the attempts waiting for it: <see cref="LiveFlashItemReads"/>), over the cap → 422 (this
+/// customer's purchases, read only when units are left) — the very errors of the claim. Every read starts after the
+/// attempt arrived, so a refusal is what the database itself would have answered then, on any instance; when it shows
+/// units (or cap) available the hint is dropped and the attempt goes on to the claim.
 /// </summary>
 public sealed class PrecheckFlashClaimHandler(
     FlashListingCache listing,
     IFeatureToggles features,
     FlashCheckoutMemo memo,
+    LiveFlashItemReads liveItems,
     IServiceProvider services,
     IOptions<FlashSalesOptions> options,
     FlashCheckoutStatistics statistics,
@@ -183,23 +185,9 @@ public sealed class PrecheckFlashClaimHandler(
             return false;
         }
 
-        var db = services.GetRequiredService<IFlashSalesDbContext>();
-        var now = time.GetUtcNow();
-        var skus = lines.Select(l => l.Sku).ToList();
         var customerId = query.CustomerId;
-        var live = await (from i in db.Items.AsNoTracking()
-                          join s in db.Sales.AsNoTracking() on i.SaleId equals s.Id
-                          where skus.Contains(i.Sku) && s.StartsAt <= now && s.EndsAt > now
-                          orderby s.StartsAt
-                          select new
-                          {
-                              i.Sku,
-                              i.SaleId,
-                              Remaining = i.Allocation - i.Sold,
-                              i.PerCustomerCap,
-                              Bought = db.Purchases.Where(p => p.ItemId == i.Id && p.CustomerId == customerId).Select(p => p.Quantity).FirstOrDefault(),
-                          }).ToListAsync(cancellationToken);
-
+        var live = await liveItems.ReadAsync([.. lines.Select(l => l.Sku)], cancellationToken);
+        Dictionary<Guid, int>? bought = null;
         foreach (var (sku, quantity) in lines)
         {
             var item = live.FirstOrDefault(i => i.Sku == sku);
@@ -219,9 +207,12 @@ public sealed class PrecheckFlashClaimHandler(
                 return ClaimFlashAllocationHandler.SoldOut(sku);
             }
 
+            // Units are left: only now this customer's own purchases matter (read once, also after the attempt arrived).
+            bought ??= await PurchasesAsync(customerId, live, cancellationToken);
+            var itemBought = bought.GetValueOrDefault(item.ItemId);
             memo.ForgetSoldOut(sku);
-            memo.RememberClaimed(sku, customerId, item.Bought);
-            if (!query.SoldOutOnly && (quantity > item.PerCustomerCap || item.Bought + quantity > item.PerCustomerCap))
+            memo.RememberClaimed(sku, customerId, itemBought);
+            if (!query.SoldOutOnly && (quantity > item.PerCustomerCap || itemBought + quantity > item.PerCustomerCap))
             {
                 statistics.Rejected(item.SaleId, "cap_exceeded");
                 return ClaimFlashAllocationHandler.CapExceeded(sku, item.PerCustomerCap);
@@ -229,6 +220,15 @@ public sealed class PrecheckFlashClaimHandler(
         }
 
         return true;
+    }
+
+    private async Task<Dictionary<Guid, int>> PurchasesAsync(string customerId, IReadOnlyList<LiveFlashItem> live, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<IFlashSalesDbContext>();
+        var itemIds = live.Select(i => i.ItemId).ToList();
+        return await db.Purchases.AsNoTracking()
+            .Where(p => p.CustomerId == customerId && itemIds.Contains(p.ItemId))
+            .ToDictionaryAsync(p => p.ItemId, p => p.Quantity, cancellationToken);
     }
 }
 

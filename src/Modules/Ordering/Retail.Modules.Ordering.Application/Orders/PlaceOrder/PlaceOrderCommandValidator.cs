@@ -53,14 +53,8 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
     private static async Task<IReadOnlyList<string>> UnknownSkusAsync(IRequestSender sender, IReadOnlyList<OrderItemInput> items, CancellationToken cancellationToken)
     {
         var skus = items.Select(i => Normalize(i.Sku)).Distinct(StringComparer.Ordinal).ToList();
-        var found = await sender.Send(new GetProductsForCheckout(skus), cancellationToken);
-        if (!found.IsSuccess)
-        {
-            return skus;
-        }
-
-        var known = found.Value.Select(p => p.Sku).ToHashSet(StringComparer.Ordinal);
-        return [.. skus.Where(s => !known.Contains(s))];
+        var unknown = await sender.Send(new FindUnknownSkus(skus), cancellationToken);
+        return unknown.IsSuccess ? unknown.Value : skus;
     }
 
     private static async Task<bool> IsRegisteredAsync(IRequestSender sender, string method, CancellationToken cancellationToken)
