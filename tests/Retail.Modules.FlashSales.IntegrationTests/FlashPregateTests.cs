@@ -123,7 +123,7 @@ public sealed class FlashPregateTests
         var reads = host.Services.GetRequiredService<LiveFlashItemReads>();
         writes.Reset();
 
-        // One after another nothing is shared: every late attempt gets a read of its own (storms share them: CoalescedReads).
+        // One after another nothing is shared: every late attempt gets a read of its own (storms share them: BatchedReads).
         var before = reads.ReadsStarted;
         for (var i = 0; i < 3; i++)
         {

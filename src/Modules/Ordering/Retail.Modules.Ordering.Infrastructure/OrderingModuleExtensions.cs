@@ -40,6 +40,7 @@ public static class OrderingModuleExtensions
         services.AddMetrics();
         services.AddSingleton<CheckoutMetrics>();
         services.AddScoped<ICheckoutIdempotency, CheckoutIdempotency>();
+        services.AddSingleton<CheckoutKeyLookups>();
         services.AddSingleton<IPaymentDetailsProtector, DataProtectionPaymentDetailsProtector>();
         services.AddScoped<OrderPaymentProcessor>();
         services.AddScoped<PendingPaymentSweep>();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Retail.BuildingBlocks.Application.Concurrency;
 using Retail.BuildingBlocks.Infrastructure.Idempotency;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.BuildingBlocks.Infrastructure.Redis;
@@ -25,7 +26,7 @@ internal sealed class CheckoutRateLimiter(ISlidingWindowRateLimiter limiter, IOp
 /// <summary>The Ordering module's request-id table (the platform's IdempotencyStore keyed "ordering").</summary>
 internal sealed class CheckoutIdempotency(
     [FromKeyedServices(OrderingModule.Name)] IdempotencyStore store,
-    [FromKeyedServices(OrderingModule.Name)] ModuleDbContext context) : ICheckoutIdempotency
+    CheckoutKeyLookups lookups) : ICheckoutIdempotency
 {
     public async Task<CheckoutIdempotencyDecision> BeginAsync(string caller, string key, string requestHash, CancellationToken cancellationToken)
     {
@@ -47,7 +48,47 @@ internal sealed class CheckoutIdempotency(
         store.AbandonAsync(caller, key, cancellationToken);
 
     public Task<bool> IsKnownAsync(string caller, string key, CancellationToken cancellationToken) =>
-        context.IdempotencyRecords.AsNoTracking().AnyAsync(r => r.Caller == caller && r.Key == key, cancellationToken);
+        lookups.IsKnownAsync(caller, key, cancellationToken);
+}
+
+/// <summary>
+/// "Has this caller used this idempotency key?", asked by every attempt refused early (a retry must get its stored
+/// answer). One read at a time for all the attempts waiting (<see cref="BatchedReads{TKey,TValue}"/>), each read begun
+/// after the attempts it answers arrived, so a storm of late buyers costs one query per batch instead of one each.
+/// </summary>
+internal sealed class CheckoutKeyLookups
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly BatchedReads<(string Caller, string Key), bool> _reads;
+
+    public CheckoutKeyLookups(IServiceScopeFactory scopes)
+    {
+        _scopes = scopes;
+        _reads = new BatchedReads<(string Caller, string Key), bool>(LoadAsync);
+    }
+
+    /// <summary>How many reads the database has served (for tests: a storm shares them).</summary>
+    public long ReadsStarted => _reads.ReadsStarted;
+
+    public Task<bool> IsKnownAsync(string caller, string key, CancellationToken cancellationToken) => _reads.ReadAsync((caller, key), cancellationToken);
+
+    private async Task<IReadOnlyDictionary<(string Caller, string Key), bool>> LoadAsync(IReadOnlyList<(string Caller, string Key)> wanted, CancellationToken cancellationToken)
+    {
+        var callers = wanted.Select(w => w.Caller).Distinct().ToList();
+        var keys = wanted.Select(w => w.Key).Distinct().ToList();
+        await using var scope = _scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredKeyedService<ModuleDbContext>(OrderingModule.Name);
+        var rows = await context.IdempotencyRecords.AsNoTracking()
+            .Where(r => callers.Contains(r.Caller) && keys.Contains(r.Key))
+            .Select(r => new { r.Caller, r.Key })
+            .ToListAsync(cancellationToken);
+        // Pairs each row with the attempts it answers (callers x keys also brings rows of other pairs), ignoring case as
+        // SQL Server's default collation does. Erring towards "known" is safe: it only sends an attempt the normal way.
+        var found = rows.Select(r => Pair(r.Caller, r.Key)).ToHashSet(StringComparer.Ordinal);
+        return wanted.Distinct().ToDictionary(w => w, w => found.Contains(Pair(w.Caller, w.Key)));
+    }
+
+    private static string Pair(string caller, string key) => caller.ToUpperInvariant() + "\n" + key.ToUpperInvariant();
 }
 
 /// <summary>Payment details at rest only in Data Protection's encrypted form (keys shared through Redis when configured).</summary>
