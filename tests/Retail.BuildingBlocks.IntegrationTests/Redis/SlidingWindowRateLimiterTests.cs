@@ -115,6 +115,34 @@ public sealed class SlidingWindowRateLimiterTests(RedisServerFixture redis) : IC
     }
 
     [Fact]
+    public async Task In_process_attempts_racing_the_sweep_of_their_own_idle_key_are_all_counted_in_one_window()
+    {
+        var time = new FakeTimeProvider(T0);
+        var limiter = new InProcessSlidingWindowRateLimiter(time);
+        var second = TimeSpan.FromSeconds(1);
+        (await limiter.TryAcquireAsync("idle", 1, second)).Allowed.ShouldBeTrue();
+        time.Advance(TimeSpan.FromSeconds(61));
+
+        // The first of these sweeps "idle" away while the others look it up: none may count into the dropped window.
+        // (The losing interleaving is rare, so this guards the contract rather than reproducing the race every run.)
+        const int limit = 5;
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 500).Select(_ => Task.Run(() => limiter.TryAcquireAsync("idle", limit, second).AsTask())));
+
+        decisions.Count(d => d.Allowed).ShouldBe(limit);
+        decisions.Where(d => d.Allowed).Select(d => d.Remaining).Order().ShouldBe(Enumerable.Range(0, limit));
+    }
+
+    [Fact]
+    public async Task In_process_many_keys_racing_each_get_exactly_their_own_limit()
+    {
+        var limiter = new InProcessSlidingWindowRateLimiter(new FakeTimeProvider(T0));
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => Task.Run(() => limiter.TryAcquireAsync("customer-" + (i % 50), 3, Window).AsTask())));
+
+        decisions.Count(d => d.Allowed).ShouldBe(50 * 3, "each of the 50 keys exactly its own limit");
+    }
+
+    [Fact]
     public async Task In_process_sweeping_idle_keys_keeps_a_key_whose_own_longer_window_is_still_running()
     {
         var time = new FakeTimeProvider(T0);
