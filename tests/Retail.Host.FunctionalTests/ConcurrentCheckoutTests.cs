@@ -12,11 +12,27 @@ using Retail.Modules.Payments.Domain.Payments;
 
 namespace Retail.Host.FunctionalTests;
 
+/// <summary>
+/// An app of its own for a burst. Patient payment timeouts: the burst is about stock and exactly-once payment, and on a
+/// busy CI machine (the whole suite in parallel) a charge waiting its turn past the 2 s attempt timeout would leave an
+/// order PaymentPending (202), a path tested on purpose elsewhere.
+/// </summary>
+public abstract class BurstAppFactory : RetailAppFactory
+{
+    protected override IDictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Payments:Resilience:AttemptTimeout"] = "00:00:30";
+        settings["Payments:Resilience:TotalTimeout"] = "00:01:00";
+        return settings;
+    }
+}
+
 /// <summary>Its own app (in-process rate limiter, SQLite file in WAL mode) so the burst shares it with no other test.</summary>
-public sealed class ConcurrentCheckoutAppFactory : RetailAppFactory;
+public sealed class ConcurrentCheckoutAppFactory : BurstAppFactory;
 
 /// <summary>Its own app with the Redis-backed rate limiter (<c>RETAIL_TEST_REDIS</c>, required).</summary>
-public class RedisCheckoutAppFactory : RetailAppFactory
+public class RedisCheckoutAppFactory : BurstAppFactory
 {
     protected override IDictionary<string, string?> Settings()
     {
