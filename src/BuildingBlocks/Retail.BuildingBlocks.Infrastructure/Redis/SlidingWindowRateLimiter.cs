@@ -14,64 +14,85 @@ public interface ISlidingWindowRateLimiter
     ValueTask<RateLimitDecision> TryAcquireAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Per-process limiter: exact, but each instance counts alone.</summary>
+/// <summary>
+/// Per-process limiter: exact, but each instance counts alone. Each key has its own lock, so one customer's burst never
+/// makes the others wait: under a storm on one core a single global lock, held by a thread the scheduler preempted,
+/// kept every other customer's decision waiting for tens of milliseconds.
+/// </summary>
 public sealed class InProcessSlidingWindowRateLimiter(TimeProvider time) : ISlidingWindowRateLimiter
 {
     private const long SweepEveryMs = 60_000;
 
-    private readonly Dictionary<string, (Queue<long> Hits, long WindowMs)> _windows = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
     private long _lastSweep;
 
     public ValueTask<RateLimitDecision> TryAcquireAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var windowMs = (long)window.TotalMilliseconds;
-        lock (_gate)
+        SweepIdleKeys(now);
+        while (true)
         {
-            SweepIdleKeys(now);
-            // A key's window is the one it was last asked with (each limit has one window).
-            if (!_windows.TryGetValue(key, out var entry) || entry.WindowMs != windowMs)
+            var entry = _windows.GetOrAdd(key, static _ => new Window());
+            lock (entry)
             {
-                entry = (entry.Hits ?? new Queue<long>(), windowMs);
-                _windows[key] = entry;
+                if (entry.Swept)
+                {
+                    continue; // the sweeper dropped it between the lookup and the lock: use the new one
+                }
+
+                // A key's window is the one it was last asked with (each limit has one window).
+                entry.WindowMs = windowMs;
+                var hits = entry.Hits;
+                while (hits.Count > 0 && hits.Peek() <= now - windowMs)
+                {
+                    hits.Dequeue();
+                }
+
+                if (hits.Count < limit)
+                {
+                    hits.Enqueue(now);
+                    return ValueTask.FromResult(new RateLimitDecision(true, limit - hits.Count, TimeSpan.Zero));
+                }
+
+                var retryAfter = TimeSpan.FromMilliseconds(hits.Peek() + windowMs - now);
+                return ValueTask.FromResult(new RateLimitDecision(false, 0, retryAfter));
             }
-
-            var hits = entry.Hits;
-
-            while (hits.Count > 0 && hits.Peek() <= now - windowMs)
-            {
-                hits.Dequeue();
-            }
-
-            if (hits.Count < limit)
-            {
-                hits.Enqueue(now);
-                return ValueTask.FromResult(new RateLimitDecision(true, limit - hits.Count, TimeSpan.Zero));
-            }
-
-            var retryAfter = TimeSpan.FromMilliseconds(hits.Peek() + windowMs - now);
-            return ValueTask.FromResult(new RateLimitDecision(false, 0, retryAfter));
         }
     }
 
     // Keeps memory bounded: keys with no attempt inside their own window are dropped, at most once a minute. (Swept
-    // with the caller's window, a key of a longer limit lost its attempts when a shorter limit's call swept.)
+    // with the caller's window, a key of a longer limit lost its attempts when a shorter limit's call swept.) A dropped
+    // window is marked under its lock, so a caller that looked it up just before takes a fresh one instead of counting
+    // into a window nobody will see again.
     private void SweepIdleKeys(long now)
     {
-        if (now - _lastSweep < SweepEveryMs)
+        var last = Interlocked.Read(ref _lastSweep);
+        if (now - last < SweepEveryMs || Interlocked.CompareExchange(ref _lastSweep, now, last) != last)
         {
             return;
         }
 
-        _lastSweep = now;
-        foreach (var (key, (hits, windowMs)) in _windows.ToList())
+        foreach (var (key, entry) in _windows)
         {
-            if (hits.Count == 0 || hits.Last() <= now - windowMs)
+            lock (entry)
             {
-                _windows.Remove(key);
+                if (entry.Hits.Count == 0 || entry.Hits.Last() <= now - entry.WindowMs)
+                {
+                    entry.Swept = true;
+                    _windows.TryRemove(new KeyValuePair<string, Window>(key, entry));
+                }
             }
         }
+    }
+
+    private sealed class Window
+    {
+        public Queue<long> Hits { get; } = new();
+
+        public long WindowMs { get; set; }
+
+        public bool Swept { get; set; }
     }
 }
 
