@@ -16,6 +16,7 @@ namespace Retail.Host.FunctionalTests.Monitoring;
 /// traffic, or (counters appear after their first measurement) an instrument of a <c>Retail.*</c> meter whose Prometheus
 /// name it is. The naming rule is checked against the scrape itself.
 /// </summary>
+[Collection(MetricsScrapeCollection.Name)]
 public sealed partial class GrafanaDashboardTests(RetailAppFactory factory) : IClassFixture<RetailAppFactory>
 {
     private static readonly HashSet<string> PromQlWords = new(StringComparer.Ordinal)

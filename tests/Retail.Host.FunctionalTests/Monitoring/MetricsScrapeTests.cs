@@ -13,6 +13,7 @@ namespace Retail.Host.FunctionalTests.Monitoring;
 /// Issue 7: <c>/metrics</c> scraped over HTTP after real traffic, parsed as Prometheus text, carries the checkout,
 /// rate-limit, payment breaker, flash and ingest instruments (ingest figures after real feeds: MonitoringReturnsPartnersTests).
 /// </summary>
+[Collection(MetricsScrapeCollection.Name)]
 public sealed class MetricsScrapeTests(RetailAppFactory factory) : IClassFixture<RetailAppFactory>
 {
     [Fact]

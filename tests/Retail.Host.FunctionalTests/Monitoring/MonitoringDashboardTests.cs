@@ -7,6 +7,7 @@ using Retail.Host.FunctionalTests.Infrastructure;
 namespace Retail.Host.FunctionalTests.Monitoring;
 
 /// <summary>Issue 7: the operations dashboard, its JSON feed, /metrics and the recent-logs search, over real HTTP.</summary>
+[Collection(MetricsScrapeCollection.Name)]
 public sealed partial class MonitoringDashboardTests(MonitoringDashboardTests.LogsAppFactory factory) : IClassFixture<MonitoringDashboardTests.LogsAppFactory>
 {
     /// <summary>The shared factory, with the recent-logs provider taking Information entries (the default test level is Warning).</summary>

@@ -16,6 +16,7 @@ namespace Retail.Host.FunctionalTests.Monitoring;
 /// Issue 7 with Returns and Partners: a feed, a stock webhook and a return through the public APIs reach the dashboard's
 /// returns and partners sections, its R1/R2/I2/U2 cards and <c>/metrics</c>, equal to the source modules' own rows.
 /// </summary>
+[Collection(MetricsScrapeCollection.Name)]
 public sealed class MonitoringReturnsPartnersTests(PartnersAppFactory factory) : IClassFixture<PartnersAppFactory>
 {
     [Fact]
