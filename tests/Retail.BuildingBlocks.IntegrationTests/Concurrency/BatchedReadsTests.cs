@@ -132,6 +132,12 @@ public sealed class BatchedReadsTests
         batched.ReadsStarted.ShouldBe(2);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void A_batch_of_no_keys_is_refused_up_front(int maxBatch) =>
+        Should.Throw<ArgumentOutOfRangeException>(() => new ScriptedReads().Batched(maxBatch)).ParamName.ShouldBe("maxBatch");
+
     /// <summary>Reads the test answers by hand: each started read shows up on <see cref="NextAsync"/>.</summary>
     private sealed class ScriptedReads
     {

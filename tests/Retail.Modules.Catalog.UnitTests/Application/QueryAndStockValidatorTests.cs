@@ -1,4 +1,5 @@
 using Retail.Modules.Catalog.Application.Products.AdjustStock;
+using Retail.Modules.Catalog.Application.Products.FindUnknownSkus;
 using Retail.Modules.Catalog.Application.Products.SearchProducts;
 
 namespace Retail.Modules.Catalog.UnitTests.Application;
@@ -131,4 +132,21 @@ public sealed class SearchProductsForAdminQueryValidatorTests
         _validator.ShouldFailOnlyOn(new SearchProductsForAdminQuery(new string('s', 101)), "Search");
         _validator.ShouldPass(new SearchProductsForAdminQuery(null));
     }
+}
+
+public sealed class FindUnknownSkusValidatorTests
+{
+    private readonly FindUnknownSkusValidator _validator = new();
+
+    [Fact]
+    public void Up_to_the_maximum_number_of_skus_passes() =>
+        _validator.ShouldPass(new IntegrationEvents.FindUnknownSkus([.. Enumerable.Range(0, FindUnknownSkusValidator.MaxSkus).Select(i => $"SKU-{i}")]));
+
+    [Fact]
+    public void One_sku_over_the_maximum_is_an_error_on_Skus() =>
+        _validator.ShouldFailOnlyOn(new IntegrationEvents.FindUnknownSkus([.. Enumerable.Range(0, FindUnknownSkusValidator.MaxSkus + 1).Select(i => $"SKU-{i}")]), "Skus");
+
+    [Fact]
+    public void No_list_is_an_error_on_Skus() =>
+        _validator.ShouldFailOnlyOn(new IntegrationEvents.FindUnknownSkus(null!), "Skus");
 }

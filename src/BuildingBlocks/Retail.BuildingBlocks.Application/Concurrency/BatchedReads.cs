@@ -17,6 +17,9 @@ namespace Retail.BuildingBlocks.Application.Concurrency;
 public sealed class BatchedReads<TKey, TValue>(Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> read, int maxBatch = 256)
     where TKey : notnull
 {
+    // Checked up front: a batch of none would never empty the queue and the read loop would never end.
+    private readonly int _maxBatch = maxBatch > 0 ? maxBatch : throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A batch holds at least one key.");
+    private readonly Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> _read = read ?? throw new ArgumentNullException(nameof(read));
     private readonly Dictionary<TKey, TaskCompletionSource<TValue?>> _waiting = [];
     private readonly Lock _gate = new();
     private bool _reading;
@@ -69,7 +72,7 @@ public sealed class BatchedReads<TKey, TValue>(Func<IReadOnlyList<TKey>, Cancell
                     return;
                 }
 
-                batch = [.. _waiting.Take(maxBatch)];
+                batch = [.. _waiting.Take(_maxBatch)];
                 foreach (var (key, _) in batch)
                 {
                     _waiting.Remove(key);
@@ -79,7 +82,7 @@ public sealed class BatchedReads<TKey, TValue>(Func<IReadOnlyList<TKey>, Cancell
             Interlocked.Increment(ref _readsStarted);
             try
             {
-                var found = await read([.. batch.Select(b => b.Key)], CancellationToken.None);
+                var found = await _read([.. batch.Select(b => b.Key)], CancellationToken.None);
                 foreach (var (key, waiter) in batch)
                 {
                     waiter.TrySetResult(found.TryGetValue(key, out var value) ? value : default);
