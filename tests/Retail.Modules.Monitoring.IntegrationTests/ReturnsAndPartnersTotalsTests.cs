@@ -77,6 +77,23 @@ public sealed class ReturnsAndPartnersTotalsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_of_webhooks_counts_as_its_deliveries_and_a_redelivery_counts_nothing()
+    {
+        await _app.DeliverAsync(
+            new WebhooksProcessed(Guid.NewGuid(), Now, Guid.NewGuid(), Applied: 40, IgnoredOutOfOrder: 7, Failed: 3, MaxLatencySeconds: 0.2),
+            new WebhooksProcessed(Guid.NewGuid(), Now, Guid.NewGuid(), Applied: 5, IgnoredOutOfOrder: 0, Failed: 0, MaxLatencySeconds: 0.1),
+            Webhook("Applied")); // one written before the upgrade, still counted
+
+        var redelivered = await _app.RedeliverEverythingAsync();
+
+        redelivered.ShouldBe(3);
+        var totals = await _app.TotalsAsync();
+        totals[BusinessCounters.WebhooksProcessed].ShouldBe(56);
+        totals[BusinessCounters.WebhooksFailed].ShouldBe(3);
+        (await _app.DayAsync(DateOnly.FromDateTime(Now.UtcDateTime)))[BusinessCounters.WebhooksProcessed].ShouldBe(56);
+    }
+
+    [Fact]
     public async Task A_duplicate_delivery_of_returns_and_partners_events_does_not_count_twice()
     {
         await _app.DeliverAsync(

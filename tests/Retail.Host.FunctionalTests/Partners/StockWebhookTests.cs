@@ -125,6 +125,13 @@ public sealed class StockWebhookTests(PartnersAppFactory factory) : IClassFixtur
         (await StockOf(first)).ShouldBe(130);
         factory.Scalar("SELECT COUNT(*) FROM catalog_StockMovements WHERE Sku = $s AND Reason LIKE 'partner webhook burst-%'", ("$s", first))
             .ShouldBe(deliveries.Count(d => d.Status == "Applied"));
+
+        // Monitoring hears of them in summary events (one per processed batch), which together count every delivery once.
+        const string ofPartner = "FROM partners_OutboxMessages WHERE Type = 'partners.webhooks-processed.v1' AND json_extract(Payload, '$.partnerId') = $p";
+        var partnerId = ("$p", partner.Id.ToString());
+        factory.Scalar($"SELECT SUM(json_extract(Payload, '$.applied')) {ofPartner}", partnerId).ShouldBe(deliveries.Count(d => d.Status == "Applied"));
+        factory.Scalar($"SELECT SUM(json_extract(Payload, '$.ignoredOutOfOrder')) {ofPartner}", partnerId).ShouldBe(deliveries.Count(d => d.Status == "IgnoredOutOfOrder"));
+        factory.Scalar($"SELECT SUM(json_extract(Payload, '$.failed')) {ofPartner}", partnerId).ShouldBe(0);
     }
 
     [Fact]

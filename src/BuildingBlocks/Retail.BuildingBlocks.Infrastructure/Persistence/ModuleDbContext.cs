@@ -41,20 +41,38 @@ public abstract class ModuleDbContext : DbContext, IModuleDbContext
     /// <summary>Turns a domain event into the integration event other modules receive, or null when it stays inside.</summary>
     protected virtual IIntegrationEvent? ToIntegrationEvent(IDomainEvent domainEvent) => null;
 
+    /// <summary>
+    /// The integration events of one save's domain events (in the order raised): by default each through
+    /// <see cref="ToIntegrationEvent"/>. A module overrides it to report many events of one kind in one summary event,
+    /// when its subscribers only count them (one outbox row and one delivery instead of one per event).
+    /// </summary>
+    protected virtual IEnumerable<IIntegrationEvent> ToIntegrationEvents(IReadOnlyList<IDomainEvent> domainEvents)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvents);
+        foreach (var domainEvent in domainEvents)
+        {
+            if (ToIntegrationEvent(domainEvent) is { } integrationEvent)
+            {
+                yield return integrationEvent;
+            }
+        }
+    }
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var aggregates = ChangeTracker.Entries<IAggregateRoot>().Select(e => e.Entity).Where(a => a.DomainEvents.Count > 0).ToList();
-        foreach (var aggregate in aggregates)
+        if (aggregates.Count > 0)
         {
-            foreach (var domainEvent in aggregate.DomainEvents)
+            var domainEvents = aggregates.SelectMany(a => a.DomainEvents).ToList();
+            foreach (var aggregate in aggregates)
             {
-                if (ToIntegrationEvent(domainEvent) is { } integrationEvent)
-                {
-                    Publish(integrationEvent);
-                }
+                aggregate.ClearDomainEvents();
             }
 
-            aggregate.ClearDomainEvents();
+            foreach (var integrationEvent in ToIntegrationEvents(domainEvents))
+            {
+                Publish(integrationEvent);
+            }
         }
 
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);

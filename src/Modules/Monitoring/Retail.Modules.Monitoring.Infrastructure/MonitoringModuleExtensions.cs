@@ -53,6 +53,7 @@ public static class MonitoringModuleExtensions
         services.AddIntegrationEventHandler<ReturnRefundIssued, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<FeedJobFinished, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<WebhookProcessed, RecordBusinessTotalsHandler>();
+        services.AddIntegrationEventHandler<WebhooksProcessed, RecordBusinessTotalsHandler>();
         services.AddIntegrationEventHandler<WebhookCallbackFailed, RecordBusinessTotalsHandler>();
 
         services.AddMetrics();

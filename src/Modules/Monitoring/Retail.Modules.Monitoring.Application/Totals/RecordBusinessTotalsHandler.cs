@@ -32,6 +32,7 @@ public sealed class RecordBusinessTotalsHandler(IMonitoringDbContext db, TimePro
     IIntegrationEventHandler<ReturnRefundIssued>,
     IIntegrationEventHandler<FeedJobFinished>,
     IIntegrationEventHandler<WebhookProcessed>,
+    IIntegrationEventHandler<WebhooksProcessed>,
     IIntegrationEventHandler<WebhookCallbackFailed>
 {
     /// <summary>Submission (no previous stage) opens a return; COMPLETED, REJECTED and CANCELLED end it.</summary>
@@ -82,6 +83,15 @@ public sealed class RecordBusinessTotalsHandler(IMonitoringDbContext db, TimePro
         return string.Equals(integrationEvent.Outcome, "Failed", StringComparison.OrdinalIgnoreCase)
             ? AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.WebhooksProcessed, 1), (BusinessCounters.WebhooksFailed, 1))
             : AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.WebhooksProcessed, 1));
+    }
+
+    /// <summary>A batch counts as its deliveries one by one would.</summary>
+    public Task Handle(WebhooksProcessed integrationEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(integrationEvent);
+        return integrationEvent.Failed > 0
+            ? AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.WebhooksProcessed, integrationEvent.Processed), (BusinessCounters.WebhooksFailed, integrationEvent.Failed))
+            : AddAsync(integrationEvent.OccurredAt, cancellationToken, (BusinessCounters.WebhooksProcessed, integrationEvent.Processed));
     }
 
     public Task Handle(WebhookCallbackFailed integrationEvent, CancellationToken cancellationToken) =>

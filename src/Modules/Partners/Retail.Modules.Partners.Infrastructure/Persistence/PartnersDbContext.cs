@@ -152,11 +152,35 @@ internal class PartnersDbContext(DbContextOptions options) : ModuleDbContext(opt
             Guid.NewGuid(), j.FinishedAt ?? DateTimeOffset.UtcNow, j.Id, j.PartnerId, j.Status.ToString(), j.Mode == FeedMode.Validate,
             j.RowsRead, j.Created, j.Updated, j.Unchanged, j.Rejected, j.Deactivated,
             j.StartedAt is { } s && j.FinishedAt is { } f ? (f - s).TotalSeconds : 0),
-        DeliveryProcessedDomainEvent { Delivery: var d } => new WebhookProcessed(
-            Guid.NewGuid(), d.ProcessedAt ?? DateTimeOffset.UtcNow, d.PartnerId, d.DeliveryId, d.Sku, d.Status.ToString(),
-            d.ProcessedAt is { } p ? (p - d.ReceivedAt).TotalSeconds : 0),
         _ => null,
     };
+
+    /// <summary>
+    /// Deliveries processed in one save (the webhook worker's batch) are reported as one <see cref="WebhooksProcessed"/>
+    /// per partner: Monitoring only counts them, and one event per delivery cost an outbox row, a delivery and two counter
+    /// updates each — at hundreds of webhooks per second a large share of the server's work.
+    /// </summary>
+    protected override IEnumerable<IIntegrationEvent> ToIntegrationEvents(IReadOnlyList<IDomainEvent> domainEvents)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvents);
+        foreach (var integrationEvent in base.ToIntegrationEvents(domainEvents))
+        {
+            yield return integrationEvent;
+        }
+
+        foreach (var partner in domainEvents.OfType<DeliveryProcessedDomainEvent>().Select(e => e.Delivery).Distinct().GroupBy(d => d.PartnerId))
+        {
+            var deliveries = partner.ToList();
+            yield return new WebhooksProcessed(
+                Guid.NewGuid(),
+                deliveries.Max(d => d.ProcessedAt ?? DateTimeOffset.UtcNow),
+                partner.Key,
+                deliveries.Count(d => d.Status == DeliveryStatus.Applied),
+                deliveries.Count(d => d.Status == DeliveryStatus.IgnoredOutOfOrder),
+                deliveries.Count(d => d.Status == DeliveryStatus.Failed),
+                deliveries.Max(d => d.ProcessedAt is { } p ? (p - d.ReceivedAt).TotalSeconds : 0));
+        }
+    }
 }
 
 /// <summary>SQLite flavour: exists so SQLite keeps its own migrations (Migrations/Sqlite).</summary>
