@@ -10,7 +10,7 @@ public sealed class PartnerAuthTests(PartnersAppFactory factory) : IClassFixture
 {
     private long AuditCount(string outcome, Guid? partnerId = null) => factory.Scalar(
         "SELECT COUNT(*) FROM partners_AuthAudit WHERE Outcome = $o AND ($p = '' OR PartnerId = $p COLLATE NOCASE)",
-        ("$o", outcome switch { "Success" => 0, "MissingKey" => 1, "UnknownKey" => 2, "WrongSecret" => 3, "Revoked" => 4, _ => 99 }),
+        ("$o", outcome switch { "Success" => 0, "MissingKey" => 1, "UnknownKey" => 2, "WrongSecret" => 3, "Revoked" => 4, "PartnerInactive" => 6, _ => 99 }),
         ("$p", partnerId?.ToString().ToUpperInvariant() ?? ""));
 
     private static async Task ShouldBeProblem(HttpResponseMessage response, HttpStatusCode status, string code)
@@ -79,6 +79,19 @@ public sealed class PartnerAuthTests(PartnersAppFactory factory) : IClassFixture
         AuditCount("Revoked", partner.Id).ShouldBe(1);
         using var other = factory.PartnerClient(partner.SandboxKey);
         (await other.GetAsync("/api/partners/jobs")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_valid_key_of_an_inactive_partner_is_401_and_audited_against_the_partner()
+    {
+        var partner = await factory.CreatePartnerAsync();
+        factory.Scalar("UPDATE partners_Partners SET IsActive = 0 WHERE Id = $p COLLATE NOCASE; SELECT changes()",
+            ("$p", partner.Id.ToString().ToUpperInvariant())).ShouldBe(1);
+
+        using var client = factory.PartnerClient(partner.LiveKey);
+        await ShouldBeProblem(await client.GetAsync("/api/partners/jobs"), HttpStatusCode.Unauthorized, "partners.api_key_invalid");
+        AuditCount("PartnerInactive", partner.Id).ShouldBe(1);
+        AuditCount("Success", partner.Id).ShouldBe(0);
     }
 
     [Fact]

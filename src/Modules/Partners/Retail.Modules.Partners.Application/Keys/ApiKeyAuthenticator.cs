@@ -57,7 +57,11 @@ public sealed partial class ApiKeyAuthenticator(IPartnersDbContext db, IGroupCom
 
         presented = presented.Trim();
         var prefix = presented.Length <= 200 ? ApiKey.PrefixOf(presented) : null;
-        var key = prefix is null ? null : await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Prefix == prefix, cancellationToken);
+        // The key and whether its partner is active in one query: every partner API call and webhook starts here.
+        var found = prefix is null ? null : await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == prefix)
+            .Select(k => new { Key = k, PartnerActive = db.Partners.Any(p => p.Id == k.PartnerId && p.IsActive) })
+            .SingleOrDefaultAsync(cancellationToken);
+        var key = found?.Key;
         if (key is null)
         {
             // Same work as a real comparison, so an unknown prefix is not faster to find out about.
@@ -82,8 +86,7 @@ public sealed partial class ApiKeyAuthenticator(IPartnersDbContext db, IGroupCom
             return new ApiKeyCheck(AuthOutcome.Expired, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
         }
 
-        var active = await db.Partners.AnyAsync(p => p.Id == key.PartnerId && p.IsActive, cancellationToken);
-        if (!active)
+        if (!found!.PartnerActive)
         {
             return new ApiKeyCheck(AuthOutcome.PartnerInactive, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
         }
