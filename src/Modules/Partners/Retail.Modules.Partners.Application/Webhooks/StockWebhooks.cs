@@ -35,6 +35,9 @@ public sealed partial class StockWebhookReceiver(
     public static readonly Error BadSignature = new("partners.bad_signature", "X-Signature does not match HMAC-SHA256 of 'timestamp.body' with your webhook secret.", ErrorKind.Unauthorized);
     public static readonly Error StaleTimestamp = new("partners.stale_timestamp", "X-Timestamp is missing or more than 5 minutes away from the server's clock.", ErrorKind.Unauthorized);
 
+    // One options instance for every request (CA1869), not a new one per webhook.
+    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web) { MaxDepth = 4 };
+
     public async Task<Result<WebhookDeliveryDto>> ReceiveAsync(Guid partnerId, string? deliveryId, string? timestamp, string? signature, byte[] body, string sourceIp, string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -69,7 +72,7 @@ public sealed partial class StockWebhookReceiver(
         StockWebhookBody? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize<StockWebhookBody>(body, new JsonSerializerOptions(JsonSerializerDefaults.Web) { MaxDepth = 4 });
+            parsed = JsonSerializer.Deserialize<StockWebhookBody>(body, BodyJson);
         }
         catch (JsonException)
         {
@@ -170,6 +173,8 @@ public sealed partial class StockWebhookProcessor(
     TimeProvider time,
     ILogger<StockWebhookProcessor> logger)
 {
+    private static readonly JsonSerializerOptions CallbackJson = new(JsonSerializerDefaults.Web);
+
     /// <summary>The error of a callback not sent because the stored webhook secret cannot be read.</summary>
     public const string SecretUnreadable = "Not sent: the webhook secret cannot be read; ask the shop to rotate it.";
 
@@ -296,7 +301,7 @@ public sealed partial class StockWebhookProcessor(
             outcome = delivery.Outcome,
             stockAfter = delivery.StockAfter,
             processedAt = delivery.ProcessedAt,
-        }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        }, CallbackJson);
         var previous = await db.CallbackAttempts.CountAsync(a => a.DeliveryId == delivery.Id, cancellationToken);
         var secret = await secrets.RevealAsync(partner, cancellationToken);
         IReadOnlyList<CallbackAttemptResult> attempts = secret is null
