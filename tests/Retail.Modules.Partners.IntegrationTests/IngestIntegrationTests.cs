@@ -15,15 +15,7 @@ namespace Retail.Modules.Partners.IntegrationTests;
 /// <summary>The ingest pipeline through Catalog's real handlers into a real SQLite file, in batches, with unchanged detection.</summary>
 public sealed class IngestIntegrationTests(PartnersFixture fixture) : IClassFixture<PartnersFixture>
 {
-    private async Task<Partner> NewPartnerAsync(bool strict = false)
-    {
-        await using var scope = fixture.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IPartnersDbContext>();
-        var partner = Partner.Create("P " + Guid.NewGuid().ToString("N")[..8], "p@example.test", null, strict, new string('s', 64), fixture.Time.GetUtcNow());
-        db.Partners.Add(partner);
-        await db.SaveChangesAsync();
-        return partner;
-    }
+    private async Task<Partner> NewPartnerAsync() => (await fixture.NewPartnerAsync()).Partner;
 
     private async Task<FeedJobDto> SubmitAsync(Partner partner, string csv, FeedKind kind = FeedKind.Delta)
     {

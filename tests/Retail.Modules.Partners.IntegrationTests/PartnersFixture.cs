@@ -11,6 +11,9 @@ using Retail.Modules.Catalog.Application;
 using Retail.Modules.Catalog.Application.Products.PartnerProducts;
 using Retail.Modules.Catalog.Infrastructure;
 using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.Partners.Application.Abstractions;
+using Retail.Modules.Partners.Application.Webhooks;
+using Retail.Modules.Partners.Domain.Partners;
 using Retail.Modules.Partners.Infrastructure;
 
 namespace Retail.Modules.Partners.IntegrationTests;
@@ -66,6 +69,18 @@ public sealed class PartnersFixture : IAsyncLifetime
         services.AddSingleton<Retail.Modules.Partners.Application.Abstractions.IFeedJobQueue>(Queued);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await Services.MigrateModuleDatabasesAsync();
+    }
+
+    /// <summary>A new active partner with a real protected webhook secret; returns it and the plain secret.</summary>
+    public async Task<(Partner Partner, string WebhookSecret)> NewPartnerAsync(string? callbackUrl = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var (plain, protectedSecret) = scope.ServiceProvider.GetRequiredService<WebhookSecrets>().Issue();
+        var db = scope.ServiceProvider.GetRequiredService<IPartnersDbContext>();
+        var partner = Partner.Create("P " + Guid.NewGuid().ToString("N")[..8], "p@example.test", callbackUrl, false, protectedSecret, Time.GetUtcNow());
+        db.Partners.Add(partner);
+        await db.SaveChangesAsync();
+        return (partner, plain);
     }
 
     public async Task DisposeAsync()

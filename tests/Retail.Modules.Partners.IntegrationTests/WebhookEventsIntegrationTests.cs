@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Modules.Partners.Application.Abstractions;
 using Retail.Modules.Partners.Application.Webhooks;
-using Retail.Modules.Partners.Domain.Partners;
 using Retail.Modules.Partners.Domain.Webhooks;
 
 namespace Retail.Modules.Partners.IntegrationTests;
@@ -17,8 +16,8 @@ public sealed class WebhookEventsIntegrationTests(PartnersFixture fixture) : ICl
     [Fact]
     public async Task A_processed_batch_is_one_summary_event_per_partner()
     {
-        var first = await NewPartnerAsync();
-        var second = await NewPartnerAsync();
+        var first = (await fixture.NewPartnerAsync()).Partner.Id;
+        var second = (await fixture.NewPartnerAsync()).Partner.Id;
         // No such products in Catalog: each of these deliveries fails, which is an outcome like any other.
         var ids = await ReceiveAsync((first, "NOPE-1", 1), (first, "NOPE-2", 1), (first, "NOPE-3", 1), (second, "NOPE-1", 1), (second, "NOPE-2", 1));
 
@@ -36,17 +35,6 @@ public sealed class WebhookEventsIntegrationTests(PartnersFixture fixture) : ICl
         var ofSecond = events.Single(e => e.GetProperty("partnerId").GetGuid() == second);
         ofSecond.GetProperty("failed").GetInt32().ShouldBe(2);
         Events("partners.webhook-processed.v1", first, second).ShouldBeEmpty("no event per delivery any more");
-    }
-
-    private async Task<Guid> NewPartnerAsync()
-    {
-        await using var scope = fixture.Services.CreateAsyncScope();
-        var (_, protectedSecret) = scope.ServiceProvider.GetRequiredService<WebhookSecrets>().Issue();
-        var db = scope.ServiceProvider.GetRequiredService<IPartnersDbContext>();
-        var partner = Partner.Create("E " + Guid.NewGuid().ToString("N")[..8], "e@example.test", null, false, protectedSecret, fixture.Time.GetUtcNow());
-        db.Partners.Add(partner);
-        await db.SaveChangesAsync();
-        return partner.Id;
     }
 
     private async Task<List<Guid>> ReceiveAsync(params (Guid PartnerId, string Sku, long Sequence)[] deliveries)

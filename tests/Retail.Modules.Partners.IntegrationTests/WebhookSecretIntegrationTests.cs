@@ -40,12 +40,7 @@ public sealed class WebhookSecretIntegrationTests(PartnersFixture fixture) : ICl
 
     private async Task<(Guid Id, string Plain)> NewPartnerAsync(string? callbackUrl = null)
     {
-        await using var scope = fixture.Services.CreateAsyncScope();
-        var (plain, protectedSecret) = scope.ServiceProvider.GetRequiredService<WebhookSecrets>().Issue();
-        var db = scope.ServiceProvider.GetRequiredService<IPartnersDbContext>();
-        var partner = Partner.Create("S " + Guid.NewGuid().ToString("N")[..8], "s@example.test", callbackUrl, false, protectedSecret, fixture.Time.GetUtcNow());
-        db.Partners.Add(partner);
-        await db.SaveChangesAsync();
+        var (partner, plain) = await fixture.NewPartnerAsync(callbackUrl);
         return (partner.Id, plain);
     }
 
