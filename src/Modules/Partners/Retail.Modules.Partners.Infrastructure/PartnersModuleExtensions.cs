@@ -5,6 +5,7 @@ using Retail.BuildingBlocks.Infrastructure.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Infrastructure;
 using Retail.BuildingBlocks.Infrastructure.Jobs;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
@@ -41,7 +42,8 @@ public static class PartnersModuleExtensions
         services.AddScoped<IPartnersDbContext>(sp => sp.GetRequiredService<PartnersDbContext>());
         services.AddGroupCommit<IPartnersDbContext, PartnersDbContext>();
         services.AddModuleValidators(typeof(PartnersModule));
-        services.Configure<PartnersOptions>(configuration.GetSection("Partners"));
+        services.AddOptions<PartnersOptions>().Bind(configuration.GetSection("Partners")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PartnersOptions>, PartnersOptionsValidator>();
 
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, _ => { });
         services.AddScoped<ApiKeyAuthenticator>();
