@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders.Physical;
+using Microsoft.Extensions.Primitives;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Host.FunctionalTests.Infrastructure;
 
@@ -25,6 +28,19 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
             var db = scope.ServiceProvider.GetRequiredKeyedService<ModuleDbContext>(module);
             db.Database.GetConnectionString().ShouldBe($"Data Source={factory.DatabasePath}");
         }
+    }
+
+    [Fact]
+    public void Settings_files_are_polled_for_changes_so_database_writes_under_the_content_root_are_not_watched()
+    {
+        var configuration = (IConfigurationRoot)factory.Services.GetRequiredService<IConfiguration>();
+
+        var reloading = configuration.Providers.OfType<FileConfigurationProvider>().Where(p => p.Source.ReloadOnChange).ToList();
+
+        reloading.ShouldNotBeEmpty("appsettings.json should still reload when it changes");
+        // A file-system watcher alone hands out CancellationChangeTokens (and watches the whole tree); polling adds its own.
+        reloading.ShouldAllBe(p => p.Source.FileProvider!.Watch(p.Source.Path!) is CompositeChangeToken
+            && ((CompositeChangeToken)p.Source.FileProvider!.Watch(p.Source.Path!)).ChangeTokens.Any(t => t is PollingFileChangeToken));
     }
 
     [Fact]

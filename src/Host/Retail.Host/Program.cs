@@ -37,6 +37,16 @@ using Retail.Modules.Partners.Infrastructure.Endpoints;
 var migrateOnly = args.Contains("--migrate", StringComparer.Ordinal);
 args = [.. args.Where(a => a != "--migrate")];
 
+// The data folder (SQLite file, feed files, mail pickup) is under the content root by default, and the default builder
+// watches the content root, subfolders included, for changes to appsettings*.json: every database write became a
+// file-system event for the app to sift (8 % of the CPU of a large feed ingest, docs/benchmarks.md). Polling the settings
+// files (every 4 s) keeps reload-on-change without it. An operator's own DOTNET_USE_POLLING_FILE_WATCHER wins.
+const string pollSettingsFiles = "DOTNET_USE_POLLING_FILE_WATCHER";
+if (Environment.GetEnvironmentVariable(pollSettingsFiles) is null)
+{
+    Environment.SetEnvironmentVariable(pollSettingsFiles, "true");
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRetailObservability();
 ThreadPoolTuning.Apply(builder.Configuration);
