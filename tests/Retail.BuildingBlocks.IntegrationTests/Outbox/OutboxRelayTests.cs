@@ -48,6 +48,28 @@ public sealed class OutboxRelayTests
     }
 
     [Fact]
+    public async Task An_event_with_several_subscribers_is_read_from_its_row_once_and_each_gets_the_same_instance()
+    {
+        await using var host = await SqliteModuleHost.StartAsync(SqliteModuleHost.TwoSubscribers);
+        var events = Enumerable.Range(0, 2).Select(i => host.NewWidgetCreated($"shared{i}", TimeSpan.FromMilliseconds(i))).ToArray();
+        await host.PublishAsync(events);
+
+        (await host.RelayAsync()).ShouldBe(2);
+
+        var received = host.Log.Received.ToList();
+        received.Count.ShouldBe(4);
+        foreach (var published in events)
+        {
+            var instances = received.Select(r => r.Event).OfType<WidgetCreated>().Where(e => e.EventId == published.EventId).ToList();
+            instances.Count.ShouldBe(2, "both subscribers got the event");
+            instances[0].ShouldBeSameAs(instances[1], "decoded once for the pass, not once per subscriber");
+            instances[0].ShouldBe(published, "and it is the event as published");
+        }
+
+        received.Select(r => r.Event).Distinct(ReferenceEqualityComparer.Instance).Count().ShouldBe(2, "one instance per row");
+    }
+
+    [Fact]
     public async Task Two_relays_running_at_the_same_time_deliver_every_event_exactly_once_to_each_subscriber()
     {
         const int count = 200;

@@ -12,6 +12,15 @@ internal sealed class HandlerLog
     public void Record(string handler) => _invocations.AddOrUpdate(handler, 1, (_, n) => n + 1);
 
     public int Invocations(string handler) => _invocations.GetValueOrDefault(handler);
+
+    /// <summary>The event instances each handler was given, in order (to see what the relay decoded once and shared).</summary>
+    public ConcurrentQueue<(string Handler, object Event)> Received { get; } = new();
+
+    public void Record(string handler, object integrationEvent)
+    {
+        Record(handler);
+        Received.Enqueue((handler, integrationEvent));
+    }
 }
 
 /// <summary>Makes <see cref="FailingWidgetHandler"/> throw for chosen widget names: always, a number of times, or as a timeout.</summary>
@@ -77,7 +86,7 @@ internal sealed class ProjectionWidgetHandler(TestModuleDbContext db, HandlerLog
 
     public Task Handle(WidgetCreated integrationEvent, CancellationToken cancellationToken)
     {
-        log.Record(Name);
+        log.Record(Name, integrationEvent);
         db.HandlerEffects.Add(new HandlerEffect { EventId = integrationEvent.EventId, Handler = Name, Name = integrationEvent.Name });
         return Task.CompletedTask;
     }
@@ -90,7 +99,7 @@ internal sealed class AuditWidgetHandler(TestModuleDbContext db, HandlerLog log)
 
     public Task Handle(WidgetCreated integrationEvent, CancellationToken cancellationToken)
     {
-        log.Record(Name);
+        log.Record(Name, integrationEvent);
         db.HandlerEffects.Add(new HandlerEffect { EventId = integrationEvent.EventId, Handler = Name, Name = integrationEvent.Name });
         return Task.CompletedTask;
     }

@@ -19,7 +19,7 @@ public sealed record IntegrationEventSubscription(string EventName, Type EventTy
     /// and the "seen" marker commit or roll back together: a repeat delivery finds the row and does nothing.
     /// Returns false when the event had already been handled.
     /// </summary>
-    internal async Task<bool> DeliverAsync(IServiceProvider rootServices, Guid eventId, string payload, TimeProvider time, CancellationToken cancellationToken)
+    internal async Task<bool> DeliverAsync(IServiceProvider rootServices, Guid eventId, IIntegrationEvent integrationEvent, TimeProvider time, CancellationToken cancellationToken)
     {
         await using var scope = rootServices.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredKeyedService<ModuleDbContext>(SubscriberModule);
@@ -33,22 +33,25 @@ public sealed record IntegrationEventSubscription(string EventName, Type EventTy
                 return false;
             }
 
-            await HandleAsync(scope.ServiceProvider, context, eventId, payload, time, ct);
+            await HandleAsync(scope.ServiceProvider, context, eventId, integrationEvent, time, ct);
             await transaction.CommitAsync(ct);
             return true;
         }, cancellationToken);
     }
 
     /// <summary>Runs the handler for one event and saves its effects with the event's inbox row (in the caller's transaction).</summary>
-    internal async Task HandleAsync(IServiceProvider scopeServices, ModuleDbContext context, Guid eventId, string payload, TimeProvider time, CancellationToken cancellationToken)
+    internal async Task HandleAsync(IServiceProvider scopeServices, ModuleDbContext context, Guid eventId, IIntegrationEvent integrationEvent, TimeProvider time, CancellationToken cancellationToken)
     {
-        var integrationEvent = (IIntegrationEvent)(JsonSerializer.Deserialize(payload, EventType, ModuleDbContext.EventJson)
-            ?? throw new InvalidOperationException($"Outbox payload of {EventName} deserialized to null."));
         var handler = scopeServices.GetRequiredService(HandlerType);
         await InvokeAsync(handler, integrationEvent, cancellationToken);
         context.InboxMessages.Add(new InboxMessage { EventId = eventId, Handler = HandlerName, Type = EventName, ProcessedAt = time.GetUtcNow() });
         await context.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>The event an outbox row carries, read from its JSON payload.</summary>
+    internal IIntegrationEvent Decode(string payload) =>
+        (IIntegrationEvent)(JsonSerializer.Deserialize(payload, EventType, ModuleDbContext.EventJson)
+            ?? throw new InvalidOperationException($"Outbox payload of {EventName} deserialized to null."));
 
     private Task InvokeAsync(object handler, IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {

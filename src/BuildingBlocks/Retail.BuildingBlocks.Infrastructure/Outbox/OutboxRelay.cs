@@ -75,8 +75,9 @@ public sealed class OutboxRelay(
         // rolls back alone), and every subscriber gets its deliveries even when another one fails: the inbox skips those
         // that already succeeded when the row is retried.
         var failures = new Dictionary<Guid, List<Exception>>();
+        var events = new DecodedEvents();
         var bySubscriber = claimed
-            .SelectMany(message => subscriptions.For(message.Type).Select(subscription => new SubscriberDelivery(subscription, message)))
+            .SelectMany(message => subscriptions.For(message.Type).Select(subscription => new SubscriberDelivery(subscription, message, events)))
             .GroupBy(d => d.Subscription.SubscriberModule, StringComparer.Ordinal);
         foreach (var subscriber in bySubscriber)
         {

@@ -1,11 +1,37 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Retail.BuildingBlocks.Contracts;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 
 namespace Retail.BuildingBlocks.Infrastructure.Outbox;
 
-/// <summary>One event for one subscription: a unit of delivery.</summary>
-internal sealed record SubscriberDelivery(IntegrationEventSubscription Subscription, OutboxMessage Message);
+/// <summary>One event for one subscription: a unit of delivery. The deliveries of one outbox row share its decoded event.</summary>
+internal sealed record SubscriberDelivery(IntegrationEventSubscription Subscription, OutboxMessage Message, DecodedEvents Events)
+{
+    /// <summary>The event, read from the row's JSON on first use (a bad payload throws here, inside the delivery's own try).</summary>
+    public IIntegrationEvent Event => Events.Get(Message, Subscription);
+}
+
+/// <summary>
+/// The events of one relay pass, each read from its JSON once however many modules subscribe to it (a feed batch's event
+/// carries a snapshot of up to a thousand products; each of its three subscribers parsed it again). Handlers get the same
+/// instance: events are immutable records. One relay pass delivers one subscriber at a time, so no locking.
+/// </summary>
+internal sealed class DecodedEvents
+{
+    private readonly Dictionary<(Guid MessageId, Type EventType), IIntegrationEvent> _events = [];
+
+    public IIntegrationEvent Get(OutboxMessage message, IntegrationEventSubscription subscription)
+    {
+        if (!_events.TryGetValue((message.Id, subscription.EventType), out var decoded))
+        {
+            decoded = subscription.Decode(message.Payload);
+            _events[(message.Id, subscription.EventType)] = decoded;
+        }
+
+        return decoded;
+    }
+}
 
 /// <summary>
 /// Delivers what one relay pass claimed for one subscribing module in one transaction of that module — one commit (one
@@ -40,7 +66,7 @@ internal static class SubscriberBatchDelivery
         {
             try
             {
-                await deliveries[i].Subscription.DeliverAsync(rootServices, deliveries[i].Message.Id, deliveries[i].Message.Payload, time, cancellationToken);
+                await deliveries[i].Subscription.DeliverAsync(rootServices, deliveries[i].Message.Id, deliveries[i].Event, time, cancellationToken);
             }
             catch (Exception ex) when (isDeliveryFailure(ex))
             {
@@ -71,7 +97,7 @@ internal static class SubscriberBatchDelivery
                 .ToHashSet();
             for (var i = 0; i < deliveries.Count; i++)
             {
-                var (subscription, message) = deliveries[i];
+                var (subscription, message, _) = deliveries[i];
                 if (seen.Contains((message.Id, subscription.HandlerName)))
                 {
                     continue;
@@ -80,7 +106,7 @@ internal static class SubscriberBatchDelivery
                 await transaction.CreateSavepointAsync(Savepoint, ct);
                 try
                 {
-                    await subscription.HandleAsync(scope.ServiceProvider, context, message.Id, message.Payload, time, ct);
+                    await subscription.HandleAsync(scope.ServiceProvider, context, message.Id, deliveries[i].Event, time, ct);
                     await transaction.ReleaseSavepointAsync(Savepoint, ct);
                 }
                 catch (Exception ex) when (isDeliveryFailure(ex))
