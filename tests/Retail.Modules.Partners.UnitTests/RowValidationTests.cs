@@ -131,9 +131,16 @@ public sealed class RowValidationTests
     {
         FeedSanitizer.HasMarkup("a < b and c > d").ShouldBeFalse();
         FeedSanitizer.HasMarkup("<!-- x -->").ShouldBeTrue();
+        FeedSanitizer.HasMarkup("JavaScript :alert(1)").ShouldBeTrue();
+        FeedSanitizer.HasMarkup("<b>bold</b>").ShouldBeTrue();
+        FeedSanitizer.HasMarkup("Ratio 3:2, plain text").ShouldBeFalse();
+        FeedSanitizer.HasMarkup("Blue shirt").ShouldBeFalse();
         FeedSanitizer.StripHtml("<style>p{}</style>Hi <iframe src=x></iframe>there").ShouldBe("Hi there");
         FeedSanitizer.HasControlCharacters("a\nb", allowLineBreaks: true).ShouldBeFalse();
         FeedSanitizer.HasControlCharacters("a\nb", allowLineBreaks: false).ShouldBeTrue();
         FeedSanitizer.HasControlCharacters("a\u2028b", allowLineBreaks: true).ShouldBeTrue();
+        FeedSanitizer.HasControlCharacters("a\tb", allowLineBreaks: true).ShouldBeFalse();
+        FeedSanitizer.HasControlCharacters("a\u0007b", allowLineBreaks: true).ShouldBeTrue();
+        FeedSanitizer.HasControlCharacters("plain", allowLineBreaks: false).ShouldBeFalse();
     }
 }

@@ -161,9 +161,9 @@ public sealed class FeedRowMapper(string shopCurrency)
 
         var input = ToInput(raw.Line, clean);
         var sku = input.Sku;
-        foreach (var issue in issues.ToList())
+        for (var i = 0; i < issues.Count; i++)
         {
-            issues[issues.IndexOf(issue)] = issue with { Sku = sku };
+            issues[i] = issues[i] with { Sku = sku };
         }
 
         var result = Validator.Validate(input);
