@@ -23,7 +23,7 @@ public static class RetailPlatformExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
         services.AddRetailApplication();
-        services.Configure<OutboxOptions>(configuration.GetSection("Outbox"));
+        services.AddCheckedOptions<OutboxOptions, OutboxOptionsValidator>(configuration.GetSection("Outbox"));
         services.AddSingleton<IntegrationEventSubscriptions>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<OutboxNudgeService>();

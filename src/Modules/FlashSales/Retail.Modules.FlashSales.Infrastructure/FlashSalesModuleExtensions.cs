@@ -31,7 +31,7 @@ public static class FlashSalesModuleExtensions
         services.AddScoped<IFlashSalesDbContext>(sp => sp.GetRequiredService<FlashSalesDbContext>());
         services.AddScoped<IFlashSalesUnitOfWork, FlashSalesUnitOfWork>();
         services.AddModuleValidators(typeof(FlashSalesModule));
-        services.Configure<FlashSalesOptions>(configuration.GetSection("FlashSales"));
+        services.AddCheckedOptions<FlashSalesOptions, FlashSalesOptionsValidator>(configuration.GetSection("FlashSales"));
 
         services.AddScoped<FlashListingCache>();
         services.AddSingleton<FlashListingStatistics>();

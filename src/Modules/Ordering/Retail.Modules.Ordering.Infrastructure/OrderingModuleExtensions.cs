@@ -31,7 +31,7 @@ public static class OrderingModuleExtensions
         services.AddScoped<IOrderingDbContext>(sp => sp.GetRequiredService<OrderingDbContext>());
         services.AddScoped<IOrderingUnitOfWork, OrderingUnitOfWork>();
         services.AddModuleValidators(typeof(OrderingModule));
-        services.Configure<OrderingOptions>(configuration.GetSection("Ordering"));
+        services.AddCheckedOptions<OrderingOptions, OrderingOptionsValidator>(configuration.GetSection("Ordering"));
 
         services.AddDataProtection();
         services.AddScoped<ICheckoutRateLimiter, CheckoutRateLimiter>();

@@ -5,7 +5,6 @@ using Retail.BuildingBlocks.Infrastructure.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Infrastructure;
 using Retail.BuildingBlocks.Infrastructure.Jobs;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
@@ -42,8 +41,7 @@ public static class PartnersModuleExtensions
         services.AddScoped<IPartnersDbContext>(sp => sp.GetRequiredService<PartnersDbContext>());
         services.AddGroupCommit<IPartnersDbContext, PartnersDbContext>();
         services.AddModuleValidators(typeof(PartnersModule));
-        services.AddOptions<PartnersOptions>().Bind(configuration.GetSection("Partners")).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PartnersOptions>, PartnersOptionsValidator>();
+        services.AddCheckedOptions<PartnersOptions, PartnersOptionsValidator>(configuration.GetSection("Partners"));
 
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, _ => { });
         services.AddScoped<ApiKeyAuthenticator>();

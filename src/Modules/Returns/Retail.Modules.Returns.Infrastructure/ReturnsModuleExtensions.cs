@@ -33,7 +33,7 @@ public static class ReturnsModuleExtensions
         services.AddScoped<IReturnsDbContext>(sp => sp.GetRequiredService<ReturnsDbContext>());
         services.AddScoped<IReturnsUnitOfWork, ReturnsUnitOfWork>();
         services.AddModuleValidators(typeof(ReturnsModule));
-        services.Configure<ReturnsOptions>(configuration.GetSection("Returns"));
+        services.AddCheckedOptions<ReturnsOptions, ReturnsOptionsValidator>(configuration.GetSection("Returns"));
 
         services.AddScoped<ReturnViewer>();
         services.AddSingleton<IReturnCodeRandom, CryptoReturnCodeRandom>();
