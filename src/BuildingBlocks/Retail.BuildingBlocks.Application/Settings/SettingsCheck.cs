@@ -3,9 +3,26 @@ using Microsoft.Extensions.Options;
 namespace Retail.BuildingBlocks.Application.Settings;
 
 /// <summary>
+/// A module's settings check, run when the app starts (<c>AddCheckedOptions</c>): the app refuses to start while any rule
+/// fails, and names every failing key with its value.
+/// </summary>
+public abstract class SettingsValidator<TOptions> : IValidateOptions<TOptions>
+    where TOptions : class
+{
+    public ValidateOptionsResult Validate(string? name, TOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var check = new SettingsCheck();
+        Check(check, options);
+        return check.Result;
+    }
+
+    protected abstract void Check(SettingsCheck check, TOptions options);
+}
+
+/// <summary>
 /// The failures of one settings check, each a sentence that names its configuration key and the value found. Every rule
-/// is checked (an operator fixes all of them in one go); the module's <see cref="IValidateOptions{TOptions}"/> returns
-/// <see cref="Result"/>, and the app refuses to start while any fails (<c>AddCheckedOptions</c>).
+/// is checked, so an operator fixes all of them in one go.
 /// </summary>
 public sealed class SettingsCheck
 {

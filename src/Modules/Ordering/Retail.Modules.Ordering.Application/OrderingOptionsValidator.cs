@@ -1,22 +1,19 @@
-using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Application.Settings;
 
 namespace Retail.Modules.Ordering.Application;
 
 /// <summary>Checked when the app starts (a zero permit limit, say, would refuse every checkout).</summary>
-public sealed class OrderingOptionsValidator : IValidateOptions<OrderingOptions>
+public sealed class OrderingOptionsValidator : SettingsValidator<OrderingOptions>
 {
-    public ValidateOptionsResult Validate(string? name, OrderingOptions options)
+    protected override void Check(SettingsCheck check, OrderingOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        return new SettingsCheck()
+        check
             .AtLeast(options.CheckoutRateLimit.PermitLimit, 1, "Ordering:CheckoutRateLimit:PermitLimit")
             .Positive(options.CheckoutRateLimit.Window, "Ordering:CheckoutRateLimit:Window")
             .AtLeast(options.CheckoutGate.PermitLimit, 1, "Ordering:CheckoutGate:PermitLimit")
             .AtLeast(options.CheckoutGate.QueueLimit, 0, "Ordering:CheckoutGate:QueueLimit")
             .Positive(options.CheckoutGate.QueueTimeout, "Ordering:CheckoutGate:QueueTimeout")
             .Positive(options.PaymentDeadline, "Ordering:PaymentDeadline")
-            .CurrencyCode(options.Currency, "Ordering:Currency")
-            .Result;
+            .CurrencyCode(options.Currency, "Ordering:Currency");
     }
 }

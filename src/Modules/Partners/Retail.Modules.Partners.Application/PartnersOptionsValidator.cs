@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Application.Settings;
 using Retail.Modules.Catalog.IntegrationEvents;
 
@@ -7,12 +6,11 @@ namespace Retail.Modules.Partners.Application;
 /// <summary>
 /// Checked when the app starts: a batch larger than Catalog accepts, for one, made every feed job fail and retry.
 /// </summary>
-public sealed class PartnersOptionsValidator : IValidateOptions<PartnersOptions>
+public sealed class PartnersOptionsValidator : SettingsValidator<PartnersOptions>
 {
-    public ValidateOptionsResult Validate(string? name, PartnersOptions options)
+    protected override void Check(SettingsCheck check, PartnersOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        return new SettingsCheck()
+        check
             .Require(options.BatchSize is >= 1 and <= UpsertPartnerProducts.MaxRows,
                 $"Partners:BatchSize must be between 1 and {UpsertPartnerProducts.MaxRows} (Catalog's rows per call); it is {options.BatchSize}.")
             .Require(options.MaxFeedBytes > 0, $"Partners:MaxFeedBytes must be positive; it is {options.MaxFeedBytes}.")
@@ -26,7 +24,6 @@ public sealed class PartnersOptionsValidator : IValidateOptions<PartnersOptions>
             .AtLeast(options.CallbackRetries, 0, "Partners:CallbackRetries")
             .Positive(options.CallbackBaseDelay, "Partners:CallbackBaseDelay")
             .Positive(options.CallbackTimeout, "Partners:CallbackTimeout")
-            .AtLeast(options.MaxJsonDepth, 1, "Partners:MaxJsonDepth")
-            .Result;
+            .AtLeast(options.MaxJsonDepth, 1, "Partners:MaxJsonDepth");
     }
 }
