@@ -18,7 +18,7 @@ PARALLEL="${CHAOS_REFUND_PARALLEL:-4}"
 SKU="HK-0008"
 # The simulated provider lives in the app's process; a real one outlives the app. Payments:Simulator:StateFile keeps its
 # charges and refunds on disk across the kill, as a real provider would.
-SWEEPS=(--Payments:Resilience:RefundSweepCron="*/5 * * * * *" --Returns:OutcomeSweepCron="*/5 * * * * *")
+SWEEPS=(--Payments:RefundSweepCron="*/5 * * * * *" --Returns:OutcomeSweepCron="*/5 * * * * *")
 need_tools curl jq sqlite3
 publish_app
 

@@ -7,18 +7,20 @@ namespace Retail.Host.FunctionalTests;
 public sealed class SettingsCheckTests
 {
     [Theory]
-    [InlineData("Ordering:CheckoutGate:PermitLimit", "0")]
-    [InlineData("FlashSales:ListingRefresh", "00:00:00")]
-    [InlineData("Returns:ReturnWindow", "00:00:00")]
-    [InlineData("Partners:BatchSize", "5000")]
-    [InlineData("Outbox:MaxAttempts", "0")]
-    public void The_app_does_not_start_with_an_out_of_range_setting_and_says_which(string key, string value)
+    [InlineData("Ordering:CheckoutGate:PermitLimit", "0", "Ordering:CheckoutGate:PermitLimit must be at least 1")]
+    [InlineData("FlashSales:ListingRefresh", "00:00:00", "FlashSales:ListingRefresh must be a positive duration")]
+    [InlineData("Returns:ReturnWindow", "00:00:00", "Returns:ReturnWindow must be a positive duration")]
+    [InlineData("Partners:BatchSize", "5000", "Partners:BatchSize must be between 1 and 1000")]
+    [InlineData("Outbox:MaxAttempts", "0", "Outbox:MaxAttempts must be at least 1")]
+    // Polly's own rule (a breaker needs at least 2 calls to judge), checked at start rather than at the first payment.
+    [InlineData("Payments:Resilience:MinimumThroughput", "1", "Payments:Resilience does not make a valid payment pipeline")]
+    public void The_app_does_not_start_with_an_out_of_range_setting_and_says_which(string key, string value, string failure)
     {
         using var factory = new MisconfiguredAppFactory(key, value);
 
         var error = Should.Throw<OptionsValidationException>(() => factory.CreateClient());
 
-        error.Message.ShouldStartWith(key + " ");
+        error.Message.ShouldStartWith(failure);
     }
 
     private sealed class MisconfiguredAppFactory(string key, string value) : RetailAppFactory

@@ -32,7 +32,7 @@ public static class PaymentsModuleExtensions
         services.AddModuleValidators(typeof(PaymentsModule));
 
         services.Configure<PaymentsOptions>(configuration.GetSection("Payments"));
-        services.Configure<PaymentsResilienceOptions>(configuration.GetSection("Payments:Resilience"));
+        services.AddCheckedOptions<PaymentsResilienceOptions, PaymentsResilienceOptionsValidator>(configuration.GetSection("Payments:Resilience"));
         services.Configure<SimulatorSettings>(configuration.GetSection("Payments:Simulator"));
 
         services.TryAddSingleton<IRandomSource, SystemRandomSource>();

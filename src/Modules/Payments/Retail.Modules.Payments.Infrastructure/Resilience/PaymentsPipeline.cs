@@ -24,49 +24,56 @@ internal static class PaymentsPipeline
     {
         services.AddResiliencePipeline(Name, (builder, context) =>
         {
-            var options = context.ServiceProvider.GetRequiredService<IOptions<PaymentsResilienceOptions>>().Value;
-            var circuit = context.ServiceProvider.GetRequiredService<PaymentCircuitState>();
             // The host's TimeProvider (FakeTimeProvider in tests) drives every delay, timeout and break duration.
             builder.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
-            var transient = new PredicateBuilder().Handle<TransientPaymentException>().Handle<TimeoutRejectedException>();
-
-            builder
-                .AddTimeout(new TimeoutStrategyOptions { Name = "payments-total-timeout", Timeout = options.TotalTimeout })
-                .AddRetry(new RetryStrategyOptions
-                {
-                    Name = "payments-retry",
-                    ShouldHandle = transient,
-                    MaxRetryAttempts = options.MaxRetryAttempts,
-                    Delay = options.RetryBaseDelay,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                })
-                .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-                {
-                    Name = "payments-breaker",
-                    ShouldHandle = transient,
-                    FailureRatio = options.FailureRatio,
-                    MinimumThroughput = options.MinimumThroughput,
-                    SamplingDuration = options.SamplingDuration,
-                    BreakDuration = options.BreakDuration,
-                    OnOpened = args =>
-                    {
-                        circuit.Opened(args.BreakDuration, args.Outcome.Exception?.Message);
-                        return ValueTask.CompletedTask;
-                    },
-                    OnHalfOpened = _ =>
-                    {
-                        circuit.HalfOpened();
-                        return ValueTask.CompletedTask;
-                    },
-                    OnClosed = _ =>
-                    {
-                        circuit.Closed();
-                        return ValueTask.CompletedTask;
-                    },
-                })
-                .AddTimeout(new TimeoutStrategyOptions { Name = "payments-attempt-timeout", Timeout = options.AttemptTimeout });
+            Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<PaymentsResilienceOptions>>().Value,
+                context.ServiceProvider.GetRequiredService<PaymentCircuitState>());
         });
         return services;
+    }
+
+    /// <summary>
+    /// The strategies with the configured numbers. Also built once at start without a breaker state to report to
+    /// (<paramref name="circuit"/> null), to check the settings against Polly's own rules (<see cref="PaymentsResilienceOptionsValidator"/>).
+    /// </summary>
+    internal static void Configure(ResiliencePipelineBuilder builder, PaymentsResilienceOptions options, PaymentCircuitState? circuit)
+    {
+        var transient = new PredicateBuilder().Handle<TransientPaymentException>().Handle<TimeoutRejectedException>();
+        builder
+            .AddTimeout(new TimeoutStrategyOptions { Name = "payments-total-timeout", Timeout = options.TotalTimeout })
+            .AddRetry(new RetryStrategyOptions
+            {
+                Name = "payments-retry",
+                ShouldHandle = transient,
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                Delay = options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                Name = "payments-breaker",
+                ShouldHandle = transient,
+                FailureRatio = options.FailureRatio,
+                MinimumThroughput = options.MinimumThroughput,
+                SamplingDuration = options.SamplingDuration,
+                BreakDuration = options.BreakDuration,
+                OnOpened = args =>
+                {
+                    circuit?.Opened(args.BreakDuration, args.Outcome.Exception?.Message);
+                    return ValueTask.CompletedTask;
+                },
+                OnHalfOpened = _ =>
+                {
+                    circuit?.HalfOpened();
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    circuit?.Closed();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(new TimeoutStrategyOptions { Name = "payments-attempt-timeout", Timeout = options.AttemptTimeout });
     }
 }
