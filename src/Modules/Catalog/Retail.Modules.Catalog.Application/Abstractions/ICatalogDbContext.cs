@@ -24,13 +24,6 @@ public interface ICatalogDbContext : IModuleDbContext
     /// </summary>
     Task InsertNewAsync<TEntity>(IReadOnlyList<TEntity> entities, CancellationToken cancellationToken)
         where TEntity : class;
-
-    /// <summary>
-    /// Sets a product's stock to <paramref name="stock"/> only if it is still <paramref name="expected"/>: one conditional
-    /// UPDATE, in the current transaction when there is one (re-using one prepared command for the whole unit of work).
-    /// False when the stock had moved, or the product is gone.
-    /// </summary>
-    Task<bool> SetStockIfUnchangedAsync(Guid productId, int expected, int stock, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -30,44 +30,9 @@ internal class CatalogDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<StockReservation> StockReservations => Set<StockReservation>();
 
-    /// <summary>Created on the first conditional stock write of a unit of work; disposed with the context (or its pool lease).</summary>
-    private ConditionalStockUpdate? _stockUpdate;
-
     public Task InsertNewAsync<TEntity>(IReadOnlyList<TEntity> entities, CancellationToken cancellationToken)
         where TEntity : class =>
         MultiRowInsert.InsertAsync(this, entities, cancellationToken);
-
-    public async Task<bool> SetStockIfUnchangedAsync(Guid productId, int expected, int stock, CancellationToken cancellationToken)
-    {
-        if (Database.CurrentTransaction is null)
-        {
-            // Outside a unit of work (no open connection to keep a command on): EF's own statement.
-            return await Products.Where(p => p.Id == productId && p.Stock == expected)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, stock), cancellationToken) == 1;
-        }
-
-        return await (_stockUpdate ??= new ConditionalStockUpdate(this)).ExecuteAsync(productId, expected, stock, cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        var stockUpdate = _stockUpdate;
-        _stockUpdate = null;
-        stockUpdate?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        base.Dispose();
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        var stockUpdate = _stockUpdate;
-        _stockUpdate = null;
-        if (stockUpdate is not null)
-        {
-            await stockUpdate.DisposeAsync();
-        }
-
-        await base.DisposeAsync();
-    }
 
     protected override void ConfigureModule(ModelBuilder modelBuilder)
     {

@@ -283,7 +283,10 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
                 return new StockSetOutcome(Settled: true, Movement: null);
             }
 
-            if (await db.SetStockIfUnchangedAsync(productId, before, stock, cancellationToken))
+            var changed = await db.Products
+                .Where(p => p.Id == productId && p.Stock == before)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, stock), cancellationToken);
+            if (changed == 1)
             {
                 return new StockSetOutcome(Settled: true, StockMovement.Record(productId, sku, stock - before, stock, reason, "partner", now));
             }
