@@ -64,6 +64,56 @@ public sealed class PartnerStockBatchTests(CatalogFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_stock_writer_changes_only_a_stock_that_is_still_as_expected_and_rolls_back_with_its_transaction()
+    {
+        await UpsertAsync("partner-stock-d", "STOCKD-1", 5);
+        await UpsertAsync("partner-stock-d", "STOCKD-2", 8);
+        var ids = await fixture.QueryAsync(sp => sp.GetRequiredService<CatalogDbContext>().Products.Where(p => p.Sku.StartsWith("STOCKD-"))
+            .OrderBy(p => p.Sku).Select(p => p.Id).ToListAsync());
+
+        // One unit of work, several writes through the one prepared command: each answers for itself.
+        var outcomes = new List<bool>();
+        await fixture.SendAsync<BuildingBlocks.Application.Result>(async sp =>
+        {
+            await using var stocks = sp.GetRequiredService<ICatalogDbContext>().OpenStockWriter();
+            outcomes.Add(await stocks.SetIfUnchangedAsync(ids[0], expected: 5, stock: 7, default));        // as expected
+            outcomes.Add(await stocks.SetIfUnchangedAsync(ids[0], expected: 5, stock: 9, default));        // stale: it is 7 now
+            outcomes.Add(await stocks.SetIfUnchangedAsync(ids[1], expected: 8, stock: 0, default));        // another product
+            outcomes.Add(await stocks.SetIfUnchangedAsync(Guid.NewGuid(), expected: 0, stock: 1, default)); // no such product
+            return BuildingBlocks.Application.Result.Success();
+        });
+
+        outcomes.ShouldBe([true, false, true, false]);
+        (await StocksAsync()).ShouldBe([7, 0]);
+
+        // A unit of work that fails rolls its conditional writes back with everything else.
+        await fixture.SendAsync<BuildingBlocks.Application.Result>(async sp =>
+        {
+            await using var stocks = sp.GetRequiredService<ICatalogDbContext>().OpenStockWriter();
+            (await stocks.SetIfUnchangedAsync(ids[0], expected: 7, stock: 1, default)).ShouldBeTrue();
+            return BuildingBlocks.Application.Result.Failure(BuildingBlocks.Application.Error.Conflict("test.rollback", "roll back"));
+        });
+        (await StocksAsync()).ShouldBe([7, 0]);
+
+        // Several units of work on one pooled context in a row (the webhook worker retries a failed batch one delivery at a
+        // time): each opens its own writer, and none finds another's command.
+        for (var round = 0; round < 3; round++)
+        {
+            await fixture.SendAsync<BuildingBlocks.Application.Result>(async sp =>
+            {
+                await using var stocks = sp.GetRequiredService<ICatalogDbContext>().OpenStockWriter();
+                (await stocks.SetIfUnchangedAsync(ids[1], expected: round, stock: round + 1, default)).ShouldBeTrue();
+                return BuildingBlocks.Application.Result.Success();
+            });
+        }
+
+        (await StocksAsync()).ShouldBe([7, 3]);
+
+        Task<List<int>> StocksAsync() => fixture.QueryAsync(sp => sp.GetRequiredService<CatalogDbContext>().Products.AsNoTracking()
+            .Where(p => p.Sku.StartsWith("STOCKD-")).OrderBy(p => p.Sku).Select(p => p.Stock).ToListAsync());
+    }
+
+    [Fact]
     public void The_validator_refuses_an_empty_or_oversized_batch_and_bad_settings()
     {
         var validator = new SetPartnerProductStocksValidator();

@@ -24,6 +24,22 @@ public interface ICatalogDbContext : IModuleDbContext
     /// </summary>
     Task InsertNewAsync<TEntity>(IReadOnlyList<TEntity> entities, CancellationToken cancellationToken)
         where TEntity : class;
+
+    /// <summary>
+    /// A writer of conditional stock changes for the handler's loop, opened and disposed inside one unit of work (its
+    /// command lives no longer than the transaction's connection). Outside a transaction each change is EF's own UPDATE.
+    /// </summary>
+    IConditionalStockWriter OpenStockWriter();
+}
+
+/// <summary>Catalog's conditional stock write, for many products in one transaction.</summary>
+public interface IConditionalStockWriter : IAsyncDisposable
+{
+    /// <summary>
+    /// Sets a product's stock to <paramref name="stock"/> only if it is still <paramref name="expected"/> (one UPDATE);
+    /// false when the stock had moved, or the product is gone.
+    /// </summary>
+    Task<bool> SetIfUnchangedAsync(Guid productId, int expected, int stock, CancellationToken cancellationToken);
 }
 
 /// <summary>

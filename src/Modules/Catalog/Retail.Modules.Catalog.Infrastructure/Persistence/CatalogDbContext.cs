@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage;
 using Retail.BuildingBlocks.Contracts;
 using Retail.BuildingBlocks.Domain;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
@@ -33,6 +34,9 @@ internal class CatalogDbContext(DbContextOptions options) : ModuleDbContext(opti
     public Task InsertNewAsync<TEntity>(IReadOnlyList<TEntity> entities, CancellationToken cancellationToken)
         where TEntity : class =>
         MultiRowInsert.InsertAsync(this, entities, cancellationToken);
+
+    public IConditionalStockWriter OpenStockWriter() =>
+        Database.CurrentTransaction?.GetDbTransaction() is { } transaction ? new PreparedStockWriter(this, transaction) : new EfStockWriter(this);
 
     protected override void ConfigureModule(ModelBuilder modelBuilder)
     {

@@ -144,6 +144,7 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
         var stockChanges = new List<ProductStockChange>();
         var movements = new List<StockMovement>();
         var reason = $"partner feed {partnerId}";
+        await using var stocks = db.OpenStockWriter();
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
@@ -189,7 +190,7 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
 
             if (!sameStock)
             {
-                var outcome = await TrySetStockAsync(db, product.Id, sku, row.Stock, reason, now, product.Stock, cancellationToken);
+                var outcome = await TrySetStockAsync(db, stocks, product.Id, sku, row.Stock, reason, now, product.Stock, cancellationToken);
                 if (outcome.Movement is { } movement)
                 {
                     movements.Add(movement);
@@ -259,9 +260,9 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
     /// attempt when it has one, else read) and records the movement in the context. Not settled when the stock moved
     /// under it three times in a row. Publishing the change is the caller's part.
     /// </summary>
-    internal static async Task<StockSetOutcome> SetStockAsync(ICatalogDbContext db, Guid productId, string sku, int stock, string reason, DateTimeOffset now, int? knownBefore, CancellationToken cancellationToken)
+    internal static async Task<StockSetOutcome> SetStockAsync(ICatalogDbContext db, IConditionalStockWriter stocks, Guid productId, string sku, int stock, string reason, DateTimeOffset now, int? knownBefore, CancellationToken cancellationToken)
     {
-        var outcome = await TrySetStockAsync(db, productId, sku, stock, reason, now, knownBefore, cancellationToken);
+        var outcome = await TrySetStockAsync(db, stocks, productId, sku, stock, reason, now, knownBefore, cancellationToken);
         if (outcome.Movement is { } movement)
         {
             db.StockMovements.Add(movement);
@@ -271,7 +272,7 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
     }
 
     /// <summary>As <see cref="SetStockAsync"/>, but the movement is returned for the caller to store (a batch inserts them together).</summary>
-    private static async Task<StockSetOutcome> TrySetStockAsync(ICatalogDbContext db, Guid productId, string sku, int stock, string reason, DateTimeOffset now, int? knownBefore, CancellationToken cancellationToken)
+    private static async Task<StockSetOutcome> TrySetStockAsync(ICatalogDbContext db, IConditionalStockWriter stocks, Guid productId, string sku, int stock, string reason, DateTimeOffset now, int? knownBefore, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -283,10 +284,7 @@ public sealed class UpsertPartnerProductsHandler(ICatalogDbContext db, IPartnerB
                 return new StockSetOutcome(Settled: true, Movement: null);
             }
 
-            var changed = await db.Products
-                .Where(p => p.Id == productId && p.Stock == before)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, stock), cancellationToken);
-            if (changed == 1)
+            if (await stocks.SetIfUnchangedAsync(productId, before, stock, cancellationToken))
             {
                 return new StockSetOutcome(Settled: true, StockMovement.Record(productId, sku, stock - before, stock, reason, "partner", now));
             }

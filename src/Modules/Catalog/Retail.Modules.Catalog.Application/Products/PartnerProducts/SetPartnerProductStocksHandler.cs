@@ -44,6 +44,7 @@ public sealed class SetPartnerProductStocksHandler(ICatalogDbContext db, TimePro
         var now = time.GetUtcNow();
         var results = new List<PartnerStockResult>(command.Items.Count);
         var changes = new List<ProductStockChange>();
+        await using var stocks = db.OpenStockWriter();
         foreach (var item in command.Items)
         {
             var sku = Skus.Normalize(item.Sku);
@@ -54,7 +55,7 @@ public sealed class SetPartnerProductStocksHandler(ICatalogDbContext db, TimePro
                 continue;
             }
 
-            var outcome = await UpsertPartnerProductsHandler.SetStockAsync(db, product.Id, sku, item.Stock, item.Reason, now, product.Stock, cancellationToken);
+            var outcome = await UpsertPartnerProductsHandler.SetStockAsync(db, stocks, product.Id, sku, item.Stock, item.Reason, now, product.Stock, cancellationToken);
             if (!outcome.Settled)
             {
                 products[sku] = (product.Id, null); // moved under us: read it again next time
