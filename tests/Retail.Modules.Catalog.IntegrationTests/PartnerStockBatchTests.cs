@@ -114,6 +114,34 @@ public sealed class PartnerStockBatchTests(CatalogFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_stock_writer_refuses_a_later_transaction_and_outside_one_uses_efs_own_update()
+    {
+        await UpsertAsync("partner-stock-e", "STOCKE-1", 4);
+        await using var scope = fixture.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        var id = await db.Products.Where(p => p.Sku == "STOCKE-1").Select(p => p.Id).SingleAsync();
+
+        // Without a transaction there is no connection to keep a command on: each change is EF's conditional UPDATE.
+        await using (var outside = db.OpenStockWriter())
+        {
+            (await outside.SetIfUnchangedAsync(id, expected: 4, stock: 6, default)).ShouldBeTrue();
+            (await outside.SetIfUnchangedAsync(id, expected: 4, stock: 9, default)).ShouldBeFalse();
+        }
+
+        // A writer belongs to the transaction it was opened in: after that one ends it refuses to run in the next.
+        await using (var first = await db.Database.BeginTransactionAsync())
+        {
+            await using var stocks = db.OpenStockWriter();
+            (await stocks.SetIfUnchangedAsync(id, expected: 6, stock: 5, default)).ShouldBeTrue();
+            await first.CommitAsync();
+            await using var second = await db.Database.BeginTransactionAsync();
+            await Should.ThrowAsync<InvalidOperationException>(() => stocks.SetIfUnchangedAsync(id, expected: 5, stock: 1, default));
+        }
+
+        (await db.Products.AsNoTracking().Where(p => p.Id == id).Select(p => p.Stock).SingleAsync()).ShouldBe(5);
+    }
+
+    [Fact]
     public void The_validator_refuses_an_empty_or_oversized_batch_and_bad_settings()
     {
         var validator = new SetPartnerProductStocksValidator();

@@ -43,9 +43,9 @@ internal sealed class PreparedStockWriter(DbContext context, DbTransaction trans
         }
         else
         {
-            _stock.Value = ToProvider(_stockMapping, stock);
-            _id.Value = ToProvider(_idMapping, productId);
-            _expected.Value = ToProvider(_stockMapping, expected);
+            _stock.Value = MultiRowInsert.ProviderValue(_stockMapping, stock);
+            _id.Value = MultiRowInsert.ProviderValue(_idMapping, productId);
+            _expected.Value = MultiRowInsert.ProviderValue(_stockMapping, expected);
         }
 
         return await _command!.ExecuteNonQueryAsync(cancellationToken) == 1;
@@ -59,9 +59,6 @@ internal sealed class PreparedStockWriter(DbContext context, DbTransaction trans
             _command = null;
         }
     }
-
-    private static object? ToProvider(RelationalTypeMapping mapping, object value) =>
-        mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
 
     private async Task CreateAsync(Guid productId, int expected, int stock, CancellationToken cancellationToken)
     {

@@ -7,7 +7,6 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Retail.Modules.Catalog.Infrastructure.Persistence;
 
@@ -95,7 +94,7 @@ internal static class MultiRowInsert
                 for (var c = 0; c < columns.Length; c++)
                 {
                     var value = columns[c].Getter.GetClrValueUsingContainingEntity(entity);
-                    parameters[c].Value = (value is null ? null : columns[c].Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+                    parameters[c].Value = ProviderValue(columns[c].Mapping, value);
                 }
             }
 
@@ -127,6 +126,10 @@ internal static class MultiRowInsert
         }
     }
 
+    /// <summary>A value as its column's type mapping stores it (through the mapping's converter, when it has one).</summary>
+    internal static object ProviderValue(RelationalTypeMapping mapping, object? value) =>
+        (value is null ? null : mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+
     private static string[] CreateParameterNames(int count)
     {
         var names = new string[count];
@@ -138,10 +141,7 @@ internal static class MultiRowInsert
         return names;
     }
 
-    private sealed record Column(RelationalTypeMapping Mapping, IClrPropertyGetter Getter, bool Nullable)
-    {
-        public ValueConverter? Converter => Mapping.Converter;
-    }
+    private sealed record Column(RelationalTypeMapping Mapping, IClrPropertyGetter Getter, bool Nullable);
 
     /// <summary>The columns of one table and its INSERT text per row count (built once per count, then reused).</summary>
     private sealed class InsertPlan
