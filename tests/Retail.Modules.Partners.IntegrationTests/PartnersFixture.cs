@@ -33,6 +33,9 @@ public sealed class PartnersFixture : IAsyncLifetime
 
     public RecordingQueue Queued { get; } = new();
 
+    /// <summary>The SQL the module's contexts run, recorded only inside <see cref="CommandLog.Record"/>.</summary>
+    public CommandLog Commands { get; } = new();
+
     /// <summary>The SQLite file, for raw reads of what the database really holds.</summary>
     public string DatabasePath => Path.Combine(_folder, "retail.db");
 
@@ -62,6 +65,7 @@ public sealed class PartnersFixture : IAsyncLifetime
         services.AddHybridCache();
         services.AddCatalogModule(configuration);
         services.AddPartnersModule(configuration);
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(Commands);
         // The key ring in the test's folder (the Host shares it through Redis when configured).
         services.AddDataProtection().SetApplicationName("Retail").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(_folder, "keys")));
         services.AddScoped<IRequestSender, CatalogRequests>();
@@ -81,6 +85,23 @@ public sealed class PartnersFixture : IAsyncLifetime
         db.Partners.Add(partner);
         await db.SaveChangesAsync();
         return (partner, plain);
+    }
+
+    /// <summary>Records the text of every command run on the current async flow while a recording is open.</summary>
+    public sealed class CommandLog : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private readonly AsyncLocal<List<string>?> _recording = new();
+
+        /// <summary>Starts recording this flow's commands into the returned list.</summary>
+        public List<string> Record() => _recording.Value = [];
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            _recording.Value?.Add(command.CommandText);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
     }
 
     public async Task DisposeAsync()

@@ -11,7 +11,7 @@ using HdrHistogram;
 // Feed ingest and stock webhook benchmark (not a test) against a running app:
 //
 //   Ingest --base http://127.0.0.1:5080 --password <demo password> --pid <server pid> --work <folder>
-//          [--rows 1000000] [--small-rows 10000] [--structured-rows 200000] [--webhook-rate 1000] [--webhook-seconds 10] [--memory-only]
+//          [--rows 1000000] [--small-rows 10000] [--structured-rows 200000] [--webhook-rate 1000] [--webhook-warmup 2] [--webhook-seconds 10] [--memory-only]
 //
 // Signs in as the demo catalog admin, creates a partner and a live key through the back office pages, then:
 //  1. a --small-rows CSV and a --rows CSV as background jobs: rows/s from upload to Completed, peak server memory
@@ -19,7 +19,8 @@ using HdrHistogram;
 //  2. the same --rows CSV again (new bytes, same rows): must change 0 rows;
 //  3. JSON and XML feeds of --structured-rows rows: streaming rows/s;
 //  4. 50 small inline feeds (20 rows each, processed inside the request): receipt latency;
-//  5. signed stock webhooks at --webhook-rate per second, open loop: ack latency from each request's intended send time.
+//  5. signed stock webhooks at --webhook-rate per second, open loop: ack latency from each request's intended send time,
+//     after --webhook-warmup seconds sent at the same rate and not timed.
 // --memory-only stops after step 1. Prints one JSON object per case on stdout; feed files are written to --work, streamed from disk, never held in memory.
 var options = Args.Parse(args);
 var cases = new List<object>();
@@ -69,7 +70,7 @@ cases.Add(await Feeds.IngestAsync(partner, Feeds.Xml(options.Work, options.Struc
 cases.Add(await Feeds.InlineReceiptsAsync(partner, options.Work));
 if (options.WebhookSeconds > 0)
 {
-    cases.Add(await Webhooks.RunAsync(partner, secret, options.WebhookRate, options.WebhookSeconds, options.SmallRows));
+    cases.Add(await Webhooks.RunAsync(partner, secret, options.WebhookRate, options.WebhookWarmup, options.WebhookSeconds, options.SmallRows));
 }
 
 PrintAll(cases);
@@ -91,7 +92,7 @@ static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string p
     return await client.PostAsync(postTo ?? page, form);
 }
 
-internal sealed record Args(string Base, string Password, int Pid, string Work, int Rows, int SmallRows, int StructuredRows, int WebhookRate, int WebhookSeconds, bool MemoryOnly)
+internal sealed record Args(string Base, string Password, int Pid, string Work, int Rows, int SmallRows, int StructuredRows, int WebhookRate, int WebhookWarmup, int WebhookSeconds, bool MemoryOnly)
 {
     public static Args Parse(string[] args)
     {
@@ -103,7 +104,7 @@ internal sealed record Args(string Base, string Password, int Pid, string Work, 
 
         int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         return new Args(Get("base"), Get("password"), Int("pid", 0), Get("work"), Int("rows", 1_000_000), Int("small-rows", 10_000),
-            Int("structured-rows", 200_000), Int("webhook-rate", 1_000), Int("webhook-seconds", 10), args.Contains("--memory-only"));
+            Int("structured-rows", 200_000), Int("webhook-rate", 1_000), Int("webhook-warmup", 2), Int("webhook-seconds", 10), args.Contains("--memory-only"));
     }
 }
 
@@ -279,11 +280,14 @@ internal static class Webhooks
 {
     /// <summary>
     /// Open loop: delivery i is due at start + i/rate; its latency counts from that instant, so a slow server cannot make
-    /// the generator wait and flatter the numbers. Each delivery sets the stock of one of the benchmark's SKUs.
+    /// the generator wait and flatter the numbers. Each delivery sets the stock of one of the benchmark's SKUs. The first
+    /// <paramref name="warmupSeconds"/> are sent at the same rate but not timed (as LoadGen's --warmup: the generator is a
+    /// fresh process, and its own start — connections, JIT — is not the server's latency); they are counted and applied.
     /// </summary>
-    public static async Task<object> RunAsync(HttpClient partner, string secret, int rate, int seconds, int skus)
+    public static async Task<object> RunAsync(HttpClient partner, string secret, int rate, int warmupSeconds, int seconds, int skus)
     {
-        var total = rate * seconds;
+        var warmup = rate * warmupSeconds;
+        var total = warmup + rate * seconds;
         var histogram = new LongConcurrentHistogram(1, TimeSpan.FromSeconds(60).Ticks, 3);
         var statuses = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -318,17 +322,21 @@ internal static class Webhooks
                 {
                 }
 
-                histogram.RecordValue(Math.Max(1, Stopwatch.GetTimestamp() - due) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                if (n >= warmup)
+                {
+                    histogram.RecordValue(Math.Max(1, Stopwatch.GetTimestamp() - due) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                }
+
                 statuses.AddOrUpdate(status, 1, (_, c) => c + 1);
             }));
         }
 
         await Task.WhenAll(inFlight);
-        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds - warmupSeconds;
         double Ms(double percentile) => Math.Round(histogram.GetValueAtPercentile(percentile) / (double)TimeSpan.TicksPerMillisecond, 2);
         return new
         {
-            @case = "webhooks", deliveries = total, targetRate = rate, achievedRate = Math.Round(total / elapsed), ackP50Ms = Ms(50), ackP99Ms = Ms(99), ackP999Ms = Ms(99.9),
+            @case = "webhooks", deliveries = total, warmupDeliveries = warmup, targetRate = rate, achievedRate = Math.Round((total - warmup) / elapsed), ackP50Ms = Ms(50), ackP99Ms = Ms(99), ackP999Ms = Ms(99.9),
             statuses = statuses.OrderBy(s => s.Key).ToDictionary(s => s.Key.ToString(CultureInfo.InvariantCulture), s => s.Value), runId = run,
         };
     }

@@ -45,6 +45,7 @@ public static class PartnersModuleExtensions
 
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, _ => { });
         services.AddScoped<ApiKeyAuthenticator>();
+        services.AddScoped<AuthenticatedPartner>();
 
         services.AddFeedAdapter<CsvFeedAdapter>();
         services.AddFeedAdapter<GoogleMerchantTsvFeedAdapter>();

@@ -31,7 +31,19 @@ public interface IPartnersDbContext : IModuleDbContext
     DbSet<FeedSchedule> FeedSchedules { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The API key with this public prefix and its partner (null if none), untracked: every partner call starts here.</summary>
+    Task<ApiKeyWithPartner?> FindApiKeyAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>The partner, untracked; null when there is none.</summary>
+    Task<Partner?> FindPartnerAsync(Guid partnerId, CancellationToken cancellationToken);
+
+    /// <summary>The partner's webhook delivery with this X-Delivery-Id, untracked (every webhook's repeat check).</summary>
+    Task<WebhookDelivery?> FindDeliveryAsync(Guid partnerId, string deliveryId, CancellationToken cancellationToken);
 }
+
+/// <summary>An API key and its partner, read together.</summary>
+public sealed record ApiKeyWithPartner(ApiKey Key, Partner? Partner);
 
 /// <summary>Where received feed files are kept until their job ends (outside the web root).</summary>
 public interface IFeedStorage

@@ -18,9 +18,11 @@ public sealed record ApiKeyCheck(AuthOutcome Outcome, Guid? PartnerId, Guid? Key
 /// row (with the key's last use) commits before the request does anything, apart from the request's own context: a
 /// request that then fails must neither lose the audit row nor have its unsaved work committed with it. It goes through
 /// the module's group commit, so under load (webhooks at hundreds per second) many requests' audit rows share one
-/// transaction instead of queuing for the database's write lock one by one.
+/// transaction instead of queuing for the database's write lock one by one. The partner is read with the key and kept
+/// for the rest of the request (<see cref="AuthenticatedPartner"/>).
 /// </summary>
-public sealed partial class ApiKeyAuthenticator(IPartnersDbContext db, IGroupCommit<IPartnersDbContext> commits, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
+public sealed partial class ApiKeyAuthenticator(
+    IPartnersDbContext db, IGroupCommit<IPartnersDbContext> commits, AuthenticatedPartner authenticated, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
 {
     private static readonly string DummyHash = ApiKey.HashOf("rk_none.none");
 
@@ -57,10 +59,8 @@ public sealed partial class ApiKeyAuthenticator(IPartnersDbContext db, IGroupCom
 
         presented = presented.Trim();
         var prefix = presented.Length <= 200 ? ApiKey.PrefixOf(presented) : null;
-        // The key and whether its partner is active in one query: every partner API call and webhook starts here.
-        var found = prefix is null ? null : await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == prefix)
-            .Select(k => new { Key = k, PartnerActive = db.Partners.Any(p => p.Id == k.PartnerId && p.IsActive) })
-            .SingleOrDefaultAsync(cancellationToken);
+        // The key and its partner in one query: every partner API call and webhook starts here.
+        var found = prefix is null ? null : await db.FindApiKeyAsync(prefix, cancellationToken);
         var key = found?.Key;
         if (key is null)
         {
@@ -86,11 +86,12 @@ public sealed partial class ApiKeyAuthenticator(IPartnersDbContext db, IGroupCom
             return new ApiKeyCheck(AuthOutcome.Expired, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
         }
 
-        if (!found!.PartnerActive)
+        if (found!.Partner is not { IsActive: true } partner)
         {
             return new ApiKeyCheck(AuthOutcome.PartnerInactive, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
         }
 
+        authenticated.Partner = partner;
         return new ApiKeyCheck(AuthOutcome.Success, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
     }
 
@@ -99,4 +100,13 @@ public sealed partial class ApiKeyAuthenticator(IPartnersDbContext db, IGroupCom
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Security: partner API call refused ({Outcome}) key {KeyPrefix} from {SourceIp} to {Path}")]
     private static partial void LogRefused(ILogger logger, AuthOutcome outcome, string? keyPrefix, string sourceIp, string path);
+}
+
+/// <summary>
+/// The partner whose API key authenticated the current request, as the key check read it (one per request scope), so the
+/// endpoint behind it does not read the same row again. Null until a key is accepted.
+/// </summary>
+public sealed class AuthenticatedPartner
+{
+    public Partner? Partner { get; internal set; }
 }

@@ -9,6 +9,7 @@ using Retail.BuildingBlocks.Application.Abstractions;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Partners.Application.Abstractions;
+using Retail.Modules.Partners.Application.Keys;
 using Retail.Modules.Partners.Domain.Partners;
 using Retail.Modules.Partners.Domain.Webhooks;
 using Retail.Modules.Partners.IntegrationEvents;
@@ -30,7 +31,13 @@ public sealed record CallbackAttemptDto(int Attempt, DateTimeOffset At, int? Sta
 /// with the other deliveries arriving at the same time instead of one write transaction each.
 /// </summary>
 public sealed partial class StockWebhookReceiver(
-    IPartnersDbContext db, IGroupCommit<IPartnersDbContext> commits, IWebhookWorkQueue work, WebhookSecrets secrets, TimeProvider time, ILogger<StockWebhookReceiver> logger)
+    IPartnersDbContext db,
+    IGroupCommit<IPartnersDbContext> commits,
+    AuthenticatedPartner authenticated,
+    IWebhookWorkQueue work,
+    WebhookSecrets secrets,
+    TimeProvider time,
+    ILogger<StockWebhookReceiver> logger)
 {
     public static readonly Error BadSignature = new("partners.bad_signature", "X-Signature does not match HMAC-SHA256 of 'timestamp.body' with your webhook secret.", ErrorKind.Unauthorized);
     public static readonly Error StaleTimestamp = new("partners.stale_timestamp", "X-Timestamp is missing or more than 5 minutes away from the server's clock.", ErrorKind.Unauthorized);
@@ -42,7 +49,9 @@ public sealed partial class StockWebhookReceiver(
     {
         ArgumentNullException.ThrowIfNull(body);
         var now = time.GetUtcNow();
-        var partner = await db.Partners.AsNoTracking().SingleAsync(p => p.Id == partnerId, cancellationToken);
+        var partner = authenticated.Partner is { } known && known.Id == partnerId
+            ? known
+            : await db.FindPartnerAsync(partnerId, cancellationToken) ?? throw new InvalidOperationException($"Partner {partnerId} passed the API key check but does not exist.");
         if (!WebhookSignature.IsFresh(timestamp, now))
         {
             await AuditAsync(partnerId, sourceIp, path, AuthOutcome.StaleTimestamp, now, cancellationToken);
@@ -96,7 +105,7 @@ public sealed partial class StockWebhookReceiver(
         }
 
         var bodyHash = Convert.ToHexStringLower(SHA256.HashData(body));
-        var existing = await db.WebhookDeliveries.AsNoTracking().SingleOrDefaultAsync(d => d.PartnerId == partnerId && d.DeliveryId == deliveryId, cancellationToken);
+        var existing = await db.FindDeliveryAsync(partnerId, deliveryId, cancellationToken);
         if (existing is not null)
         {
             // A repeat changes nothing and reports the first outcome.

@@ -37,6 +37,28 @@ internal class PartnersDbContext(DbContextOptions options) : ModuleDbContext(opt
 
     Task<int> IPartnersDbContext.SaveChangesAsync(CancellationToken cancellationToken) => SaveChangesAsync(cancellationToken);
 
+    // Compiled once: the reads every partner call and every webhook makes skip EF's per-query expression work.
+    private static readonly Func<PartnersDbContext, string, CancellationToken, Task<ApiKeyWithPartner?>> ApiKeyByPrefix =
+        EF.CompileAsyncQuery((PartnersDbContext c, string prefix, CancellationToken _) =>
+            (from k in c.ApiKeys.AsNoTracking()
+             where k.Prefix == prefix
+             from p in c.Partners.AsNoTracking().Where(p => p.Id == k.PartnerId).DefaultIfEmpty()
+             select new ApiKeyWithPartner(k, p)).SingleOrDefault());
+
+    private static readonly Func<PartnersDbContext, Guid, CancellationToken, Task<Partner?>> PartnerById =
+        EF.CompileAsyncQuery((PartnersDbContext c, Guid id, CancellationToken _) => c.Partners.AsNoTracking().SingleOrDefault(p => p.Id == id));
+
+    private static readonly Func<PartnersDbContext, Guid, string, CancellationToken, Task<WebhookDelivery?>> DeliveryById =
+        EF.CompileAsyncQuery((PartnersDbContext c, Guid partnerId, string deliveryId, CancellationToken _) =>
+            c.WebhookDeliveries.AsNoTracking().SingleOrDefault(d => d.PartnerId == partnerId && d.DeliveryId == deliveryId));
+
+    public Task<ApiKeyWithPartner?> FindApiKeyAsync(string prefix, CancellationToken cancellationToken) => ApiKeyByPrefix(this, prefix, cancellationToken);
+
+    public Task<Partner?> FindPartnerAsync(Guid partnerId, CancellationToken cancellationToken) => PartnerById(this, partnerId, cancellationToken);
+
+    public Task<WebhookDelivery?> FindDeliveryAsync(Guid partnerId, string deliveryId, CancellationToken cancellationToken) =>
+        DeliveryById(this, partnerId, deliveryId, cancellationToken);
+
     protected override void ConfigureModule(ModelBuilder modelBuilder)
     {
         modelBuilder.AddFeatureSwitches();

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.Modules.Partners.Application.Abstractions;
+using Retail.Modules.Partners.Application.Keys;
+using Retail.Modules.Partners.Application.Webhooks;
+using Retail.Modules.Partners.Domain.Partners;
+using Retail.Modules.Partners.Domain.Webhooks;
+
+namespace Retail.Modules.Partners.IntegrationTests;
+
+/// <summary>
+/// The API key check reads the key and its partner in one query and keeps the accepted partner for the rest of the request,
+/// so a stock webhook behind it does not read the partner again; a refused key leaves nothing behind.
+/// </summary>
+public sealed class ApiKeyCheckIntegrationTests(PartnersFixture fixture) : IClassFixture<PartnersFixture>
+{
+    [Fact]
+    public async Task An_accepted_key_keeps_its_partner_for_the_request_and_a_refused_one_keeps_none()
+    {
+        var (partner, _) = await fixture.NewPartnerAsync();
+        var plain = await IssueKeyAsync(partner.Id);
+
+        await using (var scope = fixture.Services.CreateAsyncScope())
+        {
+            var check = await scope.ServiceProvider.GetRequiredService<ApiKeyAuthenticator>().AuthenticateAsync(plain, "10.0.0.1", "/api/partners/jobs", CancellationToken.None);
+            check.Outcome.ShouldBe(AuthOutcome.Success);
+            scope.ServiceProvider.GetRequiredService<AuthenticatedPartner>().Partner.ShouldNotBeNull().Id.ShouldBe(partner.Id);
+        }
+
+        await using (var scope = fixture.Services.CreateAsyncScope())
+        {
+            var forged = plain[..^1] + (plain[^1] == '0' ? "1" : "0");
+            (await scope.ServiceProvider.GetRequiredService<ApiKeyAuthenticator>().AuthenticateAsync(forged, "10.0.0.1", "/api/partners/jobs", CancellationToken.None))
+                .Outcome.ShouldBe(AuthOutcome.WrongSecret);
+            scope.ServiceProvider.GetRequiredService<AuthenticatedPartner>().Partner.ShouldBeNull();
+        }
+
+        Execute("UPDATE partners_Partners SET IsActive = 0 WHERE Id = $id", partner.Id);
+        await using (var scope = fixture.Services.CreateAsyncScope())
+        {
+            (await scope.ServiceProvider.GetRequiredService<ApiKeyAuthenticator>().AuthenticateAsync(plain, "10.0.0.1", "/api/partners/jobs", CancellationToken.None))
+                .Outcome.ShouldBe(AuthOutcome.PartnerInactive);
+            scope.ServiceProvider.GetRequiredService<AuthenticatedPartner>().Partner.ShouldBeNull();
+        }
+    }
+
+    [Fact]
+    public async Task A_webhook_behind_an_accepted_key_does_not_read_its_partner_again()
+    {
+        var (partner, secret) = await fixture.NewPartnerAsync();
+        var plain = await IssueKeyAsync(partner.Id);
+        await using var scope = fixture.Services.CreateAsyncScope();
+        var commands = fixture.Commands.Record();
+        (await scope.ServiceProvider.GetRequiredService<ApiKeyAuthenticator>().AuthenticateAsync(plain, "10.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None))
+            .Outcome.ShouldBe(AuthOutcome.Success);
+        var readsOfPartners = commands.Count(IsPartnerRead);
+        readsOfPartners.ShouldBe(1, "the key check reads the key with its partner");
+
+        var body = Encoding.UTF8.GetBytes("{\"sku\":\"AB-1\",\"quantity\":3,\"sequence\":1}");
+        var timestamp = fixture.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var received = await scope.ServiceProvider.GetRequiredService<StockWebhookReceiver>().ReceiveAsync(
+            partner.Id, "d-1", timestamp, "sha256=" + WebhookSignature.Sign(secret, timestamp, body), body, "10.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None);
+
+        received.IsSuccess.ShouldBeTrue();
+        received.Value.Status.ShouldBe(nameof(DeliveryStatus.Received));
+        commands.Count(IsPartnerRead).ShouldBe(readsOfPartners, "the receiver used the partner the key check read");
+    }
+
+    [Fact]
+    public async Task A_webhook_without_a_key_check_in_its_scope_reads_its_partner()
+    {
+        var (partner, secret) = await fixture.NewPartnerAsync();
+        await using var scope = fixture.Services.CreateAsyncScope();
+        var body = Encoding.UTF8.GetBytes("{\"sku\":\"AB-2\",\"quantity\":3,\"sequence\":1}");
+        var timestamp = fixture.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        var received = await scope.ServiceProvider.GetRequiredService<StockWebhookReceiver>().ReceiveAsync(
+            partner.Id, "d-2", timestamp, "sha256=" + WebhookSignature.Sign(secret, timestamp, body), body, "10.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None);
+
+        received.IsSuccess.ShouldBeTrue();
+    }
+
+    private static bool IsPartnerRead(string sql) => sql.Contains("FROM \"partners_Partners\"", StringComparison.Ordinal) || sql.Contains("JOIN \"partners_Partners\"", StringComparison.Ordinal);
+
+    private async Task<string> IssueKeyAsync(Guid partnerId)
+    {
+        await using var scope = fixture.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IPartnersDbContext>();
+        var (key, plain) = ApiKey.Issue(partnerId, "k", ApiKeyEnvironment.Live, null, fixture.Time.GetUtcNow());
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync();
+        return plain;
+    }
+
+    private void Execute(string sql, Guid id)
+    {
+        using var connection = new SqliteConnection($"Data Source={fixture.DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$id", id.ToString().ToUpperInvariant());
+        command.ExecuteNonQuery().ShouldBe(1);
+    }
+}
