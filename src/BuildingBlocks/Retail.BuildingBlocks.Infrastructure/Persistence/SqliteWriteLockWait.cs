@@ -32,7 +32,7 @@ internal static unsafe partial class SqliteWriteLockWait
 
     private const string Library = "e_sqlite3";
 
-    // A plain object, not System.Threading.Lock: waiters need Monitor.Wait / PulseAll.
+    // A plain object, not System.Threading.Lock: waiters need Monitor.Wait / Pulse.
     private static readonly object Released = new();
     private static int s_waiting;
     private static long s_signals;
@@ -65,7 +65,13 @@ internal static unsafe partial class SqliteWriteLockWait
         return sqlite3_get_autocommit(db) == 0;
     }
 
-    /// <summary>A writer of this process has released the write lock: wakes every waiter to try again.</summary>
+    /// <summary>
+    /// A writer of this process has released the write lock: wakes one waiter, the longest waiting, to take it. Only one
+    /// can: waking every waiter on every release (as this did first) made a checkout storm's ~60 waiting writers each
+    /// wake, fail and sleep again hundreds of times a second, and on one core the lock's next holder then waited for CPU
+    /// behind them. A woken waiter that loses the lock to a newcomer waits again and is woken by that writer's release;
+    /// a signal that finds nobody to take it (a waiter that just gave up) costs the others at most their next look.
+    /// </summary>
     public static void Signal()
     {
         if (Volatile.Read(ref s_waiting) == 0)
@@ -76,7 +82,7 @@ internal static unsafe partial class SqliteWriteLockWait
         lock (Released)
         {
             Interlocked.Increment(ref s_signals);
-            Monitor.PulseAll(Released);
+            Monitor.Pulse(Released);
         }
     }
 
