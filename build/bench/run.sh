@@ -23,9 +23,10 @@ BASE="http://127.0.0.1:$PORT"
 APP_PID=""
 REDIS_PID_FILE="$WORK/redis.pid"
 
-if [[ $MODE == --smoke ]]; then RUNS=1; SECONDS_PER_RUN=2; WARMUP=1; OPEN_RATE=200; OPEN_WARMUP=1; STORM_CUSTOMERS=10; STORM_ATTEMPTS=5; STORM_ALLOCATION=10; STORM_ROUNDS=1
+if [[ $MODE == --smoke ]]; then RUNS=1; SECONDS_PER_RUN=2; WARMUP=1; OPEN_RATE=200; OPEN_WARMUP=1; STORM_CUSTOMERS=10; STORM_ATTEMPTS=5; STORM_ALLOCATION=10; STORM_ROUNDS=1; SUSTAINED_CUSTOMERS=5; SUSTAINED_ATTEMPTS=4
   INGEST_SMALL=200; INGEST_ROWS=2000; INGEST_STRUCTURED=500; WEBHOOK_RATE=50; WEBHOOK_SECONDS=1
 else RUNS=3; SECONDS_PER_RUN=8; WARMUP=4; OPEN_RATE=${BENCH_OPEN_RATE:-5000}; OPEN_WARMUP=2; STORM_CUSTOMERS=100; STORM_ATTEMPTS=10; STORM_ALLOCATION=100; STORM_ROUNDS=${BENCH_STORM_ROUNDS:-20}
+  SUSTAINED_CUSTOMERS=200; SUSTAINED_ATTEMPTS=10
   INGEST_SMALL=10000; INGEST_ROWS=${BENCH_INGEST_ROWS:-1000000}; INGEST_STRUCTURED=${BENCH_INGEST_STRUCTURED:-200000}; WEBHOOK_RATE=${BENCH_WEBHOOK_RATE:-1000}; WEBHOOK_SECONDS=10; fi
 
 cleanup() {
@@ -177,6 +178,24 @@ run_pass() { # run_pass LABEL [redis]
 # Flash checkout storm: one hot SKU per round, STORM_CUSTOMERS customers x STORM_ATTEMPTS concurrent checkouts for
 # STORM_ALLOCATION units with a cap of 2, limits raised so the allocation, the cap and the stock decide. After every round
 # the database must show: paid orders = units sold = allocation - remaining, no customer above the cap, stock never negative.
+# check_round SKU SOLD REMAINING ACCEPTED ALLOCATION CAP EXACT: EXACT=1 for the rounds, where every accepted answer must
+# be a paid order by now; EXACT=0 for the sustained round, where an order may also still be PaymentPending (answered 202
+# when the payment pipeline timed out under load: stock held, paid by the retry job later) and count as sold.
+check_round() {
+  local sku=$1 remaining=$3 accepted=$4 allocation=$5 cap=$6 exact=$7 db="$WORK/bench.db" paid units over negative dbsold statuses="'Paid'"
+  ((exact)) || statuses="'Paid', 'PaymentPending'"
+  paid="$(sqlite3 "$db" "SELECT COUNT(DISTINCT o.Id) FROM ordering_Orders o JOIN ordering_OrderLines l ON l.OrderId = o.Id WHERE l.Sku = '$sku' AND o.Status IN ($statuses);")"
+  units="$(sqlite3 "$db" "SELECT COALESCE(SUM(l.Quantity), 0) FROM ordering_Orders o JOIN ordering_OrderLines l ON l.OrderId = o.Id WHERE l.Sku = '$sku' AND o.Status IN ($statuses);")"
+  over="$(sqlite3 "$db" "SELECT COUNT(*) FROM (SELECT o.CustomerId FROM ordering_Orders o JOIN ordering_OrderLines l ON l.OrderId = o.Id WHERE l.Sku = '$sku' AND o.Status <> 'Cancelled' GROUP BY o.CustomerId HAVING SUM(l.Quantity) > $cap);")"
+  negative="$(sqlite3 "$db" "SELECT COUNT(*) FROM catalog_Products WHERE Sku = '$sku' AND Stock < 0;")"
+  dbsold="$(sqlite3 "$db" "SELECT Sold FROM flashsales_SaleItems WHERE Sku = '$sku';")"
+  if [[ $units != "$dbsold" || $dbsold != $((allocation - remaining)) || $over != 0 || $negative != 0 ]] \
+    || { ((exact)) && [[ $paid != "$accepted" ]]; } || ((paid < accepted)); then
+    echo "  $sku: FAIL paid=$paid units=$units sold=$dbsold remaining=$remaining accepted=$accepted over-cap=$over negative-stock=$negative" | tee -a "$RESULTS"
+    return 1
+  fi
+}
+
 storm_pass() {
   start_app "" --Ordering:CheckoutRateLimit:PermitLimit=100000 --FlashSales:PerUserSkuPermitLimit=100000
   echo "==> flash checkout storm: $STORM_ROUNDS round(s) of $((STORM_CUSTOMERS * STORM_ATTEMPTS)) checkouts for $STORM_ALLOCATION units" | tee -a "$RESULTS"
@@ -184,20 +203,25 @@ storm_pass() {
     --attempts "$STORM_ATTEMPTS" --allocation "$STORM_ALLOCATION" --cap 2 --stock $((STORM_ALLOCATION * 3 / 2)) --rounds "$STORM_ROUNDS")"
   echo "$out" >"$OUT/storm.json"
   sleep 2 # let the outbox mark the last orders' claims paid (the order rows themselves are durable before each answer)
-  local db="$WORK/bench.db" bad=0
+  local bad=0
   while read -r sku sold remaining accepted; do
-    local paid units over negative
-    paid="$(sqlite3 "$db" "SELECT COUNT(DISTINCT o.Id) FROM ordering_Orders o JOIN ordering_OrderLines l ON l.OrderId = o.Id WHERE l.Sku = '$sku' AND o.Status = 'Paid';")"
-    units="$(sqlite3 "$db" "SELECT COALESCE(SUM(l.Quantity), 0) FROM ordering_Orders o JOIN ordering_OrderLines l ON l.OrderId = o.Id WHERE l.Sku = '$sku' AND o.Status = 'Paid';")"
-    over="$(sqlite3 "$db" "SELECT COUNT(*) FROM (SELECT o.CustomerId FROM ordering_Orders o JOIN ordering_OrderLines l ON l.OrderId = o.Id WHERE l.Sku = '$sku' AND o.Status <> 'Cancelled' GROUP BY o.CustomerId HAVING SUM(l.Quantity) > 2);")"
-    negative="$(sqlite3 "$db" "SELECT COUNT(*) FROM catalog_Products WHERE Sku = '$sku' AND Stock < 0;")"
-    local dbsold; dbsold="$(sqlite3 "$db" "SELECT Sold FROM flashsales_SaleItems WHERE Sku = '$sku';")"
-    if [[ $paid != "$accepted" || $units != "$dbsold" || $dbsold != $((STORM_ALLOCATION - remaining)) || $over != 0 || $negative != 0 ]]; then
-      echo "  $sku: FAIL paid=$paid units=$units sold=$dbsold remaining=$remaining accepted=$accepted over-cap=$over negative-stock=$negative" | tee -a "$RESULTS"; bad=1
-    fi
+    check_round "$sku" "$sold" "$remaining" "$accepted" "$STORM_ALLOCATION" 2 1 || bad=1
   done < <(jq -r '.rounds[] | "\(.sku) \(.saleSold) \(.saleRemaining) \(.accepted)"' <<<"$out")
   jq -r '.rounds[] | "  round \(.round): \(.attempts) checkouts in \(.seconds) s, accepted \(.accepted) (\(.acceptedPerSecond)/s, p50 \(.acceptedP50Ms) ms, p99 \(.acceptedP99Ms) ms), rejected \(.rejectedPerSecond)/s (p50 \(.rejectedP50Ms) ms, p99 \(.rejectedP99Ms) ms) \(.outcomes | tostring)"' <<<"$out" | tee -a "$RESULTS"
   if ((bad)); then STORM_FAILED=1; else echo "  zero oversell in all $STORM_ROUNDS round(s): paid orders = units sold = allocation - remaining, no customer above the cap" | tee -a "$RESULTS"; fi
+  # Issue 8 asks for accepted checkouts per second held for 60 s. A round above sells 100 units, so its accepted/s is
+  # bounded by the round, not by the server. The sustained round offers as many units as checkouts (each customer's
+  # checkouts all allowed by the cap): every attempt may be accepted, and the rate is what the server itself accepts.
+  local sustained allocation=$((SUSTAINED_CUSTOMERS * SUSTAINED_ATTEMPTS))
+  sustained="$(taskset -c 1 dotnet "$WORK/storm/FlashStorm.dll" --base "$BASE" --password "Bench-Passw0rd!" --customers "$SUSTAINED_CUSTOMERS" \
+    --attempts "$SUSTAINED_ATTEMPTS" --allocation "$allocation" --cap "$SUSTAINED_ATTEMPTS" --stock $((allocation * 3 / 2)) --rounds 1 --no-late)"
+  echo "$sustained" >"$OUT/storm-sustained.json"
+  sleep 2
+  jq -r '.rounds[] | "  sustained: \(.attempts) checkouts for as many units in \(.seconds) s: accepted \(.accepted) = \(.acceptedPerSecond)/s (p50 \(.acceptedP50Ms) ms, p99 \(.acceptedP99Ms) ms) \(.outcomes | tostring)"' <<<"$sustained" | tee -a "$RESULTS"
+  read -r sku sold remaining accepted < <(jq -r '.rounds[0] | "\(.sku) \(.saleSold) \(.saleRemaining) \(.accepted)"' <<<"$sustained")
+  if check_round "$sku" "$sold" "$remaining" "$accepted" "$allocation" "$SUSTAINED_ATTEMPTS" 0; then
+    echo "  sustained: zero oversell (units of paid and payment-pending orders = sold = allocation - remaining, no customer above the cap)" | tee -a "$RESULTS"
+  else STORM_FAILED=1; fi
   echo "  rate-limit decision time during the storm (the limits are raised, not off: every attempt is still decided): $(limiter_p99 "")" | tee -a "$RESULTS"
   stop_app
 }
