@@ -13,7 +13,8 @@ namespace Retail.Modules.Partners.IntegrationTests;
 
 /// <summary>
 /// The API key check reads the key and its partner in one query and keeps the accepted partner for the rest of the request,
-/// so a stock webhook behind it does not read the partner again; a refused key leaves nothing behind.
+/// so a stock webhook behind it does not read the partner again; a refused key leaves nothing behind. A webhook's repeat is
+/// looked up by the delivery id as it was stored (trimmed).
 /// </summary>
 public sealed class ApiKeyCheckIntegrationTests(PartnersFixture fixture) : IClassFixture<PartnersFixture>
 {
@@ -81,6 +82,31 @@ public sealed class ApiKeyCheckIntegrationTests(PartnersFixture fixture) : IClas
             partner.Id, "d-2", timestamp, "sha256=" + WebhookSignature.Sign(secret, timestamp, body), body, "10.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None);
 
         received.IsSuccess.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_repeat_with_spaces_around_its_delivery_id_reports_the_first_delivery()
+    {
+        var (partner, secret) = await fixture.NewPartnerAsync();
+        var body = Encoding.UTF8.GetBytes("{\"sku\":\"AB-3\",\"quantity\":3,\"sequence\":1}");
+        var timestamp = fixture.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var signature = "sha256=" + WebhookSignature.Sign(secret, timestamp, body);
+        Guid first;
+        await using (var scope = fixture.Services.CreateAsyncScope())
+        {
+            first = (await scope.ServiceProvider.GetRequiredService<StockWebhookReceiver>().ReceiveAsync(
+                partner.Id, " d-3 ", timestamp, signature, body, "10.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None)).Value.Id;
+        }
+
+        await using (var scope = fixture.Services.CreateAsyncScope())
+        {
+            var repeat = await scope.ServiceProvider.GetRequiredService<StockWebhookReceiver>().ReceiveAsync(
+                partner.Id, " d-3 ", timestamp, signature, body, "10.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None);
+
+            repeat.IsSuccess.ShouldBeTrue();
+            repeat.Value.Id.ShouldBe(first, "the repeat is the first delivery, not a second one or a failure");
+            repeat.Value.DeliveryId.ShouldBe("d-3");
+        }
     }
 
     private static bool IsPartnerRead(string sql) => sql.Contains("FROM \"partners_Partners\"", StringComparison.Ordinal) || sql.Contains("JOIN \"partners_Partners\"", StringComparison.Ordinal);

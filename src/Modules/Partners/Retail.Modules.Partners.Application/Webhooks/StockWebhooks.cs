@@ -78,6 +78,9 @@ public sealed partial class StockWebhookReceiver(
             return Error.Validation(new Dictionary<string, string[]> { ["X-Delivery-Id"] = ["Send a delivery id of 1–100 characters."] });
         }
 
+        // Stored trimmed, so looked up trimmed: a repeat sent with the same spaces is the same delivery.
+        deliveryId = deliveryId.Trim();
+
         StockWebhookBody? parsed;
         try
         {
@@ -117,7 +120,7 @@ public sealed partial class StockWebhookReceiver(
             return Error.Validation(errors);
         }
 
-        var delivery = WebhookDelivery.Receive(partnerId, deliveryId.Trim(), parsed!.Sku!.Trim().ToUpperInvariant(), parsed.Quantity!.Value, parsed.Sequence!.Value, bodyHash, now);
+        var delivery = WebhookDelivery.Receive(partnerId, deliveryId, parsed!.Sku!.Trim().ToUpperInvariant(), parsed.Quantity!.Value, parsed.Sequence!.Value, bodyHash, now);
         try
         {
             await commits.CommitAsync((shared, _) =>
