@@ -240,7 +240,7 @@ ingest_pass() {
   jq -r 'select(.rowsPerSecond) | "  \(.case): \(.rows) rows (\(.fileMb) MB) \(.status) in \(.seconds) s = \(.rowsPerSecond) rows/s; created \(.created), updated \(.updated), unchanged \(.unchanged), rejected \(.rejected); receipt \(.receiptMs) ms; server peak RSS \(.peakRssMb) MB, heap after GC \(.peakHeapMb) MB"' <<<"$out" | tee -a "$RESULTS"
   jq -r 'select(.case == "memory") | "  memory: peak RSS \(.smallPeakMb) MB for \(.smallRows) rows, \(.largePeakMb) MB for \(.largeRows) rows: growth \(.growthMb) MB; managed heap after GC \(.smallHeapMb) -> \(.largeHeapMb) MB: growth \(.heapGrowthMb) MB"' <<<"$out" | tee -a "$RESULTS"
   jq -r 'select(.case == "inline-receipt") | "  inline feeds (\(.rowsEach) rows, answered with the report): p50 \(.p50Ms) ms, p99 \(.p99Ms) ms over \(.uploads)"' <<<"$out" | tee -a "$RESULTS"
-  jq -r 'select(.case == "webhooks") | "  webhooks: \(.deliveries) at \(.achievedRate)/s (target \(.targetRate)): ack p50 \(.ackP50Ms) ms, p99 \(.ackP99Ms) ms, p99.9 \(.ackP999Ms) ms; statuses \(.statuses | tostring)"' <<<"$out" | tee -a "$RESULTS"
+  jq -r 'select(.case == "webhooks") | "  webhooks: \(.deliveries) (the first \(.warmupDeliveries) untimed) at \(.achievedRate)/s (target \(.targetRate)): ack p50 \(.ackP50Ms) ms, p99 \(.ackP99Ms) ms, p99.9 \(.ackP999Ms) ms; statuses \(.statuses | tostring)"' <<<"$out" | tee -a "$RESULTS"
   local run total; run="$(jq -r 'select(.case == "webhooks") | .runId' <<<"$out")"; total="$(jq -r 'select(.case == "webhooks") | .deliveries' <<<"$out")"
   local pending=1 # applied in the background: wait up to 5 minutes for the last one
   for _ in $(seq 1 1500); do
