@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Abstractions;
 using Retail.Modules.Partners.Application.Abstractions;
 using Retail.Modules.Partners.Application.Keys;
@@ -60,10 +61,7 @@ public sealed class ApiKeyCheckIntegrationTests(PartnersFixture fixture) : IClas
         var readsOfPartners = commands.Count(IsPartnerRead);
         readsOfPartners.ShouldBe(1, "the key check reads the key with its partner");
 
-        var body = Encoding.UTF8.GetBytes("{\"sku\":\"AB-1\",\"quantity\":3,\"sequence\":1}");
-        var timestamp = fixture.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var received = await scope.ServiceProvider.GetRequiredService<StockWebhookReceiver>().ReceiveAsync(
-            partner.Id, "d-1", timestamp, "sha256=" + WebhookSignature.Sign(secret, timestamp, body), body, "10.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None);
+        var received = await ReceiveSignedAsync(scope, partner.Id, secret, "d-1", "AB-1");
 
         received.IsSuccess.ShouldBeTrue();
         received.Value.Status.ShouldBe(nameof(DeliveryStatus.Received));
@@ -75,11 +73,8 @@ public sealed class ApiKeyCheckIntegrationTests(PartnersFixture fixture) : IClas
     {
         var (partner, secret) = await fixture.NewPartnerAsync();
         await using var scope = fixture.Services.CreateAsyncScope();
-        var body = Encoding.UTF8.GetBytes("{\"sku\":\"AB-2\",\"quantity\":3,\"sequence\":1}");
-        var timestamp = fixture.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
-        var received = await scope.ServiceProvider.GetRequiredService<StockWebhookReceiver>().ReceiveAsync(
-            partner.Id, "d-2", timestamp, "sha256=" + WebhookSignature.Sign(secret, timestamp, body), body, "10.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None);
+        var received = await ReceiveSignedAsync(scope, partner.Id, secret, "d-2", "AB-2");
 
         received.IsSuccess.ShouldBeTrue();
     }
@@ -88,25 +83,29 @@ public sealed class ApiKeyCheckIntegrationTests(PartnersFixture fixture) : IClas
     public async Task A_repeat_with_spaces_around_its_delivery_id_reports_the_first_delivery()
     {
         var (partner, secret) = await fixture.NewPartnerAsync();
-        var body = Encoding.UTF8.GetBytes("{\"sku\":\"AB-3\",\"quantity\":3,\"sequence\":1}");
-        var timestamp = fixture.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var signature = "sha256=" + WebhookSignature.Sign(secret, timestamp, body);
         Guid first;
         await using (var scope = fixture.Services.CreateAsyncScope())
         {
-            first = (await scope.ServiceProvider.GetRequiredService<StockWebhookReceiver>().ReceiveAsync(
-                partner.Id, " d-3 ", timestamp, signature, body, "10.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None)).Value.Id;
+            first = (await ReceiveSignedAsync(scope, partner.Id, secret, " d-3 ", "AB-3")).Value.Id;
         }
 
         await using (var scope = fixture.Services.CreateAsyncScope())
         {
-            var repeat = await scope.ServiceProvider.GetRequiredService<StockWebhookReceiver>().ReceiveAsync(
-                partner.Id, " d-3 ", timestamp, signature, body, "10.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None);
+            var repeat = await ReceiveSignedAsync(scope, partner.Id, secret, " d-3 ", "AB-3");
 
             repeat.IsSuccess.ShouldBeTrue();
             repeat.Value.Id.ShouldBe(first, "the repeat is the first delivery, not a second one or a failure");
             repeat.Value.DeliveryId.ShouldBe("d-3");
         }
+    }
+
+    /// <summary>A stock webhook for the SKU, signed with the partner's secret, through the real receiver in the scope.</summary>
+    private Task<Result<WebhookDeliveryDto>> ReceiveSignedAsync(AsyncServiceScope scope, Guid partnerId, string secret, string deliveryId, string sku)
+    {
+        var body = Encoding.UTF8.GetBytes($"{{\"sku\":\"{sku}\",\"quantity\":3,\"sequence\":1}}");
+        var timestamp = fixture.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return scope.ServiceProvider.GetRequiredService<StockWebhookReceiver>().ReceiveAsync(
+            partnerId, deliveryId, timestamp, "sha256=" + WebhookSignature.Sign(secret, timestamp, body), body, "10.0.0.1", "/api/partners/webhooks/stock", CancellationToken.None);
     }
 
     private static bool IsPartnerRead(string sql) => sql.Contains("FROM \"partners_Partners\"", StringComparison.Ordinal) || sql.Contains("JOIN \"partners_Partners\"", StringComparison.Ordinal);
