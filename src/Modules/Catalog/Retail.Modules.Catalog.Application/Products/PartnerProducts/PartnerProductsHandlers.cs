@@ -336,7 +336,9 @@ public sealed class DeactivatePartnerProductsHandler(ICatalogDbContext db, TimeP
         List<Category>? categories = null;
         foreach (var chunk in command.Skus.Select(Skus.Normalize).Distinct(StringComparer.Ordinal).Chunk(UpsertPartnerProducts.MaxRows))
         {
-            var products = await db.Products.Where(p => chunk.Contains(p.Sku) && p.PartnerId == command.PartnerId && p.IsActive).ToListAsync(cancellationToken);
+            // By SKU alone, the partner checked on the rows found (why: SetPartnerProductStocksHandler).
+            var products = (await db.Products.Where(p => chunk.Contains(p.Sku)).ToListAsync(cancellationToken))
+                .Where(p => p.PartnerId == command.PartnerId && p.IsActive).ToList();
             if (products.Count == 0)
             {
                 continue;

@@ -38,9 +38,13 @@ public sealed class SetPartnerProductStocksHandler(ICatalogDbContext db, TimePro
     public async ValueTask<Result<IReadOnlyList<PartnerStockResult>>> Handle(SetPartnerProductStocks command, CancellationToken cancellationToken)
     {
         var skus = command.Items.Select(i => Skus.Normalize(i.Sku)).Distinct(StringComparer.Ordinal).ToList();
-        // Stock as last seen in this transaction: the first conditional UPDATE of a SKU needs no extra read.
-        var products = await db.Products.Where(p => p.PartnerId == command.PartnerId && skus.Contains(p.Sku))
-            .Select(p => new { p.Id, p.Sku, p.Stock }).ToDictionaryAsync(p => p.Sku, p => (p.Id, Stock: (int?)p.Stock), StringComparer.Ordinal, cancellationToken);
+        // Stock as last seen in this transaction: the first conditional UPDATE of a SKU needs no extra read. The query is by
+        // SKU alone (the unique index) and the partner is checked on the rows found: given "PartnerId = @p AND Sku IN (...)"
+        // SQLite, which has no statistics here, picks the PartnerId index and reads every product of the partner - 1.4
+        // million rows per webhook batch after a million-row feed.
+        var products = (await db.Products.Where(p => skus.Contains(p.Sku)).Select(p => new { p.Id, p.Sku, p.PartnerId, p.Stock }).ToListAsync(cancellationToken))
+            .Where(p => p.PartnerId == command.PartnerId)
+            .ToDictionary(p => p.Sku, p => (p.Id, Stock: (int?)p.Stock), StringComparer.Ordinal);
         var now = time.GetUtcNow();
         var results = new List<PartnerStockResult>(command.Items.Count);
         var changes = new List<ProductStockChange>();
