@@ -4,6 +4,7 @@ using Retail.Modules.Catalog.Application.Abstractions;
 using Retail.Modules.Catalog.Application.Products.PartnerProducts;
 using Retail.Modules.Catalog.Infrastructure.Persistence;
 using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Testing;
 
 namespace Retail.Modules.Catalog.IntegrationTests;
 
@@ -20,7 +21,7 @@ public sealed class PartnerProductLookupTests(CatalogFixture fixture) : IClassFi
     // Ten SKUs in a call: with two SQLite happens to pick the SKU index anyway; from about five it prefers the partner's.
     private static string[] Skus(string prefix) => [.. Enumerable.Range(1, 10).Select(i => $"{prefix}-{i:00}")];
 
-    private static void ShouldSeekBySku(List<CatalogFixture.QueryPlan> plans)
+    private static void ShouldSeekBySku(List<QueryPlan> plans)
     {
         var lookups = plans.Where(p => p.Sql.Contains("FROM \"catalog_Products\"") && p.Sql.Contains("\"Sku\" IN")).ToList();
         lookups.ShouldNotBeEmpty();

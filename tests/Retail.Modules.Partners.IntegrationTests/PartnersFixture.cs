@@ -15,6 +15,7 @@ using Retail.Modules.Partners.Application.Abstractions;
 using Retail.Modules.Partners.Application.Webhooks;
 using Retail.Modules.Partners.Domain.Partners;
 using Retail.Modules.Partners.Infrastructure;
+using Retail.Testing;
 
 namespace Retail.Modules.Partners.IntegrationTests;
 
@@ -35,6 +36,9 @@ public sealed class PartnersFixture : IAsyncLifetime
 
     /// <summary>The SQL the module's contexts run, recorded only inside <see cref="CommandLog.Record"/>.</summary>
     public CommandLog Commands { get; } = new();
+
+    /// <summary>SQLite's plans for the module's queries, recorded only inside <see cref="QueryPlanLog.Record"/>.</summary>
+    public QueryPlanLog QueryPlans { get; } = new();
 
     /// <summary>The SQLite file, for raw reads of what the database really holds.</summary>
     public string DatabasePath => Path.Combine(_folder, "retail.db");
@@ -66,6 +70,7 @@ public sealed class PartnersFixture : IAsyncLifetime
         services.AddCatalogModule(configuration);
         services.AddPartnersModule(configuration);
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(Commands);
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(QueryPlans);
         // The key ring in the test's folder (the Host shares it through Redis when configured).
         services.AddDataProtection().SetApplicationName("Retail").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(_folder, "keys")));
         services.AddScoped<IRequestSender, CatalogRequests>();

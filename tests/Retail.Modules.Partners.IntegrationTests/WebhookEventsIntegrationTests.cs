@@ -8,7 +8,7 @@ using Retail.Modules.Partners.Domain.Webhooks;
 namespace Retail.Modules.Partners.IntegrationTests;
 
 /// <summary>
-/// What other modules hear of processed stock webhooks: one <c>partners.webhooks-processed.v1</c> per partner per processed
+/// How a batch of received stock webhooks is read, and what other modules hear of processed stock webhooks: one <c>partners.webhooks-processed.v1</c> per partner per processed
 /// batch, in the same transaction as the outcomes, counting each delivery once — not one event per delivery.
 /// </summary>
 public sealed class WebhookEventsIntegrationTests(PartnersFixture fixture) : IClassFixture<PartnersFixture>
@@ -35,6 +35,30 @@ public sealed class WebhookEventsIntegrationTests(PartnersFixture fixture) : ICl
         var ofSecond = events.Single(e => e.GetProperty("partnerId").GetGuid() == second);
         ofSecond.GetProperty("failed").GetInt32().ShouldBe(2);
         Events("partners.webhook-processed.v1", first, second).ShouldBeEmpty("no event per delivery any more");
+    }
+
+    [Fact]
+    public async Task A_batch_is_read_by_delivery_id_and_skips_the_deliveries_already_processed()
+    {
+        var partner = (await fixture.NewPartnerAsync()).Partner.Id;
+        var ids = await ReceiveAsync([.. Enumerable.Range(1, 10).Select(i => (partner, $"NONE-{i}", 1L))]);
+        await using (var scope = fixture.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<StockWebhookProcessor>().ProcessAsync(ids[..2], CancellationToken.None);
+        }
+
+        var plans = fixture.QueryPlans.Record();
+        await using (var scope = fixture.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<StockWebhookProcessor>().ProcessAsync(ids, CancellationToken.None);
+        }
+
+        // Through the primary key: "Id IN (...) AND Status = 0" had SQLite read every unprocessed delivery (the whole
+        // backlog) through the Status index for each batch.
+        var read = plans.Where(p => p.Sql.Contains("FROM \"partners_WebhookDeliveries\"")).ShouldHaveSingleItem();
+        read.Steps.ShouldContain(s => s.Contains("USING INDEX sqlite_autoindex_partners_WebhookDeliveries_1 (Id=?)"));
+        read.Steps.ShouldNotContain(s => s.Contains("Status"));
+        Events("partners.webhooks-processed.v1", partner).Select(e => e.GetProperty("failed").GetInt32()).ShouldBe([2, 8], ignoreOrder: true);
     }
 
     private async Task<List<Guid>> ReceiveAsync(params (Guid PartnerId, string Sku, long Sequence)[] deliveries)

@@ -28,7 +28,9 @@ internal sealed class OutboxStatistics(IServiceProvider services, IEnumerable<Mo
             {
                 var pending = withOutbox.OutboxMessages.Where(m => m.ProcessedAt == null && m.DeadLetteredAt == null);
                 var backlog = await pending.CountAsync(cancellationToken);
-                var deadLetters = await withOutbox.OutboxMessages.CountAsync(m => m.DeadLetteredAt != null, cancellationToken);
+                // A dead letter is never processed: saying so lets SQLite count through the ProcessedAt index (the rows
+                // not yet processed) instead of reading every event the module ever sent.
+                var deadLetters = await withOutbox.OutboxMessages.CountAsync(m => m.ProcessedAt == null && m.DeadLetteredAt != null, cancellationToken);
                 DateTimeOffset? oldest = backlog == 0
                     ? null
                     : await pending.OrderBy(m => m.OccurredAt).Select(m => (DateTimeOffset?)m.OccurredAt).FirstOrDefaultAsync(cancellationToken);

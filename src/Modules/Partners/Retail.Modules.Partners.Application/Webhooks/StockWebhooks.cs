@@ -197,8 +197,11 @@ public sealed partial class StockWebhookProcessor(
     public async Task<IReadOnlyList<Guid>> ProcessAsync(IReadOnlyCollection<Guid> deliveryIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deliveryIds);
-        var pending = await db.WebhookDeliveries.Where(d => deliveryIds.Contains(d.Id) && d.Status == DeliveryStatus.Received)
-            .OrderBy(d => d.ReceivedAt).ToListAsync(cancellationToken);
+        // By id alone (the primary key), the status checked on the rows found: given "Id IN (...) AND Status = 0" SQLite,
+        // which has no statistics here, picks the Status index and reads every unprocessed delivery - the whole backlog
+        // for each batch of it.
+        var pending = (await db.WebhookDeliveries.Where(d => deliveryIds.Contains(d.Id)).ToListAsync(cancellationToken))
+            .Where(d => d.Status == DeliveryStatus.Received).OrderBy(d => d.ReceivedAt).ToList();
         if (pending.Count == 0)
         {
             return [];
