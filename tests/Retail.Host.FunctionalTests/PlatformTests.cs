@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +10,8 @@ using Microsoft.Extensions.FileProviders.Physical;
 using Microsoft.Extensions.Primitives;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Host.FunctionalTests.Infrastructure;
+using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 
 namespace Retail.Host.FunctionalTests;
 
@@ -27,6 +30,20 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
         {
             var db = scope.ServiceProvider.GetRequiredKeyedService<ModuleDbContext>(module);
             db.Database.GetConnectionString().ShouldBe($"Data Source={factory.DatabasePath}");
+        }
+    }
+
+    [Fact]
+    public void Validators_are_built_once_not_per_request()
+    {
+        // The container validates scopes here (RetailAppFactory), so a singleton validator that asked for a scoped
+        // service in its constructor would already have failed the host's start.
+        using var first = factory.Services.CreateScope();
+        using var second = factory.Services.CreateScope();
+
+        foreach (var validatorType in new[] { typeof(IValidator<PlaceOrderCommand>), typeof(IValidator<FindUnknownSkus>) })
+        {
+            first.ServiceProvider.GetServices(validatorType).ShouldHaveSingleItem().ShouldBeSameAs(second.ServiceProvider.GetServices(validatorType).Single());
         }
     }
 

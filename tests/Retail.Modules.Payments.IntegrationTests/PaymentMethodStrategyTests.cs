@@ -58,6 +58,8 @@ public sealed class PaymentMethodStrategyTests(PaymentsDatabase database) : ICla
         result.Outcome.ShouldBe(PaymentOutcome.Succeeded);
         host.Gateway.MoneyMovementsFor(charge.IdempotencyKey).ShouldBe(1);
         (await host.ChargeAsync(GiftCardCharge() with { Details = new Dictionary<string, string>() })).Error!.FieldErrors.Keys.ShouldBe(["Details.giftCardCode"]);
+        (await host.ChargeAsync(GiftCardCharge() with { Method = "cheque" })).Error!.FieldErrors["Method"]
+            .ShouldBe([$"Choose one of the payment methods: {string.Join(", ", methods.Select(m => m.Code))}."]);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.BuildingBlocks.Application.Behaviors;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Modules.Payments.Application.Abstractions;
@@ -113,7 +114,8 @@ public sealed class PaymentsTestHost : IAsyncDisposable
         var failures = new List<FluentValidation.Results.ValidationFailure>();
         foreach (var validator in scope.ServiceProvider.GetServices<IValidator<TRequest>>())
         {
-            failures.AddRange((await validator.ValidateAsync(request)).Errors);
+            // With the request's services, as ValidationBehavior validates (the method registry is scoped).
+            failures.AddRange((await validator.ValidateAsync(new ValidationContext<TRequest>(request).WithRequestServices(scope.ServiceProvider))).Errors);
         }
 
         if (failures.Count > 0)

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Behaviors;
 using Retail.BuildingBlocks.Application.Messaging;
@@ -166,7 +167,32 @@ public sealed class AuthorizationBehaviorTests
 
 public sealed class ValidationBehaviorTests
 {
-    private static ValidationBehavior<AdjustStockCommand, Result<int>> Behavior(params IValidator<AdjustStockCommand>[] validators) => new(validators);
+    private static readonly IServiceProvider NoServices = new ServiceCollection().BuildServiceProvider();
+
+    private sealed record RequestMarker(string Value);
+
+    [Fact]
+    public async Task A_rule_takes_the_requests_services_from_the_validation_context_and_says_so_when_run_without_them()
+    {
+        var services = new ServiceCollection().AddScoped(_ => new RequestMarker("this request")).BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
+        var next = new NextSpy<WhoAmICommand, Result>(Result.Success());
+        var seen = new List<RequestMarker>();
+        var validator = new InlineValidator<WhoAmICommand>();
+        validator.RuleFor(c => c.Name).Must((_, _, context) =>
+        {
+            seen.Add(context.GetRequiredRequestService<RequestMarker>());
+            return true;
+        });
+
+        var result = await new ValidationBehavior<WhoAmICommand, Result>([validator], scope.ServiceProvider).Handle(new WhoAmICommand("x"), next.Delegate, CancellationToken.None);
+
+        result.IsSuccess.ShouldBeTrue();
+        seen.ShouldBe([scope.ServiceProvider.GetRequiredService<RequestMarker>()]);
+        Should.Throw<InvalidOperationException>(() => validator.Validate(new WhoAmICommand("x"))).Message.ShouldContain("ValidationBehavior");
+    }
+
+    private static ValidationBehavior<AdjustStockCommand, Result<int>> Behavior(params IValidator<AdjustStockCommand>[] validators) => new(validators, NoServices);
 
     [Fact]
     public async Task An_invalid_command_fails_with_field_errors_and_the_handler_is_not_reached()
@@ -231,7 +257,7 @@ public sealed class ValidationBehaviorTests
         var validator = new InlineValidator<WhoAmICommand>();
         validator.RuleFor(c => c.Name).NotEmpty();
 
-        var result = await new ValidationBehavior<WhoAmICommand, Result>([validator]).Handle(new WhoAmICommand(""), next.Delegate, CancellationToken.None);
+        var result = await new ValidationBehavior<WhoAmICommand, Result>([validator], NoServices).Handle(new WhoAmICommand(""), next.Delegate, CancellationToken.None);
 
         result.IsSuccess.ShouldBeFalse();
         result.Error.FieldErrors.Keys.ShouldBe(["Name"]);
@@ -244,7 +270,7 @@ public sealed class ValidationBehaviorTests
         var next = new NextSpy<PlainRequest, int>(1);
 
         var thrown = await Should.ThrowAsync<ValidationException>(async () =>
-            await new ValidationBehavior<PlainRequest, int>([new PlainRequestValidator()]).Handle(new PlainRequest(""), next.Delegate, CancellationToken.None));
+            await new ValidationBehavior<PlainRequest, int>([new PlainRequestValidator()], NoServices).Handle(new PlainRequest(""), next.Delegate, CancellationToken.None));
 
         thrown.Errors.ShouldHaveSingleItem().PropertyName.ShouldBe("Name");
         next.Calls.ShouldBe(0);

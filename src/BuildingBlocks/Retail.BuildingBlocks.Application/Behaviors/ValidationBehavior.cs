@@ -3,8 +3,11 @@ using Mediator;
 
 namespace Retail.BuildingBlocks.Application.Behaviors;
 
-/// <summary>Runs every FluentValidation validator of the request; failures become a validation <see cref="Error"/> with field errors.</summary>
-public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators) : IPipelineBehavior<TMessage, TResponse>
+/// <summary>
+/// Runs every FluentValidation validator of the request, with the request's services at hand for rules that need them
+/// (<see cref="ValidationServices"/>); failures become a validation <see cref="Error"/> with field errors.
+/// </summary>
+public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators, IServiceProvider services) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
@@ -12,7 +15,7 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
         var failures = new List<FluentValidation.Results.ValidationFailure>();
         foreach (var validator in validators)
         {
-            var result = await validator.ValidateAsync(message, cancellationToken);
+            var result = await validator.ValidateAsync(new ValidationContext<TMessage>(message).WithRequestServices(services), cancellationToken);
             failures.AddRange(result.Errors);
         }
 

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Retail.BuildingBlocks.Application.Behaviors;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Ordering.Domain.Orders;
@@ -14,7 +15,7 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
 {
     public const int MaxKeyLength = 100;
 
-    public PlaceOrderCommandValidator(IRequestSender sender)
+    public PlaceOrderCommandValidator()
     {
         RuleFor(c => c.Items).NotNull().NotEmpty().WithMessage("Add at least one item.")
             .Must(items => items is null || items.Count <= Order.MaxLines).WithMessage($"At most {Order.MaxLines} different products per order.")
@@ -26,7 +27,7 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
             item.RuleFor(i => i.Quantity).InclusiveBetween(1, Order.MaxQuantity).WithMessage($"Quantity must be between 1 and {Order.MaxQuantity}.");
         }).OverridePropertyName("Items");
         RuleFor(c => c.Items)
-            .MustAsync(async (items, ct) => await UnknownSkusAsync(sender, items, ct) is { Count: 0 })
+            .MustAsync(async (_, items, context, ct) => await UnknownSkusAsync(context.GetRequiredRequestService<IRequestSender>(), items, ct) is { Count: 0 })
             .WithMessage("One or more products do not exist.")
             .When(c => c.Items is { Count: > 0 and <= Order.MaxLines } && c.Items.All(i => !string.IsNullOrWhiteSpace(i.Sku)));
 
@@ -42,7 +43,7 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
         });
 
         RuleFor(c => c.PaymentMethod).NotEmpty().WithMessage("Choose a payment method.")
-            .MustAsync(async (method, ct) => await IsRegisteredAsync(sender, method, ct)).WithMessage("Choose one of the offered payment methods.")
+            .MustAsync(async (_, method, context, ct) => await IsRegisteredAsync(context.GetRequiredRequestService<IRequestSender>(), method, ct)).WithMessage("Choose one of the offered payment methods.")
             .When(c => !string.IsNullOrWhiteSpace(c.PaymentMethod));
         RuleFor(c => c.StoreCredit).GreaterThanOrEqualTo(0m).PrecisionScale(12, 2, ignoreTrailingZeros: true);
         RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("An idempotency key is required.").MaximumLength(MaxKeyLength);

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Retail.BuildingBlocks.Application.Behaviors;
 using Retail.Modules.Payments.Application.PaymentMethods;
 using Retail.Modules.Payments.Domain.Payments;
 using Retail.Modules.Payments.Domain.StoreCredit;
@@ -8,20 +9,24 @@ namespace Retail.Modules.Payments.Application.Payments.ChargePayment;
 
 public sealed class ChargePaymentValidator : AbstractValidator<ChargePaymentCommand>
 {
-    public ChargePaymentValidator(PaymentMethodRegistry methods)
+    public ChargePaymentValidator()
     {
-        ArgumentNullException.ThrowIfNull(methods);
         RuleFor(c => c.OrderId).NotEmpty();
         RuleFor(c => c.CustomerId).NotEmpty().MaximumLength(StoreCreditAccount.MaxCustomerIdLength);
         RuleFor(c => c.Amount).Must(a => !new PaymentAmountMustBePositiveRule(a).IsBroken())
             .WithMessage(new PaymentAmountMustBePositiveRule(0m).Message);
         RuleFor(c => c.Currency).Must(CurrencyMustBeIsoCodeRule.IsIsoCode).WithMessage(new CurrencyMustBeIsoCodeRule("").Message);
         RuleFor(c => c.IdempotencyKey).NotEmpty().MaximumLength(Payment.MaxIdempotencyKeyLength);
-        RuleFor(c => c.Method).Must(m => methods.Find(m) is not null)
-            .WithMessage(_ => $"Choose one of the payment methods: {string.Join(", ", methods.Codes)}.");
+        // The registry is scoped (its methods are), so it comes with the request.
+        RuleFor(c => c.Method).Must((_, m, context) =>
+        {
+            var methods = context.GetRequiredRequestService<PaymentMethodRegistry>();
+            context.MessageFormatter.AppendArgument("Methods", string.Join(", ", methods.Codes));
+            return methods.Find(m) is not null;
+        }).WithMessage("Choose one of the payment methods: {Methods}.");
         RuleFor(c => c).Custom((command, context) =>
         {
-            if (methods.Find(command.Method) is not { } method)
+            if (context.GetRequiredRequestService<PaymentMethodRegistry>().Find(command.Method) is not { } method)
             {
                 return;
             }
