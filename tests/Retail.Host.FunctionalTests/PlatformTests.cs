@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FluentValidation;
+using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,20 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
             var db = scope.ServiceProvider.GetRequiredKeyedService<ModuleDbContext>(module);
             db.Database.GetConnectionString().ShouldBe($"Data Source={factory.DatabasePath}");
         }
+    }
+
+    [Fact]
+    public async Task Every_module_with_an_outbox_has_its_sweep_and_its_nightly_retention_job()
+    {
+        using var client = factory.AnonymousApi();
+        (await client.GetAsync("/health/live")).EnsureSuccessStatusCode(); // the host has started its hosted services
+
+        using var connection = factory.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        var jobs = connection.GetRecurringJobs().ToDictionary(j => j.Id, j => j.Cron);
+        var modules = factory.Services.GetServices<ModuleDatabase>().Where(m => m.HasOutbox).Select(m => m.Schema).ToList();
+
+        modules.ShouldNotBeEmpty();
+        modules.ShouldAllBe(m => jobs.ContainsKey($"outbox-sweep-{m}") && jobs[$"outbox-retention-{m}"] == "17 3 * * *");
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public static class RetailPlatformExtensions
         services.AddCheckedOptions<OutboxOptions, OutboxOptionsValidator>(configuration.GetSection("Outbox"));
         services.AddSingleton<IntegrationEventSubscriptions>();
         services.AddSingleton<OutboxRelay>();
+        services.AddSingleton<OutboxRetention>();
         services.AddSingleton<OutboxNudgeService>();
         services.AddSingleton<IOutboxNudge>(sp => sp.GetRequiredService<OutboxNudgeService>());
         services.AddHostedService(sp => sp.GetRequiredService<OutboxNudgeService>());

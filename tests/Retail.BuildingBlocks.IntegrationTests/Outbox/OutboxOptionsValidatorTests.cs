@@ -25,4 +25,13 @@ public sealed class OutboxOptionsValidatorTests
             "Outbox:MaxAttempts must be at least 1; it is 0.",
         ]);
     }
+
+    [Fact]
+    public void A_retention_shorter_than_an_hour_is_refused()
+    {
+        Validator.Validate(null, new OutboxOptions { Retention = TimeSpan.FromHours(1) }).Succeeded.ShouldBeTrue();
+
+        Validator.Validate(null, new OutboxOptions { Retention = TimeSpan.FromMinutes(59) }).Failures.ShouldBe(
+            ["Outbox:Retention must be at least 1 hour (a receipt must outlive any redelivery); it is 00:59:00."]);
+    }
 }

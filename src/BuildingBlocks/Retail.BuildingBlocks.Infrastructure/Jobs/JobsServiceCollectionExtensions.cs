@@ -75,7 +75,7 @@ public static class JobsServiceCollectionExtensions
     }
 }
 
-/// <summary>Registers the recurring jobs at startup: one outbox sweep per module with an outbox.</summary>
+/// <summary>Registers the recurring jobs at startup: one outbox sweep and one outbox retention per module with an outbox.</summary>
 internal sealed class RecurringJobsRegistration(
     IRecurringJobManager recurringJobs,
     IEnumerable<ModuleDatabase> modules,
@@ -87,6 +87,7 @@ internal sealed class RecurringJobsRegistration(
         {
             var schema = module.Schema;
             recurringJobs.AddOrUpdate<OutboxRelay>($"outbox-sweep-{schema}", relay => relay.RunAsync(schema, CancellationToken.None), outbox.Value.SweepCron);
+            recurringJobs.AddOrUpdate<OutboxRetention>($"outbox-retention-{schema}", retention => retention.RunAsync(schema, CancellationToken.None), outbox.Value.RetentionCron);
         }
 
         return Task.CompletedTask;

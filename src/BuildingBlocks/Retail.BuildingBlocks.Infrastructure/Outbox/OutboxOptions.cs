@@ -16,4 +16,10 @@ public sealed class OutboxOptions
 
     /// <summary>Cron of the Hangfire sweep per module; the post-commit nudge makes delivery immediate in between.</summary>
     public string SweepCron { get; set; } = "* * * * *";
+
+    /// <summary>Delivered events and inbox receipts older than this are deleted by the retention job.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Cron of the retention job per module (daily, at night, by default).</summary>
+    public string RetentionCron { get; set; } = "17 3 * * *";
 }

@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Retail.BuildingBlocks.Infrastructure.Persistence;
+
+namespace Retail.BuildingBlocks.Infrastructure.Outbox;
+
+/// <summary>How many rows one retention pass deleted from a module's outbox and inbox.</summary>
+public readonly record struct OutboxRetentionResult(int OutboxRows, int InboxRows);
+
+/// <summary>
+/// Deletes what a module's outbox and inbox no longer need: events delivered, and inbox receipts written, longer ago
+/// than <see cref="OutboxOptions.Retention"/> (7 days by default). By then no redelivery can come - a relay's claim
+/// lasts seconds - so the receipts have nothing left to deduplicate. Undelivered events and dead letters are kept for
+/// the relay and for an operator. Rows go in chunks of <see cref="ChunkSize"/>, each its own short write, so the
+/// writers queued behind a cleanup wait for one chunk, not for all of it. Each chunk is picked through an index or in
+/// the table's insertion order (oldest first), so a pass reads little more than what it deletes.
+/// </summary>
+public sealed partial class OutboxRetention(
+    IServiceProvider services,
+    TimeProvider time,
+    IOptions<OutboxOptions> options,
+    ILogger<OutboxRetention> logger)
+{
+    internal const int ChunkSize = 1000;
+
+    public async Task<OutboxRetentionResult> RunAsync(string module, CancellationToken cancellationToken = default)
+    {
+        var cutoff = time.GetUtcNow() - options.Value.Retention;
+        await using var scope = services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredKeyedService<ModuleDbContext>(module);
+
+        var outboxRows = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // Through the (ProcessedAt, OccurredAt) index; a dead letter or an undelivered event has no ProcessedAt.
+            var ids = await context.OutboxMessages.AsNoTracking()
+                .Where(m => m.ProcessedAt != null && m.ProcessedAt < cutoff)
+                .OrderBy(m => m.ProcessedAt)
+                .Select(m => m.Id)
+                .Take(ChunkSize)
+                .ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            outboxRows += await context.OutboxMessages.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        var inboxRows = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // No index on ProcessedAt: the scan goes in insertion order and stops at the chunk's last old receipt; the
+            // delete then finds its rows by the key's first column.
+            var eventIds = (await context.InboxMessages.AsNoTracking()
+                .Where(m => m.ProcessedAt < cutoff)
+                .Select(m => m.EventId)
+                .Take(ChunkSize)
+                .ToListAsync(cancellationToken)).Distinct().ToList();
+            if (eventIds.Count == 0)
+            {
+                break;
+            }
+
+            inboxRows += await context.InboxMessages.Where(m => eventIds.Contains(m.EventId) && m.ProcessedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        if (outboxRows + inboxRows > 0)
+        {
+            LogDeleted(logger, module, outboxRows, inboxRows, cutoff);
+        }
+
+        return new OutboxRetentionResult(outboxRows, inboxRows);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox retention of {Module}: deleted {OutboxRows} delivered events and {InboxRows} inbox receipts older than {Cutoff}")]
+    private static partial void LogDeleted(ILogger logger, string module, int outboxRows, int inboxRows, DateTimeOffset cutoff);
+}
