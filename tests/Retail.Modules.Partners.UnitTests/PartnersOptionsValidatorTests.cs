@@ -42,9 +42,11 @@ public sealed class PartnersOptionsValidatorTests
             Currency = "usd",
             MaxVanishShare = 0m,
             CallbackTimeout = TimeSpan.Zero,
+            DeliveryRetention = TimeSpan.FromHours(23),
+            AuthAuditRetention = TimeSpan.Zero,
         });
 
         result.Failures.ShouldNotBeNull().Select(f => f.Split(' ')[0]).ShouldBe(
-            ["Partners:InlineMaxBytes", "Partners:Currency", "Partners:MaxVanishShare", "Partners:CallbackTimeout"]);
+            ["Partners:InlineMaxBytes", "Partners:Currency", "Partners:MaxVanishShare", "Partners:CallbackTimeout", "Partners:DeliveryRetention", "Partners:AuthAuditRetention"]);
     }
 }

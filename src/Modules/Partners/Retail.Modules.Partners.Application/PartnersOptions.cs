@@ -41,4 +41,13 @@ public sealed class PartnersOptions
 
     /// <summary>Maximum JSON nesting depth of feeds.</summary>
     public int MaxJsonDepth { get; set; } = 8;
+
+    /// <summary>Processed stock webhook deliveries (and their callback attempts) older than this are deleted.</summary>
+    public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Authentication audit rows (one per partner API call) older than this are deleted.</summary>
+    public TimeSpan AuthAuditRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Cron of the <c>partners-retention</c> job (daily, at night, by default).</summary>
+    public string RetentionCron { get; set; } = "27 3 * * *";
 }

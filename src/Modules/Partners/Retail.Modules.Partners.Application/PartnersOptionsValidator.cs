@@ -24,6 +24,8 @@ public sealed class PartnersOptionsValidator : SettingsValidator<PartnersOptions
             .AtLeast(options.CallbackRetries, 0, "Partners:CallbackRetries")
             .Positive(options.CallbackBaseDelay, "Partners:CallbackBaseDelay")
             .Positive(options.CallbackTimeout, "Partners:CallbackTimeout")
-            .AtLeast(options.MaxJsonDepth, 1, "Partners:MaxJsonDepth");
+            .AtLeast(options.MaxJsonDepth, 1, "Partners:MaxJsonDepth")
+            .Require(options.DeliveryRetention >= TimeSpan.FromDays(1), $"Partners:DeliveryRetention must be at least 1 day; it is {options.DeliveryRetention}.")
+            .Require(options.AuthAuditRetention >= TimeSpan.FromDays(1), $"Partners:AuthAuditRetention must be at least 1 day; it is {options.AuthAuditRetention}.");
     }
 }

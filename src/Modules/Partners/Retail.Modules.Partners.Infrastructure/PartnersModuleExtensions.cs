@@ -15,6 +15,7 @@ using Retail.Modules.Partners.Application.Feeds;
 using Retail.Modules.Partners.Application.Feeds.Parsing;
 using Retail.Modules.Partners.Application.Feeds.Pipeline;
 using Retail.Modules.Partners.Application.Keys;
+using Retail.Modules.Partners.Application.Retention;
 using Retail.Modules.Partners.Application.Schedules;
 using Retail.Modules.Partners.Application.Webhooks;
 using Retail.Modules.Partners.Infrastructure.Auth;
@@ -79,6 +80,9 @@ public static class PartnersModuleExtensions
         services.AddHostedService(sp => sp.GetRequiredService<WebhookWorker>());
         HttpCallbackClient.AddPipeline(services);
         services.AddHttpClient<ICallbackClient, HttpCallbackClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddScoped<PartnerRecordsRetention>();
+        services.AddScoped<PartnerRecordsRetentionJob>();
+        services.AddHostedService<PartnersRecurringJobs>();
         return services;
     }
 

@@ -4,8 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Retail.Modules.Partners.Application;
 using Retail.Modules.Partners.Application.Abstractions;
 using Retail.Modules.Partners.Application.Feeds.Pipeline;
+using Retail.Modules.Partners.Application.Retention;
 using Retail.Modules.Partners.Application.Webhooks;
 using Retail.Modules.Partners.Domain.Feeds;
 using Retail.Modules.Partners.Domain.Webhooks;
@@ -230,4 +233,24 @@ internal sealed partial class UnfinishedFeedJobsSweep(IServiceScopeFactory scope
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unfinished feed jobs could not be listed at start")]
     private static partial void LogFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>The Hangfire entry point of the nightly partner records retention. No Hangfire retries: the next night is the retry.</summary>
+public sealed class PartnerRecordsRetentionJob(PartnerRecordsRetention retention)
+{
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    public async Task RunAsync(CancellationToken cancellationToken) => await retention.RunAsync(cancellationToken);
+}
+
+/// <summary>Registers the module's fixed recurring jobs at startup (feed schedules register their own).</summary>
+internal sealed class PartnersRecurringJobs(IRecurringJobManager recurringJobs, IOptions<PartnersOptions> options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        recurringJobs.AddOrUpdate<PartnerRecordsRetentionJob>(PartnerRecordsRetention.JobId, job => job.RunAsync(CancellationToken.None), options.Value.RetentionCron);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
