@@ -31,12 +31,16 @@ public sealed class PartnerRecordsRetentionTests(PartnersFixture fixture) : ICla
         fixture.Time.Advance(TimeSpan.FromDays(30));
         (await RunAsync()).ShouldBe(new PartnerRecordsRetentionResult(0, 0, 0), "exactly 30 days old is not older than the retention");
         fixture.Time.Advance(TimeSpan.FromTicks(1));
+        var plans = fixture.QueryPlans.Record();
         var afterMonth = await RunAsync();
+        var deliveryReads = plans.Where(p => p.Sql.Contains("FROM \"partners_WebhookDeliveries\"")).ToList();
         var (deliveries, attempts) = await ReadAsync(async db => (
             await db.WebhookDeliveries.Where(d => d.PartnerId == partner).Select(d => d.Id).ToListAsync(),
             await db.CallbackAttempts.CountAsync(a => a.DeliveryId == applied.Id)));
 
         afterMonth.ShouldBe(new PartnerRecordsRetentionResult(Deliveries: 2, CallbackAttempts: 1, AuditEntries: 0));
+        deliveryReads.ShouldNotBeEmpty();
+        deliveryReads.ShouldAllBe(p => p.Steps.Any(s => s.Contains("USING INDEX IX_partners_WebhookDeliveries_PartnerId_ReceivedAt (PartnerId=? AND ReceivedAt<?)")));
         deliveries.ShouldBe([pending.Id]);
         attempts.ShouldBe(0);
         (await ReadAsync(db => db.AuthAudit.CountAsync(a => a.PartnerId == partner))).ShouldBe(1);

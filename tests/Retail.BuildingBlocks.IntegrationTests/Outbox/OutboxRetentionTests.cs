@@ -54,7 +54,7 @@ public sealed class OutboxRetentionTests
     }
 
     [Fact]
-    public async Task A_backlog_larger_than_a_chunk_goes_in_chunks_picked_through_the_processed_index()
+    public async Task A_backlog_larger_than_a_chunk_goes_in_chunks_picked_through_the_ProcessedAt_indexes()
     {
         var plans = new QueryPlanLog();
         await using var host = await SqliteModuleHost.StartAsync(services => services.AddSingleton<IInterceptor>(plans));
@@ -77,11 +77,14 @@ public sealed class OutboxRetentionTests
         var recorded = plans.Record();
         var deleted = await Retention(host).RunAsync(TestModule.Name);
         var outboxReads = recorded.Where(p => p.Sql.Contains("FROM \"testing_OutboxMessages\"")).ToList();
+        var inboxReads = recorded.Where(p => p.Sql.Contains("FROM \"testing_InboxMessages\"")).ToList();
 
         deleted.ShouldBe(new OutboxRetentionResult(rows, rows));
         (await host.OutboxRowsAsync()).ShouldBeEmpty();
         (await host.InboxAsync()).ShouldBeEmpty();
         outboxReads.ShouldAllBe(p => p.Steps.Any(s => s.Contains("USING INDEX IX_testing_OutboxMessages_ProcessedAt_OccurredAt (ProcessedAt>? AND ProcessedAt<?)")));
         outboxReads.Count.ShouldBe(4, "three chunks and the empty read that ends the loop");
+        inboxReads.ShouldAllBe(p => p.Steps.Any(s => s.Contains("USING INDEX IX_testing_InboxMessages_ProcessedAt (ProcessedAt<?)")));
+        inboxReads.Count.ShouldBe(4);
     }
 }

@@ -91,5 +91,7 @@ internal sealed class InboxMessageConfiguration : IEntityTypeConfiguration<Inbox
         builder.HasKey(m => new { m.EventId, m.Handler });
         builder.Property(m => m.Handler).HasMaxLength(300);
         builder.Property(m => m.Type).HasMaxLength(200);
+        // For the retention job: the receipts older than the retention, oldest first, without reading the others.
+        builder.HasIndex(m => m.ProcessedAt);
     }
 }

@@ -14,8 +14,8 @@ public readonly record struct OutboxRetentionResult(int OutboxRows, int InboxRow
 /// than <see cref="OutboxOptions.Retention"/> (7 days by default). By then no redelivery can come - a relay's claim
 /// lasts seconds - so the receipts have nothing left to deduplicate. Undelivered events and dead letters are kept for
 /// the relay and for an operator. Rows go in chunks of <see cref="ChunkSize"/>, each its own short write, so the
-/// writers queued behind a cleanup wait for one chunk, not for all of it. Each chunk is picked through an index or in
-/// the table's insertion order (oldest first), so a pass reads little more than what it deletes.
+/// writers queued behind a cleanup wait for one chunk, not for all of it. Each chunk is picked oldest first through a
+/// ProcessedAt index and deleted by its key, so a pass reads little more than what it deletes.
 /// </summary>
 public sealed partial class OutboxRetention(
     IServiceProvider services,
@@ -52,10 +52,10 @@ public sealed partial class OutboxRetention(
         var inboxRows = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            // No index on ProcessedAt: the scan goes in insertion order and stops at the chunk's last old receipt; the
-            // delete then finds its rows by the key's first column.
+            // Through the ProcessedAt index, oldest first.
             var eventIds = (await context.InboxMessages.AsNoTracking()
                 .Where(m => m.ProcessedAt < cutoff)
+                .OrderBy(m => m.ProcessedAt)
                 .Select(m => m.EventId)
                 .Take(ChunkSize)
                 .ToListAsync(cancellationToken)).Distinct().ToList();
@@ -64,7 +64,9 @@ public sealed partial class OutboxRetention(
                 break;
             }
 
-            inboxRows += await context.InboxMessages.Where(m => eventIds.Contains(m.EventId) && m.ProcessedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+            // By the key's first column alone: every receipt of these events goes (an event with a receipt that old was
+            // delivered or dead-lettered long ago), and no ProcessedAt condition tempts SQLite into the range (ADR 0010).
+            inboxRows += await context.InboxMessages.Where(m => eventIds.Contains(m.EventId)).ExecuteDeleteAsync(cancellationToken);
         }
 
         if (outboxRows + inboxRows > 0)

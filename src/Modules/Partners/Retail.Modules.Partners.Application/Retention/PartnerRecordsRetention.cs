@@ -15,8 +15,8 @@ public readonly record struct PartnerRecordsRetentionResult(int Deliveries, int 
 /// Processed deliveries older than <see cref="PartnersOptions.DeliveryRetention"/> (30 days) and audit rows older than
 /// <see cref="PartnersOptions.AuthAuditRetention"/> (90 days) are deleted; a delivery not yet processed is kept whatever
 /// its age. A delivery id repeated after its row is gone counts as new, and its sequence number still keeps an older
-/// update from being applied. Rows go in chunks of <see cref="ChunkSize"/>, each its own short write, picked in
-/// insertion order (oldest first) so a pass reads little more than what it deletes.
+/// update from being applied. Rows go in chunks of <see cref="ChunkSize"/>, each its own short write, picked oldest
+/// first through an index (deliveries per partner by time, audit rows by id) and deleted by their key.
 /// </summary>
 public sealed partial class PartnerRecordsRetention(IPartnersDbContext db, TimeProvider time, IOptions<PartnersOptions> options, ILogger<PartnerRecordsRetention> logger)
 {
@@ -31,20 +31,25 @@ public sealed partial class PartnerRecordsRetention(IPartnersDbContext db, TimeP
         var auditCutoff = now - options.Value.AuthAuditRetention;
 
         int deliveries = 0, attempts = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        foreach (var partner in await db.Partners.AsNoTracking().Select(p => p.Id).ToListAsync(cancellationToken))
         {
-            var ids = await db.WebhookDeliveries.AsNoTracking()
-                .Where(d => d.ReceivedAt < deliveryCutoff && d.Status != DeliveryStatus.Received)
-                .Select(d => d.Id)
-                .Take(ChunkSize)
-                .ToListAsync(cancellationToken);
-            if (ids.Count == 0)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                break;
-            }
+                // Through the (PartnerId, ReceivedAt) index, oldest first; a delivery not processed yet is skipped.
+                var ids = await db.WebhookDeliveries.AsNoTracking()
+                    .Where(d => d.PartnerId == partner && d.ReceivedAt < deliveryCutoff && d.Status != DeliveryStatus.Received)
+                    .OrderBy(d => d.ReceivedAt)
+                    .Select(d => d.Id)
+                    .Take(ChunkSize)
+                    .ToListAsync(cancellationToken);
+                if (ids.Count == 0)
+                {
+                    break;
+                }
 
-            attempts += await db.CallbackAttempts.Where(a => ids.Contains(a.DeliveryId)).ExecuteDeleteAsync(cancellationToken);
-            deliveries += await db.WebhookDeliveries.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken);
+                attempts += await db.CallbackAttempts.Where(a => ids.Contains(a.DeliveryId)).ExecuteDeleteAsync(cancellationToken);
+                deliveries += await db.WebhookDeliveries.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken);
+            }
         }
 
         var audit = 0;

@@ -18,7 +18,7 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.SqlServer
 #pragma warning disable 612, 618
             modelBuilder
                 .HasDefaultSchema("catalog")
-                .HasAnnotation("ProductVersion", "10.0.11")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 128);
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
@@ -73,6 +73,8 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.SqlServer
                         .HasColumnType("nvarchar(200)");
 
                     b.HasKey("EventId", "Handler");
+
+                    b.HasIndex("ProcessedAt");
 
                     b.ToTable("InboxMessages", "catalog");
                 });

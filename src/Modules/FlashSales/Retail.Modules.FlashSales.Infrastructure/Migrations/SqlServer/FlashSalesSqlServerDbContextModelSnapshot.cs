@@ -18,7 +18,7 @@ namespace Retail.Modules.FlashSales.Infrastructure.Migrations.SqlServer
 #pragma warning disable 612, 618
             modelBuilder
                 .HasDefaultSchema("flashsales")
-                .HasAnnotation("ProductVersion", "10.0.11")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 128);
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
@@ -95,6 +95,8 @@ namespace Retail.Modules.FlashSales.Infrastructure.Migrations.SqlServer
                         .HasColumnType("nvarchar(200)");
 
                     b.HasKey("EventId", "Handler");
+
+                    b.HasIndex("ProcessedAt");
 
                     b.ToTable("InboxMessages", "flashsales");
                 });

@@ -18,7 +18,7 @@ namespace Retail.Modules.Identity.Infrastructure.Migrations.SqlServer
 #pragma warning disable 612, 618
             modelBuilder
                 .HasDefaultSchema("identity")
-                .HasAnnotation("ProductVersion", "10.0.11")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 128);
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
@@ -206,6 +206,8 @@ namespace Retail.Modules.Identity.Infrastructure.Migrations.SqlServer
                         .HasColumnType("nvarchar(200)");
 
                     b.HasKey("EventId", "Handler");
+
+                    b.HasIndex("ProcessedAt");
 
                     b.ToTable("InboxMessages", "identity");
                 });

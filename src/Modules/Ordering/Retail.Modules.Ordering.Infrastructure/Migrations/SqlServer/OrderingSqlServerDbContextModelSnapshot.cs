@@ -19,7 +19,7 @@ namespace Retail.Modules.Ordering.Infrastructure.Migrations.SqlServer
 #pragma warning disable 612, 618
             modelBuilder
                 .HasDefaultSchema("ordering")
-                .HasAnnotation("ProductVersion", "10.0.11")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 128);
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
@@ -74,6 +74,8 @@ namespace Retail.Modules.Ordering.Infrastructure.Migrations.SqlServer
                         .HasColumnType("nvarchar(200)");
 
                     b.HasKey("EventId", "Handler");
+
+                    b.HasIndex("ProcessedAt");
 
                     b.ToTable("InboxMessages", "ordering");
                 });

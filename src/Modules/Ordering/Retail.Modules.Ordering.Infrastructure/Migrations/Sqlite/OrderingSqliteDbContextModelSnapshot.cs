@@ -16,7 +16,7 @@ namespace Retail.Modules.Ordering.Infrastructure.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.11");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
             modelBuilder.Entity("Retail.BuildingBlocks.Infrastructure.Idempotency.IdempotencyRecord", b =>
                 {
@@ -68,6 +68,8 @@ namespace Retail.Modules.Ordering.Infrastructure.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("EventId", "Handler");
+
+                    b.HasIndex("ProcessedAt");
 
                     b.ToTable("ordering_InboxMessages", (string)null);
                 });

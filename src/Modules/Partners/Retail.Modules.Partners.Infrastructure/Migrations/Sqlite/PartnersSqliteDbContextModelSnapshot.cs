@@ -15,7 +15,7 @@ namespace Retail.Modules.Partners.Infrastructure.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.11");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
             modelBuilder.Entity("Retail.BuildingBlocks.Infrastructure.Features.FeatureSwitch", b =>
                 {
@@ -89,6 +89,8 @@ namespace Retail.Modules.Partners.Infrastructure.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("EventId", "Handler");
+
+                    b.HasIndex("ProcessedAt");
 
                     b.ToTable("partners_InboxMessages", (string)null);
                 });

@@ -15,7 +15,7 @@ namespace Retail.Modules.Payments.Infrastructure.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.11");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
             modelBuilder.Entity("Retail.BuildingBlocks.Infrastructure.Idempotency.IdempotencyRecord", b =>
                 {
@@ -67,6 +67,8 @@ namespace Retail.Modules.Payments.Infrastructure.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("EventId", "Handler");
+
+                    b.HasIndex("ProcessedAt");
 
                     b.ToTable("payments_InboxMessages", (string)null);
                 });

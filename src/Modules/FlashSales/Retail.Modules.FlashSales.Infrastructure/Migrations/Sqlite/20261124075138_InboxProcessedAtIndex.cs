@@ -1,0 +1,27 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Retail.Modules.FlashSales.Infrastructure.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class InboxProcessedAtIndex : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_flashsales_InboxMessages_ProcessedAt",
+                table: "flashsales_InboxMessages",
+                column: "ProcessedAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_flashsales_InboxMessages_ProcessedAt",
+                table: "flashsales_InboxMessages");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Retail.Modules.Ordering.Infrastructure.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class InboxProcessedAtIndex : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_ordering_InboxMessages_ProcessedAt",
+                table: "ordering_InboxMessages",
+                column: "ProcessedAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_ordering_InboxMessages_ProcessedAt",
+                table: "ordering_InboxMessages");
+        }
+    }
+}
