@@ -10,9 +10,10 @@ namespace Retail.BuildingBlocks.Infrastructure.Outbox;
 public readonly record struct OutboxRetentionResult(int OutboxRows, int InboxRows);
 
 /// <summary>
-/// Deletes what a module's outbox and inbox no longer need: events delivered, and inbox receipts written, longer ago
-/// than <see cref="OutboxOptions.Retention"/> (7 days by default). By then no redelivery can come - a relay's claim
-/// lasts seconds - so the receipts have nothing left to deduplicate. Undelivered events and dead letters are kept for
+/// Deletes what a module's outbox and inbox no longer need: events delivered longer ago than
+/// <see cref="OutboxOptions.Retention"/> (7 days by default), and the inbox receipts of events first handled longer ago
+/// (with any later receipt of the same event). By then no redelivery can come - a relay's claim lasts seconds and a
+/// failing event is dead-lettered within minutes - so the receipts have nothing left to deduplicate. Undelivered events and dead letters are kept for
 /// the relay and for an operator. Rows go in chunks of <see cref="ChunkSize"/>, each its own short write, so the
 /// writers queued behind a cleanup wait for one chunk, not for all of it. Each chunk is picked oldest first through a
 /// ProcessedAt index and deleted by its key, so a pass reads little more than what it deletes.
@@ -77,6 +78,6 @@ public sealed partial class OutboxRetention(
         return new OutboxRetentionResult(outboxRows, inboxRows);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox retention of {Module}: deleted {OutboxRows} delivered events and {InboxRows} inbox receipts older than {Cutoff}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox retention of {Module}: deleted {OutboxRows} delivered events and {InboxRows} inbox receipts (events handled before {Cutoff})")]
     private static partial void LogDeleted(ILogger logger, string module, int outboxRows, int inboxRows, DateTimeOffset cutoff);
 }
