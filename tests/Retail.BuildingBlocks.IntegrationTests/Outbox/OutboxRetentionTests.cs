@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Retail.BuildingBlocks.Application.Retention;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
 using Retail.BuildingBlocks.IntegrationTests.Support;
 using Retail.Testing;
@@ -58,7 +59,7 @@ public sealed class OutboxRetentionTests
     {
         var plans = new QueryPlanLog();
         await using var host = await SqliteModuleHost.StartAsync(services => services.AddSingleton<IInterceptor>(plans));
-        var rows = OutboxRetention.ChunkSize * 2 + 500;
+        var rows = ChunkedDelete.ChunkSize * 2 + 500;
         var processedAt = host.Time.GetUtcNow();
         await host.WithContextAsync(db =>
         {

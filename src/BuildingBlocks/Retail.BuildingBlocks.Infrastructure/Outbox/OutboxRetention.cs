@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Retail.BuildingBlocks.Application.Retention;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 
 namespace Retail.BuildingBlocks.Infrastructure.Outbox;
@@ -13,10 +14,9 @@ public readonly record struct OutboxRetentionResult(int OutboxRows, int InboxRow
 /// Deletes what a module's outbox and inbox no longer need: events delivered longer ago than
 /// <see cref="OutboxOptions.Retention"/> (7 days by default), and the inbox receipts of events first handled longer ago
 /// (with any later receipt of the same event). By then no redelivery can come - a relay's claim lasts seconds and a
-/// failing event is dead-lettered within minutes - so the receipts have nothing left to deduplicate. Undelivered events and dead letters are kept for
-/// the relay and for an operator. Rows go in chunks of <see cref="ChunkSize"/>, each its own short write, so the
-/// writers queued behind a cleanup wait for one chunk, not for all of it. Each chunk is picked oldest first through a
-/// ProcessedAt index and deleted by its key, so a pass reads little more than what it deletes.
+/// failing event is dead-lettered within minutes - so the receipts have nothing left to deduplicate. Undelivered events
+/// and dead letters are kept for the relay and for an operator. Rows go in chunks (<see cref="ChunkedDelete"/>) picked
+/// oldest first through a ProcessedAt index, so a pass reads little more than what it deletes.
 /// </summary>
 public sealed partial class OutboxRetention(
     IServiceProvider services,
@@ -24,51 +24,35 @@ public sealed partial class OutboxRetention(
     IOptions<OutboxOptions> options,
     ILogger<OutboxRetention> logger)
 {
-    internal const int ChunkSize = 1000;
-
     public async Task<OutboxRetentionResult> RunAsync(string module, CancellationToken cancellationToken = default)
     {
         var cutoff = time.GetUtcNow() - options.Value.Retention;
         await using var scope = services.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredKeyedService<ModuleDbContext>(module);
 
-        var outboxRows = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            // Through the (ProcessedAt, OccurredAt) index; a dead letter or an undelivered event has no ProcessedAt.
-            var ids = await context.OutboxMessages.AsNoTracking()
+        // Through the (ProcessedAt, OccurredAt) index; a dead letter or an undelivered event has no ProcessedAt.
+        var outboxRows = await ChunkedDelete.RunAsync(
+            (size, ct) => context.OutboxMessages.AsNoTracking()
                 .Where(m => m.ProcessedAt != null && m.ProcessedAt < cutoff)
                 .OrderBy(m => m.ProcessedAt)
                 .Select(m => m.Id)
-                .Take(ChunkSize)
-                .ToListAsync(cancellationToken);
-            if (ids.Count == 0)
-            {
-                break;
-            }
+                .Take(size)
+                .ToListAsync(ct),
+            (ids, ct) => context.OutboxMessages.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(ct),
+            cancellationToken);
 
-            outboxRows += await context.OutboxMessages.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken);
-        }
-
-        var inboxRows = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            // Through the ProcessedAt index, oldest first.
-            var eventIds = (await context.InboxMessages.AsNoTracking()
+        // Through the ProcessedAt index, oldest first; deleted by the key's first column alone: every receipt of these
+        // events goes (an event with a receipt that old was delivered or dead-lettered long ago), and no ProcessedAt
+        // condition tempts SQLite into the range (ADR 0010).
+        var inboxRows = await ChunkedDelete.RunAsync(
+            async (size, ct) => (await context.InboxMessages.AsNoTracking()
                 .Where(m => m.ProcessedAt < cutoff)
                 .OrderBy(m => m.ProcessedAt)
                 .Select(m => m.EventId)
-                .Take(ChunkSize)
-                .ToListAsync(cancellationToken)).Distinct().ToList();
-            if (eventIds.Count == 0)
-            {
-                break;
-            }
-
-            // By the key's first column alone: every receipt of these events goes (an event with a receipt that old was
-            // delivered or dead-lettered long ago), and no ProcessedAt condition tempts SQLite into the range (ADR 0010).
-            inboxRows += await context.InboxMessages.Where(m => eventIds.Contains(m.EventId)).ExecuteDeleteAsync(cancellationToken);
-        }
+                .Take(size)
+                .ToListAsync(ct)).Distinct().ToList(),
+            (eventIds, ct) => context.InboxMessages.Where(m => eventIds.Contains(m.EventId)).ExecuteDeleteAsync(ct),
+            cancellationToken);
 
         if (outboxRows + inboxRows > 0)
         {

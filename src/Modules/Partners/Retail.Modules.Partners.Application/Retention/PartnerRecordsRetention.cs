@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Retail.BuildingBlocks.Application.Retention;
 using Retail.Modules.Partners.Application.Abstractions;
 using Retail.Modules.Partners.Domain.Webhooks;
 
@@ -15,14 +16,12 @@ public readonly record struct PartnerRecordsRetentionResult(int Deliveries, int 
 /// Processed deliveries older than <see cref="PartnersOptions.DeliveryRetention"/> (30 days) and audit rows older than
 /// <see cref="PartnersOptions.AuthAuditRetention"/> (90 days) are deleted; a delivery not yet processed is kept whatever
 /// its age. A delivery id repeated after its row is gone counts as new, and its sequence number still keeps an older
-/// update from being applied. Rows go in chunks of <see cref="ChunkSize"/>, each its own short write, picked oldest
-/// first through an index (deliveries per partner by time, audit rows by id) and deleted by their key.
+/// update from being applied. Rows go in chunks (<see cref="ChunkedDelete"/>) picked oldest first through an
+/// index (deliveries per partner by time, audit rows by id).
 /// </summary>
 public sealed partial class PartnerRecordsRetention(IPartnersDbContext db, TimeProvider time, IOptions<PartnersOptions> options, ILogger<PartnerRecordsRetention> logger)
 {
     public const string JobId = "partners-retention";
-
-    internal const int ChunkSize = 1000;
 
     public async Task<PartnerRecordsRetentionResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -33,41 +32,32 @@ public sealed partial class PartnerRecordsRetention(IPartnersDbContext db, TimeP
         int deliveries = 0, attempts = 0;
         foreach (var partner in await db.Partners.AsNoTracking().Select(p => p.Id).ToListAsync(cancellationToken))
         {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                // Through the (PartnerId, ReceivedAt) index, oldest first; a delivery not processed yet is skipped.
-                var ids = await db.WebhookDeliveries.AsNoTracking()
+            // Through the (PartnerId, ReceivedAt) index, oldest first; a delivery not processed yet is skipped.
+            deliveries += await ChunkedDelete.RunAsync(
+                (size, ct) => db.WebhookDeliveries.AsNoTracking()
                     .Where(d => d.PartnerId == partner && d.ReceivedAt < deliveryCutoff && d.Status != DeliveryStatus.Received)
                     .OrderBy(d => d.ReceivedAt)
                     .Select(d => d.Id)
-                    .Take(ChunkSize)
-                    .ToListAsync(cancellationToken);
-                if (ids.Count == 0)
+                    .Take(size)
+                    .ToListAsync(ct),
+                async (ids, ct) =>
                 {
-                    break;
-                }
-
-                attempts += await db.CallbackAttempts.Where(a => ids.Contains(a.DeliveryId)).ExecuteDeleteAsync(cancellationToken);
-                deliveries += await db.WebhookDeliveries.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken);
-            }
+                    attempts += await db.CallbackAttempts.Where(a => ids.Contains(a.DeliveryId)).ExecuteDeleteAsync(ct);
+                    return await db.WebhookDeliveries.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(ct);
+                },
+                cancellationToken);
         }
 
-        var audit = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var ids = await db.AuthAudit.AsNoTracking()
+        // By id, which grows with time.
+        var audit = await ChunkedDelete.RunAsync(
+            (size, ct) => db.AuthAudit.AsNoTracking()
                 .Where(a => a.At < auditCutoff)
                 .OrderBy(a => a.Id)
                 .Select(a => a.Id)
-                .Take(ChunkSize)
-                .ToListAsync(cancellationToken);
-            if (ids.Count == 0)
-            {
-                break;
-            }
-
-            audit += await db.AuthAudit.Where(a => ids.Contains(a.Id)).ExecuteDeleteAsync(cancellationToken);
-        }
+                .Take(size)
+                .ToListAsync(ct),
+            (ids, ct) => db.AuthAudit.Where(a => ids.Contains(a.Id)).ExecuteDeleteAsync(ct),
+            cancellationToken);
 
         if (deliveries + audit > 0)
         {
