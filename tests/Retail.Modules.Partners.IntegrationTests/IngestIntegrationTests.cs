@@ -94,9 +94,12 @@ public sealed class IngestIntegrationTests(PartnersFixture fixture) : IClassFixt
             await db.SaveChangesAsync();
             var authenticator = scope.ServiceProvider.GetRequiredService<ApiKeyAuthenticator>();
 
-            (await authenticator.AuthenticateAsync(plain, "10.0.0.1", "/api/partners/jobs", CancellationToken.None)).Outcome.ShouldBe(AuthOutcome.Success);
+            var accepted = await authenticator.AuthenticateAsync(plain, "10.0.0.1", "/api/partners/jobs", CancellationToken.None);
+            accepted.Outcome.ShouldBe(AuthOutcome.Success);
             var forged = plain[..^1] + (plain[^1] == '0' ? "1" : "0");
-            (await authenticator.AuthenticateAsync(forged, "10.0.0.2", "/api/partners/jobs", CancellationToken.None)).Outcome.ShouldBe(AuthOutcome.WrongSecret);
+            var refused = await authenticator.AuthenticateAsync(forged, "10.0.0.2", "/api/partners/jobs", CancellationToken.None);
+            refused.Outcome.ShouldBe(AuthOutcome.WrongSecret);
+            await Task.WhenAll(accepted.Audited, refused.Audited); // what a request awaits before it answers
         }
 
         await using var read = fixture.Services.CreateAsyncScope();

@@ -10,16 +10,25 @@ namespace Retail.Modules.Partners.Application.Keys;
 public sealed record ApiKeyCheck(AuthOutcome Outcome, Guid? PartnerId, Guid? KeyId, string? KeyPrefix, bool IsSandbox)
 {
     public bool Succeeded => Outcome == AuthOutcome.Success;
+
+    /// <summary>
+    /// Completes when the attempt's audit row (and the key's last use) is committed; fails if it could not be. The request
+    /// must not be answered before: <see cref="ApiKeyAuthenticator.AuthenticateAsync"/> returns as soon as the key is
+    /// checked, so the request's own work overlaps the audit's commit instead of waiting for it first.
+    /// </summary>
+    public Task Audited { get; init; } = Task.CompletedTask;
 }
 
 /// <summary>
 /// Checks a presented API key (SPEC S1): find the row by its public prefix, compare SHA-256 hashes in constant time,
 /// refuse revoked/expired keys and inactive partners, record last use, and audit every attempt, good or bad. The audit
-/// row (with the key's last use) commits before the request does anything, apart from the request's own context: a
-/// request that then fails must neither lose the audit row nor have its unsaved work committed with it. It goes through
-/// the module's group commit, so under load (webhooks at hundreds per second) many requests' audit rows share one
-/// transaction instead of queuing for the database's write lock one by one. The partner is read with the key and kept
-/// for the rest of the request (<see cref="AuthenticatedPartner"/>).
+/// row (with the key's last use) is queued on the module's group commit, apart from the request's own context: a request
+/// that then fails must neither lose the audit row nor have its unsaved work committed with it. Under load (webhooks at
+/// hundreds per second) many requests' audit rows share one transaction instead of queuing for the database's write lock
+/// one by one. The check returns without waiting for that commit (<see cref="ApiKeyCheck.Audited"/>, awaited before
+/// the answer): a stock webhook's delivery row, queued on the same group commit after it, then usually commits in the
+/// same transaction — one commit to wait for per acknowledgement instead of two in a row. The partner is read with the
+/// key and kept for the rest of the request (<see cref="AuthenticatedPartner"/>).
 /// </summary>
 public sealed partial class ApiKeyAuthenticator(
     IPartnersDbContext db, IGroupCommit<IPartnersDbContext> commits, AuthenticatedPartner authenticated, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
@@ -30,14 +39,15 @@ public sealed partial class ApiKeyAuthenticator(
     {
         var now = time.GetUtcNow();
         var check = await CheckAsync(presented, now, cancellationToken);
-        await commits.CommitAsync(async (shared, ct) =>
+        // Queued now, in the order of the request's later group commits; a caller that gives up does not withdraw it.
+        var audited = commits.CommitAsync(async (shared, ct) =>
         {
             shared.AuthAudit.Add(ApiKeyAuditEntry.Record(now, check.PartnerId, check.KeyPrefix, sourceIp, path, check.Outcome));
             if (check.Succeeded && await shared.ApiKeys.FindAsync([check.KeyId!.Value], ct) is { } key)
             {
                 key.MarkUsed(now);
             }
-        }, cancellationToken);
+        }, CancellationToken.None);
         if (check.Succeeded)
         {
             LogAccepted(logger, check.PartnerId, check.KeyPrefix, path);
@@ -47,7 +57,7 @@ public sealed partial class ApiKeyAuthenticator(
             LogRefused(logger, check.Outcome, check.KeyPrefix, sourceIp, path);
         }
 
-        return check;
+        return check with { Audited = audited };
     }
 
     private async Task<ApiKeyCheck> CheckAsync(string? presented, DateTimeOffset now, CancellationToken cancellationToken)

@@ -14,7 +14,8 @@ namespace Retail.Modules.Partners.Infrastructure.Auth;
 
 /// <summary>
 /// The <c>X-Api-Key</c> scheme of the partner APIs (SPEC S1). Every attempt is checked and audited by
-/// <see cref="ApiKeyAuthenticator"/>; a refusal answers 401 problem details with a stable code.
+/// <see cref="ApiKeyAuthenticator"/>; a refusal answers 401 problem details with a stable code. No answer starts before
+/// the attempt's audit row has committed (<see cref="ApiKeyCheck.Audited"/>); the request's work runs meanwhile.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -35,6 +36,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         var presented = Request.Headers.TryGetValue(HeaderName, out var values) ? values.ToString() : null;
         var check = await authenticator.AuthenticateAsync(presented, Context.Connection.RemoteIpAddress?.ToString() ?? "", Request.Path.Value ?? "", Context.RequestAborted);
         Context.Items[OutcomeItem] = check.Outcome;
+        Response.OnStarting(static audited => (Task)audited, check.Audited);
         if (!check.Succeeded)
         {
             return check.Outcome == AuthOutcome.MissingKey ? AuthenticateResult.NoResult() : AuthenticateResult.Fail(check.Outcome.ToString());
