@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Application;
@@ -185,7 +186,7 @@ public sealed class CatalogPersistenceTests(CatalogFixture fixture) : IClassFixt
         await CreateProductAsync("IT-LIKE-2", 1, name: "Percent 100 linen");
 
         var result = await fixture.QueryAsync(async sp =>
-            await new SearchProductsQueryHandler(sp.GetRequiredService<ICatalogDbContext>()).Handle(new SearchProductsQuery("100%", null, 1, 10), default));
+            await new SearchProductsQueryHandler(sp.GetRequiredService<ICatalogDbContext>(), sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<HybridCache>()).Handle(new SearchProductsQuery("100%", null, 1, 10), default));
 
         result.Value.Items.Select(i => i.Sku).ShouldBe(["IT-LIKE-1"]);
     }

@@ -16,9 +16,16 @@ public sealed class GetCategoriesQueryHandler(IServiceScopeFactory scopes, Hybri
 {
     private static readonly HybridCacheEntryOptions CacheFor = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromSeconds(30) };
 
-    public async ValueTask<Result<IReadOnlyList<CategoryDto>>> Handle(GetCategoriesQuery query, CancellationToken cancellationToken)
-    {
-        var categories = await cache.GetOrLoadAsync<ICatalogDbContext, List<CategoryDto>>(
+    public async ValueTask<Result<IReadOnlyList<CategoryDto>>> Handle(GetCategoriesQuery query, CancellationToken cancellationToken) =>
+        await CachedAsync(scopes, cache, cancellationToken);
+
+    /// <summary>
+    /// The categories with their active products counted, from the cache (also the storefront search's totals: counting a
+    /// large catalog's products is a scan of them all). Product changes drop it; stock changes do not
+    /// (<see cref="CatalogModule.AssortmentCacheTag"/>).
+    /// </summary>
+    internal static async ValueTask<List<CategoryDto>> CachedAsync(IServiceScopeFactory scopes, HybridCache cache, CancellationToken cancellationToken) =>
+        await cache.GetOrLoadAsync<ICatalogDbContext, List<CategoryDto>>(
             scopes,
             "catalog:categories",
             async (db, ct) => await db.Categories.AsNoTracking()
@@ -26,8 +33,6 @@ public sealed class GetCategoriesQueryHandler(IServiceScopeFactory scopes, Hybri
                 .Select(c => new CategoryDto(c.Id, c.Name, c.Slug, db.Products.Count(p => p.CategoryId == c.Id && p.IsActive)))
                 .ToListAsync(ct),
             CacheFor,
-            [CatalogModule.CacheTag],
+            [CatalogModule.AssortmentCacheTag],
             cancellationToken);
-        return categories;
-    }
 }

@@ -1,9 +1,12 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.BuildingBlocks.Application.Security;
 using Retail.Modules.Catalog.Application.Abstractions;
+using Retail.Modules.Catalog.Application.Categories.GetCategories;
 
 namespace Retail.Modules.Catalog.Application.Products.SearchProducts;
 
@@ -35,7 +38,12 @@ public sealed class SearchProductsForAdminQueryValidator : AbstractValidator<Sea
     }
 }
 
-public sealed class SearchProductsQueryHandler(ICatalogDbContext db) :
+/// <summary>
+/// Products page by page, by name. The storefront's total without a search term comes from the cached category counts
+/// (<see cref="GetCategoriesQueryHandler.CachedAsync"/>) instead of a count per request: with a million products the count
+/// was ~100 ms of the ~155 ms a catalog page took, while the page of rows itself reads 24 entries of the name index.
+/// </summary>
+public sealed class SearchProductsQueryHandler(ICatalogDbContext db, IServiceScopeFactory scopes, HybridCache cache) :
     IQueryHandler<SearchProductsQuery, PagedResult<ProductSummaryDto>>,
     IQueryHandler<SearchProductsForAdminQuery, PagedResult<ProductSummaryDto>>
 {
@@ -72,7 +80,9 @@ public sealed class SearchProductsQueryHandler(ICatalogDbContext db) :
             rows = rows.Where(r => r.c.Slug == slug);
         }
 
-        var total = await rows.CountAsync(cancellationToken);
+        var total = includeInactive || !string.IsNullOrWhiteSpace(search)
+            ? await rows.CountAsync(cancellationToken)
+            : ActiveProducts(await GetCategoriesQueryHandler.CachedAsync(scopes, cache, cancellationToken), category);
         var items = await rows
             .OrderBy(r => r.p.Name).ThenBy(r => r.p.Sku)
             .Skip((page - 1) * pageSize)
@@ -81,6 +91,17 @@ public sealed class SearchProductsQueryHandler(ICatalogDbContext db) :
             .ToListAsync(cancellationToken);
         var dtos = items.Select(i => new ProductSummaryDto(i.Sku, i.Name, i.Category, i.Slug, i.Price, i.Stock, i.ImageUrls.FirstOrDefault(), i.IsActive)).ToList();
         return new PagedResult<ProductSummaryDto>(dtos, page, pageSize, total);
+    }
+
+    private static int ActiveProducts(IReadOnlyList<CategoryDto> categories, string? category)
+    {
+        if (string.IsNullOrWhiteSpace(category))
+        {
+            return categories.Sum(c => c.ProductCount);
+        }
+
+        var slug = category.Trim().ToLowerInvariant();
+        return categories.FirstOrDefault(c => c.Slug == slug)?.ProductCount ?? 0;
     }
 }
 
