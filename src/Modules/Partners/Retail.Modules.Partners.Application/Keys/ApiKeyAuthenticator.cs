@@ -39,15 +39,7 @@ public sealed partial class ApiKeyAuthenticator(
     {
         var now = time.GetUtcNow();
         var check = await CheckAsync(presented, now, cancellationToken);
-        // Queued now, in the order of the request's later group commits; a caller that gives up does not withdraw it.
-        var audited = commits.CommitAsync(async (shared, ct) =>
-        {
-            shared.AuthAudit.Add(ApiKeyAuditEntry.Record(now, check.PartnerId, check.KeyPrefix, sourceIp, path, check.Outcome));
-            if (check.Succeeded && await shared.ApiKeys.FindAsync([check.KeyId!.Value], ct) is { } key)
-            {
-                key.MarkUsed(now);
-            }
-        }, CancellationToken.None);
+        var audited = AuditAsync(check, now, sourceIp, path);
         if (check.Succeeded)
         {
             LogAccepted(logger, check.PartnerId, check.KeyPrefix, path);
@@ -58,6 +50,31 @@ public sealed partial class ApiKeyAuthenticator(
         }
 
         return check with { Audited = audited };
+    }
+
+    /// <summary>
+    /// Queues the audit row at once (the changes are queued before this method first awaits), so it commits no later than
+    /// the request's own group commits queued after it; a request that gives up does not withdraw it. A failure is logged
+    /// here — a request that was aborted never awaits it — and fails the answer of a request that does.
+    /// </summary>
+    private async Task AuditAsync(ApiKeyCheck check, DateTimeOffset now, string sourceIp, string path)
+    {
+        try
+        {
+            await commits.CommitAsync(async (shared, ct) =>
+            {
+                shared.AuthAudit.Add(ApiKeyAuditEntry.Record(now, check.PartnerId, check.KeyPrefix, sourceIp, path, check.Outcome));
+                if (check.Succeeded && await shared.ApiKeys.FindAsync([check.KeyId!.Value], ct) is { } key)
+                {
+                    key.MarkUsed(now);
+                }
+            }, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogAuditFailed(logger, ex, check.Outcome, check.KeyPrefix, path);
+            throw;
+        }
     }
 
     private async Task<ApiKeyCheck> CheckAsync(string? presented, DateTimeOffset now, CancellationToken cancellationToken)
@@ -104,6 +121,9 @@ public sealed partial class ApiKeyAuthenticator(
         authenticated.Partner = partner;
         return new ApiKeyCheck(AuthOutcome.Success, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The audit row of a partner API call ({Outcome}, key {KeyPrefix}, {Path}) could not be committed")]
+    private static partial void LogAuditFailed(ILogger logger, Exception exception, AuthOutcome outcome, string? keyPrefix, string path);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "API key {KeyPrefix} of partner {PartnerId} accepted for {Path}")]
     private static partial void LogAccepted(ILogger logger, Guid? partnerId, string? keyPrefix, string path);
