@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Retail.Host.FunctionalTests.Infrastructure;
 
 namespace Retail.Host.FunctionalTests.Partners;
@@ -48,6 +50,23 @@ public sealed class PartnerAuthTests(PartnersAppFactory factory) : IClassFixture
         using var client = factory.PartnerClient(forged);
         await ShouldBeProblem(await client.GetAsync("/api/partners/jobs"), HttpStatusCode.Unauthorized, "partners.api_key_invalid");
         AuditCount("WrongSecret", partner.Id).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_call_whose_audit_row_cannot_be_stored_is_not_answered_as_done_and_is_logged()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var app = new PartnersAppFactory(null, jobServer: false, s => s.AddSingleton<ILoggerProvider>(logs));
+        var partner = await app.CreatePartnerAsync();
+        app.Scalar("ALTER TABLE partners_AuthAudit RENAME TO partners_AuthAudit_gone; SELECT 1").ShouldBe(1);
+        using var client = app.PartnerClient(partner.LiveKey);
+
+        using var response = await client.GetAsync("/api/partners/jobs");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var prefix = partner.LiveKey[..partner.LiveKey.IndexOf('.', StringComparison.Ordinal)];
+        logs.Entries.ShouldContain(e => e.Level == LogLevel.Error && e.EventId == 5014 && e.Message.Contains(prefix, StringComparison.Ordinal));
     }
 
     [Fact]

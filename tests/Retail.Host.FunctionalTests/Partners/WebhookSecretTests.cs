@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -213,32 +212,5 @@ public sealed class WebhookSecretTests(PartnersAppFactory factory) : IClassFixtu
         using var admin = await app.SignedInBrowserAsync(Users.Catalog);
         var fresh = await PartnerSetup.IssueWebhookSecretAsync(admin, $"/admin/partners/{partner.Id}");
         (await SendAsync(client, fresh, "after-rotation", "ANY-1")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-    }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<(LogLevel Level, int EventId, string Message)> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturingLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                {
-                    owner.Entries.Enqueue((logLevel, eventId.Id, formatter(state, exception)));
-                }
-            }
-        }
     }
 }

@@ -122,7 +122,7 @@ public sealed partial class ApiKeyAuthenticator(
         return new ApiKeyCheck(AuthOutcome.Success, key.PartnerId, key.Id, key.Prefix, key.IsSandbox);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The audit row of a partner API call ({Outcome}, key {KeyPrefix}, {Path}) could not be committed")]
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Error, Message = "The audit row of a partner API call ({Outcome}, key {KeyPrefix}, {Path}) could not be committed")]
     private static partial void LogAuditFailed(ILogger logger, Exception exception, AuthOutcome outcome, string? keyPrefix, string path);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "API key {KeyPrefix} of partner {PartnerId} accepted for {Path}")]

@@ -28,7 +28,14 @@ public static class PartnersEndpoints
     public static IEndpointRouteBuilder MapPartnersEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/partners").WithTags("Partners")
-            .RequireAuthorization(p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser())
+            // After the endpoint's work, before its answer is written: the key check's audit row has committed.
+            .AddEndpointFilter(async (context, next) =>
+            {
+                var result = await next(context);
+                await ApiKeyAuthenticationHandler.AuditedAsync(context.HttpContext);
+                return result;
+            });
 
         api.MapPost("/feeds", SubmitFeedAsync)
             .WithName("SubmitPartnerFeed")
