@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Retail.EndToEndTests;
@@ -13,7 +14,7 @@ namespace Retail.EndToEndTests;
 /// background. The page polls its JSON feed every 5 s; the test waits on the DOM with Playwright's expect, never sleeps.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class AdminDashboardJourneys(BrowserApp app)
+public sealed class AdminDashboardJourneys(BrowserApp app, ITestOutputHelper output) : LoggedJourney(app.Log, output)
 {
     private const string OrdersToday = "[data-bind='business.ordersToday']";
     private const string OrdersTotal = "[data-bind='business.orders']";

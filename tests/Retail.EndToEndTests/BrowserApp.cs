@@ -23,6 +23,9 @@ public sealed class BrowserApp : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>What the app logged (requests, warnings, errors), for the journeys' test output.</summary>
+    public AppLog Log { get; } = new();
+
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Screenshots go to artifacts/e2e at the repository root, kept by CI as test artifacts.</summary>
@@ -36,7 +39,7 @@ public sealed class BrowserApp : IAsyncLifetime
         }
 
         Directory.CreateDirectory(_folder);
-        _factory = new AppFactory(Path.Combine(_folder, "retail.db"));
+        _factory = new AppFactory(Path.Combine(_folder, "retail.db"), Log);
         _factory.UseKestrel(0);
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -108,7 +111,7 @@ public sealed class BrowserApp : IAsyncLifetime
         return folder;
     }
 
-    private sealed class AppFactory(string databasePath) : WebApplicationFactory<Program>
+    private sealed class AppFactory(string databasePath, AppLog log) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -120,6 +123,7 @@ public sealed class BrowserApp : IAsyncLifetime
             builder.UseSetting("Identity:SuperAdmin:Password", "Super-Passw0rd!42");
             builder.UseSetting("Jobs:ServerEnabled", "false");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            log.AttachTo(builder);
         }
     }
 }

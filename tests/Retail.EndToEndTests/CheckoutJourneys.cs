@@ -1,11 +1,12 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Retail.EndToEndTests;
 
 /// <summary>A customer buys something in a real browser: product → cart → checkout → order page → order history.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class CheckoutJourneys(BrowserApp app)
+public sealed class CheckoutJourneys(BrowserApp app, ITestOutputHelper output) : LoggedJourney(app.Log, output)
 {
     /// <summary>Luhn-valid test cards of the payment simulator (docs/payments.md): 4242… pays, numbers ending 0002 decline.</summary>
     private const string PayingCard = "4242 4242 4242 4242";

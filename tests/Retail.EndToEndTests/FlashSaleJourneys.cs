@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Retail.EndToEndTests;
 
 /// <summary>Issue 8 customer journey: sign in → flash sale → add to cart → checkout at the flash price → order history.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class FlashSaleJourneys(BrowserApp app)
+public sealed class FlashSaleJourneys(BrowserApp app, ITestOutputHelper output) : LoggedJourney(app.Log, output)
 {
     private const string PayingCard = "4242 4242 4242 4242";
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Retail.EndToEndTests;
 
@@ -8,7 +9,7 @@ namespace Retail.EndToEndTests;
 /// reads the report: status and progress bar, errors by line and field, and the error CSV download.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class PartnerJourneys(BrowserApp app)
+public sealed class PartnerJourneys(BrowserApp app, ITestOutputHelper output) : LoggedJourney(app.Log, output)
 {
     [Fact]
     public async Task Partner_uploads_a_csv_with_errors_and_downloads_the_error_report()

@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Retail.BuildingBlocks.Application;
 using Retail.Modules.Ordering.Infrastructure.Jobs;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Retail.EndToEndTests;
@@ -24,7 +25,7 @@ namespace Retail.EndToEndTests;
 /// app's clock forward, and the payment retry job is run directly instead of waiting for its schedule.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ResilienceJourneys(ClockedBrowserApp app) : IClassFixture<ClockedBrowserApp>
+public sealed class ResilienceJourneys(ClockedBrowserApp app, ITestOutputHelper output) : LoggedJourney(app.Log, output), IClassFixture<ClockedBrowserApp>
 {
     [Fact]
     public async Task Customer_sees_the_rate_limit_message_on_the_sixth_rapid_checkout_attempt()
@@ -152,12 +153,15 @@ public sealed class ClockedBrowserApp : IAsyncLifetime
 
     public ShiftableClock Clock { get; } = new();
 
+    /// <summary>What the app logged (requests, warnings, errors), for the journeys' test output.</summary>
+    public AppLog Log { get; } = new();
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
-        _factory = new ClockedFactory(Path.Combine(_folder, "retail.db"), Clock);
+        _factory = new ClockedFactory(Path.Combine(_folder, "retail.db"), Clock, Log);
         _factory.UseKestrel(0);
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -222,7 +226,7 @@ public sealed class ClockedBrowserApp : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    private sealed class ClockedFactory(string databasePath, TimeProvider clock) : WebApplicationFactory<Program>
+    private sealed class ClockedFactory(string databasePath, TimeProvider clock, AppLog log) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -235,6 +239,7 @@ public sealed class ClockedBrowserApp : IAsyncLifetime
             builder.UseSetting("Jobs:ServerEnabled", "false");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
+            log.AttachTo(builder);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Retail.EndToEndTests;
 
@@ -10,7 +11,7 @@ namespace Retail.EndToEndTests;
 /// decides → finance refunds → the customer sees COMPLETED and the refund.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ReturnJourneys(BrowserApp app)
+public sealed class ReturnJourneys(BrowserApp app, ITestOutputHelper output) : LoggedJourney(app.Log, output)
 {
     private const string Customer = "customer2@retail.local";
 

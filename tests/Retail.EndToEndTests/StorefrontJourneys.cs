@@ -1,11 +1,12 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Retail.EndToEndTests;
 
 /// <summary>Journeys through the shop in a real browser, each leaving screenshots in artifacts/e2e.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class StorefrontJourneys(BrowserApp app)
+public sealed class StorefrontJourneys(BrowserApp app, ITestOutputHelper output) : LoggedJourney(app.Log, output)
 {
     [Fact]
     public async Task Customer_registers_searches_and_opens_a_product()
