@@ -45,7 +45,7 @@ public sealed record IntegrationEventSubscription(string EventName, Type EventTy
         var handler = scopeServices.GetRequiredService(HandlerType);
         await InvokeAsync(handler, integrationEvent, cancellationToken);
         context.InboxMessages.Add(new InboxMessage { EventId = eventId, Handler = HandlerName, Type = EventName, ProcessedAt = time.GetUtcNow() });
-        await context.SaveChangesAsync(cancellationToken);
+        await context.SaveChangesEndingTransactionAsync(cancellationToken);
     }
 
     /// <summary>The event an outbox row carries, read from its JSON payload.</summary>

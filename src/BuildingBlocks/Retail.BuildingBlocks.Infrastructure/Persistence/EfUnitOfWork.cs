@@ -27,7 +27,7 @@ internal sealed class EfUnitOfWork<TContext>(TContext context, IOutboxNudge nudg
                 var outcome = await operation();
                 if (shouldCommit(outcome))
                 {
-                    await context.SaveChangesAsync(ct);
+                    await context.SaveChangesEndingTransactionAsync(ct);
                     await transaction.CommitAsync(ct);
                 }
                 else

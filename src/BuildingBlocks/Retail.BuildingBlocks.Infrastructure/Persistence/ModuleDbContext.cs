@@ -78,6 +78,26 @@ public abstract class ModuleDbContext : DbContext, IModuleDbContext
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
+    /// <summary>
+    /// Saves without the savepoint EF otherwise sets around a save inside a transaction (a SAVEPOINT and a RELEASE per
+    /// save, so that a failed save leaves the transaction usable). Only for saves whose failure ends the transaction
+    /// anyway: the unit of work's closing save, and an inbox delivery's (its own savepoint or its whole transaction is
+    /// rolled back).
+    /// </summary>
+    internal async Task<int> SaveChangesEndingTransactionAsync(CancellationToken cancellationToken)
+    {
+        var auto = Database.AutoSavepointsEnabled;
+        Database.AutoSavepointsEnabled = false;
+        try
+        {
+            return await SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            Database.AutoSavepointsEnabled = auto;
+        }
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         ModuleModelConventions.ApplyProviderConventions(configurationBuilder, Database.IsSqlServer());
 
