@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Retail.Testing;
 
 namespace Retail.EndToEndTests;
 
@@ -24,7 +25,7 @@ public sealed class BrowserApp : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>What the app logged (requests, warnings, errors), for the journeys' test output.</summary>
-    public AppLog Log { get; } = new();
+    public CapturingLoggerProvider Log { get; } = new();
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -111,7 +112,7 @@ public sealed class BrowserApp : IAsyncLifetime
         return folder;
     }
 
-    private sealed class AppFactory(string databasePath, AppLog log) : WebApplicationFactory<Program>
+    private sealed class AppFactory(string databasePath, CapturingLoggerProvider log) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -123,7 +124,7 @@ public sealed class BrowserApp : IAsyncLifetime
             builder.UseSetting("Identity:SuperAdmin:Password", "Super-Passw0rd!42");
             builder.UseSetting("Jobs:ServerEnabled", "false");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            log.AttachTo(builder);
+            LoggedJourney.Capture(builder, log);
         }
     }
 }

@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Retail.BuildingBlocks.Application;
 using Retail.Modules.Ordering.Infrastructure.Jobs;
+using Retail.Testing;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -154,7 +155,7 @@ public sealed class ClockedBrowserApp : IAsyncLifetime
     public ShiftableClock Clock { get; } = new();
 
     /// <summary>What the app logged (requests, warnings, errors), for the journeys' test output.</summary>
-    public AppLog Log { get; } = new();
+    public CapturingLoggerProvider Log { get; } = new();
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -226,7 +227,7 @@ public sealed class ClockedBrowserApp : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    private sealed class ClockedFactory(string databasePath, TimeProvider clock, AppLog log) : WebApplicationFactory<Program>
+    private sealed class ClockedFactory(string databasePath, TimeProvider clock, CapturingLoggerProvider log) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -239,7 +240,7 @@ public sealed class ClockedBrowserApp : IAsyncLifetime
             builder.UseSetting("Jobs:ServerEnabled", "false");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
-            log.AttachTo(builder);
+            LoggedJourney.Capture(builder, log);
         }
     }
 }

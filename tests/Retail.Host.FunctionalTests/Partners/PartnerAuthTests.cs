@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Retail.Host.FunctionalTests.Infrastructure;
+using Retail.Testing;
 
 namespace Retail.Host.FunctionalTests.Partners;
 

@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Retail.Host.FunctionalTests.Infrastructure;
+using Retail.Testing;
 
 namespace Retail.Host.FunctionalTests.Partners;
 
