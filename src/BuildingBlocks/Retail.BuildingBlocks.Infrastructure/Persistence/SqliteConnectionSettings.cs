@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,8 @@ namespace Retail.BuildingBlocks.Infrastructure.Persistence;
 /// up after <see cref="DatabaseOptions.SqliteBusyTimeout"/>. Without any busy handler Microsoft.Data.Sqlite's own retry
 /// sleeps 150 ms per collision; SQLite's <c>busy_timeout</c> sleeps in growing steps up to 100 ms. A transaction that ends
 /// without writing anything releases the lock without a commit for SQLite to report, so its end is signalled from here.
+/// Before a transaction begins it waits, without a thread, for this process's turn on the file (<see cref="SqliteWriteTurn"/>);
+/// every end of a transaction or connection seen here gives the turn back.
 /// </summary>
 public sealed class SqliteConnectionSettings : DbConnectionInterceptor, IDbTransactionInterceptor
 {
@@ -81,37 +84,87 @@ public sealed class SqliteConnectionSettings : DbConnectionInterceptor, IDbTrans
         return true;
     }
 
+    /// <summary>A transaction waits for this process's write turn on the file (<see cref="SqliteWriteTurn"/>), then begins.</summary>
+    public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        return result.HasResult
+            ? result
+            : InterceptionResult<DbTransaction>.SuppressWithResult(SqliteWriteTurn.BeginBlocking((SqliteConnection)connection, eventData.IsolationLevel, _busyTimeout));
+    }
+
+    public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        return result.HasResult
+            ? result
+            : InterceptionResult<DbTransaction>.SuppressWithResult(
+                await SqliteWriteTurn.BeginAsync((SqliteConnection)connection, eventData.IsolationLevel, _busyTimeout, cancellationToken));
+    }
+
     // A transaction disposed without commit or rollback is rolled back by the provider, then EF closes the connection.
-    public override void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => SqliteWriteLockWait.Signal();
+    public override void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Ended(connection);
 
     public override Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
     {
-        SqliteWriteLockWait.Signal();
+        Ended(connection);
         return Task.CompletedTask;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => SqliteWriteLockWait.Signal();
+    // A context disposed with its connection still open (opened by its user) does not close it first.
+    public override void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => Ended(connection);
+
+    public override Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        Ended(connection);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData);
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        SqliteWriteLockWait.Signal();
+        Ended(eventData);
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => SqliteWriteLockWait.Signal();
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        SqliteWriteLockWait.Signal();
+        Ended(eventData);
         return Task.CompletedTask;
     }
 
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => SqliteWriteLockWait.Signal();
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Ended(eventData);
 
     public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        SqliteWriteLockWait.Signal();
+        Ended(eventData);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A transaction ended (a failed one may still be open: giving its turn back early only sends the next writer to
+    /// SQLite's lock, which still waits for it). The committed transaction no longer knows its connection; its context does.
+    /// </summary>
+    private static void Ended(TransactionEventData eventData)
+    {
+        if (eventData.Context is { } context)
+        {
+            Ended(context.Database.GetDbConnection());
+        }
+        else
+        {
+            SqliteWriteLockWait.Signal();
+        }
+    }
+
+    private static void Ended(DbConnection connection)
+    {
+        SqliteWriteTurn.GiveBack(connection);
+        SqliteWriteLockWait.Signal();
     }
 }
 
