@@ -170,6 +170,12 @@ public sealed class OrderingTestHost : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<PendingPaymentSweep>().RunAsync();
     }
 
+    public async Task<InterruptedCheckoutReport> RunInterruptedCheckoutRecoveryAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<InterruptedCheckoutRecovery>().RunAsync();
+    }
+
     public async Task<T> QueryAsync<T>(Func<IServiceProvider, Task<T>> query)
     {
         await using var scope = Services.CreateAsyncScope();

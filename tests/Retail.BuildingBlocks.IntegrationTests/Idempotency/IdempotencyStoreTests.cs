@@ -89,6 +89,22 @@ public sealed class IdempotencyStoreTests
     }
 
     [Fact]
+    public async Task A_request_in_progress_keeps_its_pending_body_and_is_still_in_progress_until_completed()
+    {
+        await using var host = await SqliteModuleHost.StartAsync();
+
+        (await WithStoreAsync(host, store => store.BeginAsync(Caller, Key, Body, "work-7", CancellationToken.None))).Outcome.ShouldBe(IdempotencyOutcome.Started);
+        (await host.WithContextAsync(db => db.IdempotencyRecords.AsNoTracking().SingleAsync())).ResponseBody.ShouldBe("work-7");
+        (await WithStoreAsync(host, store => store.StillInProgressAsync(Caller, Key, CancellationToken.None))).ShouldBeTrue();
+        (await WithStoreAsync(host, store => store.StillInProgressAsync(Caller, "another key", CancellationToken.None))).ShouldBeFalse();
+
+        await WithStoreAsync(host, store => store.CompleteAsync(Caller, Key, 201, "done", CancellationToken.None));
+
+        (await WithStoreAsync(host, store => store.StillInProgressAsync(Caller, Key, CancellationToken.None))).ShouldBeFalse();
+        (await BeginAsync(host, Caller, Key, Body)).ShouldBe(new IdempotencyDecision(IdempotencyOutcome.Replay, 201, "done"));
+    }
+
+    [Fact]
     public async Task Ten_concurrent_requests_with_the_same_key_start_exactly_once()
     {
         await using var host = await SqliteModuleHost.StartAsync();

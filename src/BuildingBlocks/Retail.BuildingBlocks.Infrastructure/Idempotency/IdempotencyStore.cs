@@ -63,12 +63,20 @@ public sealed class IdempotencyStore(ModuleDbContext context, TimeProvider time)
     public static string Hash(string requestBody) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(requestBody ?? "")));
 
-    public async Task<IdempotencyDecision> BeginAsync(string caller, string key, string requestHash, CancellationToken cancellationToken)
+    public Task<IdempotencyDecision> BeginAsync(string caller, string key, string requestHash, CancellationToken cancellationToken) =>
+        BeginAsync(caller, key, requestHash, pendingBody: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="BeginAsync(string, string, string, CancellationToken)"/>, storing <paramref name="pendingBody"/> with the
+    /// request while it is in progress: what a recovery needs to find the request's work if its process dies before
+    /// completing it (a checkout stores the id of the order it is creating). Replaced by the response on completion.
+    /// </summary>
+    public async Task<IdempotencyDecision> BeginAsync(string caller, string key, string requestHash, string? pendingBody, CancellationToken cancellationToken)
     {
         var existing = await FindAsync(caller, key, cancellationToken);
         if (existing is null)
         {
-            context.IdempotencyRecords.Add(new IdempotencyRecord { Caller = caller, Key = key, RequestHash = requestHash, CreatedAt = time.GetUtcNow() });
+            context.IdempotencyRecords.Add(new IdempotencyRecord { Caller = caller, Key = key, RequestHash = requestHash, ResponseBody = pendingBody, CreatedAt = time.GetUtcNow() });
             try
             {
                 await context.SaveChangesAsync(cancellationToken);
@@ -98,6 +106,15 @@ public sealed class IdempotencyStore(ModuleDbContext context, TimeProvider time)
         await context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResponseStatus, responseStatus).SetProperty(r => r.ResponseBody, responseBody).SetProperty(r => r.CompletedAt, now), cancellationToken);
     }
+
+    /// <summary>
+    /// Inside the transaction that stores a request's work: true while the request is still in progress under its key, and
+    /// then (an update, so a row lock on SQL Server, the write lock on SQLite) no recovery can complete or give up the
+    /// request until that transaction ends. False once a recovery has taken the request over: its work must not be stored.
+    /// </summary>
+    public async Task<bool> StillInProgressAsync(string caller, string key, CancellationToken cancellationToken) =>
+        await context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key && r.CompletedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.RequestHash, r => r.RequestHash), cancellationToken) == 1;
 
     /// <summary>Forgets a key whose request failed before producing a response, so the client may retry with it.</summary>
     public Task AbandonAsync(string caller, string key, CancellationToken cancellationToken) =>

@@ -23,6 +23,16 @@ public sealed class OrderingOptions
     /// <summary>Cron of the <c>ordering-payment-retry</c> job.</summary>
     public string PaymentRetryCron { get; set; } = "* * * * *";
 
+    /// <summary>
+    /// How long a checkout attempt may stay in progress before <c>ordering-interrupted-checkouts</c> takes it for one whose
+    /// process died and releases what it held. Longer than any live attempt takes to store its order (an attempt taken
+    /// over anyway stores nothing and is answered 503, so this is about not disturbing a slow one, not about correctness).
+    /// </summary>
+    public TimeSpan InterruptedCheckoutAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Cron of the <c>ordering-interrupted-checkouts</c> job.</summary>
+    public string InterruptedCheckoutCron { get; set; } = "* * * * *";
+
     public string Currency { get; set; } = "USD";
 }
 

@@ -14,6 +14,7 @@ public sealed class OrderingOptionsValidator : SettingsValidator<OrderingOptions
             .AtLeast(options.CheckoutGate.QueueLimit, 0, "Ordering:CheckoutGate:QueueLimit")
             .Positive(options.CheckoutGate.QueueTimeout, "Ordering:CheckoutGate:QueueTimeout")
             .Positive(options.PaymentDeadline, "Ordering:PaymentDeadline")
+            .Positive(options.InterruptedCheckoutAfter, "Ordering:InterruptedCheckoutAfter")
             .CurrencyCode(options.Currency, "Ordering:Currency");
     }
 }

@@ -45,6 +45,8 @@ public static class OrderingModuleExtensions
         services.AddScoped<OrderPaymentProcessor>();
         services.AddScoped<PendingPaymentSweep>();
         services.AddScoped<PaymentRetryJob>();
+        services.AddScoped<InterruptedCheckoutRecovery>();
+        services.AddScoped<InterruptedCheckoutJob>();
         services.AddHostedService<OrderingRecurringJobs>();
 
         // Customer emails (IEmailSender comes from the platform: SMTP or the pickup folder).

@@ -38,12 +38,31 @@ public enum CheckoutIdempotencyOutcome
     InProgress,
 }
 
+/// <summary>A checkout attempt found unfinished: its order id (null for attempts recorded before ids were stored) and whether it is marked interrupted.</summary>
+public sealed record UnfinishedCheckout(string Caller, string Key, Guid? OrderId, bool Interrupted);
+
 public sealed record CheckoutIdempotencyDecision(CheckoutIdempotencyOutcome Outcome, int? ResponseStatus = null, string? ResponseBody = null);
 
 /// <summary>The request-id table of the Ordering module (caller = user id, key = Idempotency-Key).</summary>
 public interface ICheckoutIdempotency
 {
-    Task<CheckoutIdempotencyDecision> BeginAsync(string caller, string key, string requestHash, CancellationToken cancellationToken);
+    /// <summary>Records the attempt with the id of the order it is about to create, so a recovery can find its work.</summary>
+    Task<CheckoutIdempotencyDecision> BeginAsync(string caller, string key, string requestHash, Guid orderId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inside the order's transaction: true while the attempt is still in progress — and then no recovery can take it
+    /// over until that transaction ends; false when <see cref="MarkInterruptedAsync"/> already did (its order must not be stored).
+    /// </summary>
+    Task<bool> StillInProgressAsync(string caller, string key, CancellationToken cancellationToken);
+
+    /// <summary>Attempts in progress since before <paramref name="startedBefore"/>, and attempts marked interrupted whose release did not finish.</summary>
+    Task<IReadOnlyList<UnfinishedCheckout>> FindUnfinishedAsync(DateTimeOffset startedBefore, int take, CancellationToken cancellationToken);
+
+    /// <summary>Takes over an attempt still in progress (see <see cref="StillInProgressAsync"/>); false when it finished meanwhile.</summary>
+    Task<bool> MarkInterruptedAsync(string caller, string key, CancellationToken cancellationToken);
+
+    /// <summary>Forgets an interrupted attempt once what it held is released, so the customer may use the key again.</summary>
+    Task ForgetInterruptedAsync(string caller, string key, CancellationToken cancellationToken);
 
     Task CompleteAsync(string caller, string key, int responseStatus, string responseBody, CancellationToken cancellationToken);
 

@@ -9,6 +9,7 @@ using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.BuildingBlocks.Infrastructure.Redis;
 using Retail.Modules.Ordering.Application;
 using Retail.Modules.Ordering.Application.Abstractions;
+using Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 
 namespace Retail.Modules.Ordering.Infrastructure.Services;
 
@@ -26,11 +27,13 @@ internal sealed class CheckoutRateLimiter(ISlidingWindowRateLimiter limiter, IOp
 /// <summary>The Ordering module's request-id table (the platform's IdempotencyStore keyed "ordering").</summary>
 internal sealed class CheckoutIdempotency(
     [FromKeyedServices(OrderingModule.Name)] IdempotencyStore store,
-    CheckoutKeyLookups lookups) : ICheckoutIdempotency
+    [FromKeyedServices(OrderingModule.Name)] ModuleDbContext context,
+    CheckoutKeyLookups lookups,
+    TimeProvider time) : ICheckoutIdempotency
 {
-    public async Task<CheckoutIdempotencyDecision> BeginAsync(string caller, string key, string requestHash, CancellationToken cancellationToken)
+    public async Task<CheckoutIdempotencyDecision> BeginAsync(string caller, string key, string requestHash, Guid orderId, CancellationToken cancellationToken)
     {
-        var decision = await store.BeginAsync(caller, key, requestHash, cancellationToken);
+        var decision = await store.BeginAsync(caller, key, requestHash, orderId.ToString(), cancellationToken);
         var outcome = decision.Outcome switch
         {
             IdempotencyOutcome.Started => CheckoutIdempotencyOutcome.Started,
@@ -46,6 +49,36 @@ internal sealed class CheckoutIdempotency(
 
     public Task AbandonAsync(string caller, string key, CancellationToken cancellationToken) =>
         store.AbandonAsync(caller, key, cancellationToken);
+
+    public Task<bool> StillInProgressAsync(string caller, string key, CancellationToken cancellationToken) =>
+        store.StillInProgressAsync(caller, key, cancellationToken);
+
+    public async Task<IReadOnlyList<UnfinishedCheckout>> FindUnfinishedAsync(DateTimeOffset startedBefore, int take, CancellationToken cancellationToken)
+    {
+        // Scans the table (no index on CompletedAt): once per sweep, and the table is one row per checkout key.
+        var rows = await context.IdempotencyRecords.AsNoTracking()
+            .Where(r => (r.CompletedAt == null && r.CreatedAt < startedBefore) || r.ResponseStatus == PlaceOrderCommandHandler.StatusInterrupted)
+            .OrderBy(r => r.CreatedAt)
+            .Take(take)
+            .Select(r => new { r.Caller, r.Key, r.ResponseBody, r.ResponseStatus })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new UnfinishedCheckout(
+            r.Caller,
+            r.Key,
+            Guid.TryParse(r.ResponseBody, out var orderId) ? orderId : null,
+            r.ResponseStatus == PlaceOrderCommandHandler.StatusInterrupted))];
+    }
+
+    public async Task<bool> MarkInterruptedAsync(string caller, string key, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return await context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key && r.CompletedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResponseStatus, PlaceOrderCommandHandler.StatusInterrupted).SetProperty(r => r.CompletedAt, now), cancellationToken) == 1;
+    }
+
+    public Task ForgetInterruptedAsync(string caller, string key, CancellationToken cancellationToken) =>
+        context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key && r.ResponseStatus == PlaceOrderCommandHandler.StatusInterrupted)
+            .ExecuteDeleteAsync(cancellationToken);
 
     public Task<bool> IsKnownAsync(string caller, string key, CancellationToken cancellationToken) =>
         lookups.IsKnownAsync(caller, key, cancellationToken);

@@ -28,7 +28,8 @@ namespace Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 /// outbox row (with the first payment attempt counted) in one short Ordering transaction, (9) payment through Payments
 /// outside any transaction, (10) the idempotency record completed — for a paid order in the transaction that marks it paid. Validation (1) ran in the pipeline before this. A failure after (6) gives the flash
 /// units back; a decline cancels the order, which releases its stock and flash units; an unavailable provider leaves the
-/// order PaymentPending (stock held) for the <c>ordering-payment-retry</c> job.
+/// order PaymentPending (stock held) for the <c>ordering-payment-retry</c> job. A process that dies between (6) and (8)
+/// leaves its attempt in progress: <see cref="InterruptedCheckoutRecovery"/> releases what it held.
 /// </summary>
 public sealed class PlaceOrderCommandHandler(
     IOrderingDbContext db,
@@ -49,6 +50,9 @@ public sealed class PlaceOrderCommandHandler(
     public const int StatusPaid = 201;
     public const int StatusPending = 202;
     public const int StatusDeclined = 422;
+
+    /// <summary>The attempt's process died before it stored its order; <see cref="InterruptedCheckoutRecovery"/> is releasing what it held.</summary>
+    public const int StatusInterrupted = -1;
 
     public static Error KeyReused() => Error.Unprocessable("idempotency.key_reused", "This idempotency key was already used for a different order.");
 
@@ -123,7 +127,8 @@ public sealed class PlaceOrderCommandHandler(
             return refusedWhileQueued;
         }
 
-        var begun = await idempotency.BeginAsync(userId, key, RequestHash(command), cancellationToken);
+        var orderId = Guid.NewGuid();
+        var begun = await idempotency.BeginAsync(userId, key, RequestHash(command), orderId, cancellationToken);
         switch (begun.Outcome)
         {
             case CheckoutIdempotencyOutcome.Mismatch:
@@ -137,7 +142,7 @@ public sealed class PlaceOrderCommandHandler(
         Order order;
         try
         {
-            var created = await CreateAndReserveAsync(command, userId, key, cancellationToken);
+            var created = await CreateAndReserveAsync(command, userId, key, orderId, cancellationToken);
             if (!created.IsSuccess)
             {
                 await idempotency.AbandonAsync(userId, key, cancellationToken);
@@ -191,7 +196,7 @@ public sealed class PlaceOrderCommandHandler(
         return precheck.Error;
     }
 
-    private async Task<Result<Order>> CreateAndReserveAsync(PlaceOrderCommand command, string userId, string key, CancellationToken cancellationToken)
+    private async Task<Result<Order>> CreateAndReserveAsync(PlaceOrderCommand command, string userId, string key, Guid id, CancellationToken cancellationToken)
     {
         var items = command.Items.Select(i => (Sku: i.Sku.Trim().ToUpperInvariant(), i.Quantity)).ToList();
         var products = await sender.Send(new GetProductsForCheckout([.. items.Select(i => i.Sku)]), cancellationToken);
@@ -209,7 +214,6 @@ public sealed class PlaceOrderCommandHandler(
             }
         }
 
-        var id = Guid.NewGuid();
         var claimed = await sender.Send(new ClaimFlashAllocation(id, userId, [.. items.Select(i => new FlashClaimLine(i.Sku, i.Quantity, bySku[i.Sku].Price))]), cancellationToken);
         if (!claimed.IsSuccess)
         {
@@ -253,14 +257,28 @@ public sealed class PlaceOrderCommandHandler(
             var details = order.AmountDueByMethod > 0 ? protector.Protect(command.PaymentDetails) : null;
             order.AwaitPayment(now + options.Value.PaymentDeadline, details, now);
             order.RecordPaymentAttempt();
-            await unitOfWork.ExecuteAsync(
-                () =>
+            // The attempt's record is asked first, in the same transaction: a recovery that took the attempt over as
+            // interrupted (it ran longer than Ordering:InterruptedCheckoutAfter) is releasing its units, so no order.
+            var stored = await unitOfWork.ExecuteAsync(
+                async () =>
                 {
+                    if (!await idempotency.StillInProgressAsync(userId, key, cancellationToken))
+                    {
+                        return false;
+                    }
+
                     db.Orders.Add(order);
-                    return Task.FromResult(true);
+                    return true;
                 },
-                _ => true,
+                stored => stored,
                 cancellationToken);
+            if (!stored)
+            {
+                logger.LogWarning("Checkout {OrderId} for {UserId} was taken over as interrupted before its order was stored", id, userId);
+                await sender.Send(new ReleaseStock(id, "checkout taken over as interrupted"), CancellationToken.None);
+                await ReleaseFlashAsync(id, claimed.Value, "checkout taken over as interrupted");
+                return Overloaded();
+            }
         }
         catch
         {
@@ -298,6 +316,11 @@ public sealed class PlaceOrderCommandHandler(
 
     private async Task<Result<PlaceOrderResult>> ReplayAsync(CheckoutIdempotencyDecision replay, CancellationToken cancellationToken)
     {
+        if (replay.ResponseStatus == StatusInterrupted)
+        {
+            return KeyInProgress(); // what it held is being released; the key is free again right after
+        }
+
         if (!Guid.TryParse(replay.ResponseBody, out var orderId))
         {
             return KeyReused();
