@@ -24,7 +24,14 @@ register_customers "$URL" 4 redis >"$WORK/tokens"
 mapfile -t TOKENS <"$WORK/tokens"
 
 redis_health() { curl -s "$URL/health/ready" | jq -r '.checks[] | select(.name=="redis") | .status'; }
-ready_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$URL/health/ready"; }
+# ready_code: the status of /health/ready; any answer but 200 is logged with its body (which check, and why).
+ready_code() {
+  local body code
+  body="$(curl -s -w '\n%{http_code}' --max-time 10 "$URL/health/ready" || true)"
+  code="${body##*$'\n'}"
+  [[ $code == 200 ]] || log "  /health/ready answered $code: $(head -c 2000 <<<"${body%$'\n'*}")"
+  echo "$code"
+}
 
 # serve_check LABEL: REQUESTS reads across pages and APIs; prints "ok/total max_ms"
 serve_check() {
