@@ -50,6 +50,21 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
     }
 
     [Fact]
+    public async Task Ordering_runs_its_payment_retry_and_its_interrupted_checkout_recovery_every_minute()
+    {
+        using var client = factory.AnonymousApi();
+        (await client.GetAsync("/health/live")).EnsureSuccessStatusCode();
+
+        using var connection = factory.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        var jobs = connection.GetRecurringJobs().ToDictionary(j => j.Id, j => j.Cron);
+
+        jobs["ordering-payment-retry"].ShouldBe("* * * * *");
+        jobs["ordering-interrupted-checkouts"].ShouldBe("* * * * *");
+        using var scope = factory.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<Retail.Modules.Ordering.Infrastructure.Jobs.InterruptedCheckoutJob>().ShouldNotBeNull();
+    }
+
+    [Fact]
     public void Validators_are_built_once_not_per_request()
     {
         // The container validates scopes here (RetailAppFactory), so a singleton validator that asked for a scoped
