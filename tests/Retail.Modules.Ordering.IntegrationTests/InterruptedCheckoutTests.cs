@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
@@ -6,6 +7,7 @@ using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Ordering.Application;
 using Retail.Modules.Ordering.Application.Abstractions;
 using Retail.Modules.Ordering.Application.Orders.PlaceOrder;
+using Retail.Testing;
 
 namespace Retail.Modules.Ordering.IntegrationTests;
 
@@ -118,6 +120,22 @@ public sealed class InterruptedCheckoutTests
         (await host.RunInterruptedCheckoutRecoveryAsync()).Released.ShouldBe(1, "a marked attempt needs no grace");
         (await host.StockOfAsync(sku)).ShouldBe(5);
         (await host.PlaceOrderAsync(user, died)).IsSuccess.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task The_recovery_reads_only_the_attempts_in_progress_through_the_CompletedAt_index()
+    {
+        var plans = new QueryPlanLog();
+        await using var host = await OrderingTestHost.StartAsync(configure: services => services.AddSingleton<IInterceptor>(plans));
+        var sku = await host.CreateProductAsync(stock: 5);
+        await DieAfterReservingAsync(host, OrderingTestHost.NewUser(), sku, quantity: 1);
+        host.Time.Advance(PastTheGrace);
+
+        var recorded = plans.Record();
+        (await host.RunInterruptedCheckoutRecoveryAsync()).Released.ShouldBe(1);
+
+        var find = recorded.First(p => p.Sql.Contains("ordering_IdempotencyRecords", StringComparison.Ordinal));
+        find.Steps.ShouldContain(s => s.Contains("USING INDEX IX_ordering_IdempotencyRecords_CompletedAt (CompletedAt=?)", StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -34,6 +34,8 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         builder.Property(r => r.Caller).HasMaxLength(200);
         builder.Property(r => r.Key).HasMaxLength(200);
         builder.Property(r => r.RequestHash).HasMaxLength(64);
+        // Requests still in progress (CompletedAt NULL) are few among every key ever used: a recovery finds them through it.
+        builder.HasIndex(r => r.CompletedAt);
     }
 }
 
@@ -109,16 +111,17 @@ public sealed class IdempotencyStore(ModuleDbContext context, TimeProvider time)
 
     /// <summary>
     /// Inside the transaction that stores a request's work: true while the request is still in progress under its key, and
-    /// then (an update, so a row lock on SQL Server, the write lock on SQLite) no recovery can complete or give up the
-    /// request until that transaction ends. False once a recovery has taken the request over: its work must not be stored.
+    /// then (an update, so a row lock on SQL Server, the write lock on SQLite) no recovery can take it over until that
+    /// transaction ends. False once a recovery has (a record in progress that has a response status is taken over; it
+    /// still answers "in progress" to a repeat until the recovery completes or forgets it): its work must not be stored.
     /// </summary>
     public async Task<bool> StillInProgressAsync(string caller, string key, CancellationToken cancellationToken) =>
-        await context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key && r.CompletedAt == null)
+        await context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key && r.CompletedAt == null && r.ResponseStatus == null)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.RequestHash, r => r.RequestHash), cancellationToken) == 1;
 
     /// <summary>Forgets a key whose request failed before producing a response, so the client may retry with it.</summary>
     public Task AbandonAsync(string caller, string key, CancellationToken cancellationToken) =>
-        context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key && r.CompletedAt == null).ExecuteDeleteAsync(cancellationToken);
+        context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key && r.CompletedAt == null && r.ResponseStatus == null).ExecuteDeleteAsync(cancellationToken);
 
     private Task<IdempotencyRecord?> FindAsync(string caller, string key, CancellationToken cancellationToken) =>
         context.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.Caller == caller && r.Key == key, cancellationToken);

@@ -28,8 +28,7 @@ internal sealed class CheckoutRateLimiter(ISlidingWindowRateLimiter limiter, IOp
 internal sealed class CheckoutIdempotency(
     [FromKeyedServices(OrderingModule.Name)] IdempotencyStore store,
     [FromKeyedServices(OrderingModule.Name)] ModuleDbContext context,
-    CheckoutKeyLookups lookups,
-    TimeProvider time) : ICheckoutIdempotency
+    CheckoutKeyLookups lookups) : ICheckoutIdempotency
 {
     public async Task<CheckoutIdempotencyDecision> BeginAsync(string caller, string key, string requestHash, Guid orderId, CancellationToken cancellationToken)
     {
@@ -55,9 +54,9 @@ internal sealed class CheckoutIdempotency(
 
     public async Task<IReadOnlyList<UnfinishedCheckout>> FindUnfinishedAsync(DateTimeOffset startedBefore, int take, CancellationToken cancellationToken)
     {
-        // Scans the table (no index on CompletedAt): once per sweep, and the table is one row per checkout key.
+        // Through the CompletedAt index: only the records still in progress are read, not every key ever used.
         var rows = await context.IdempotencyRecords.AsNoTracking()
-            .Where(r => (r.CompletedAt == null && r.CreatedAt < startedBefore) || r.ResponseStatus == PlaceOrderCommandHandler.StatusInterrupted)
+            .Where(r => r.CompletedAt == null && (r.CreatedAt < startedBefore || r.ResponseStatus == PlaceOrderCommandHandler.StatusInterrupted))
             .OrderBy(r => r.CreatedAt)
             .Take(take)
             .Select(r => new { r.Caller, r.Key, r.ResponseBody, r.ResponseStatus })
@@ -69,15 +68,13 @@ internal sealed class CheckoutIdempotency(
             r.ResponseStatus == PlaceOrderCommandHandler.StatusInterrupted))];
     }
 
-    public async Task<bool> MarkInterruptedAsync(string caller, string key, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        return await context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key && r.CompletedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResponseStatus, PlaceOrderCommandHandler.StatusInterrupted).SetProperty(r => r.CompletedAt, now), cancellationToken) == 1;
-    }
+    /// <summary>The record stays in progress (a repeat is answered 409) with the interrupted status as the mark.</summary>
+    public async Task<bool> MarkInterruptedAsync(string caller, string key, CancellationToken cancellationToken) =>
+        await context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key && r.CompletedAt == null && r.ResponseStatus == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResponseStatus, PlaceOrderCommandHandler.StatusInterrupted), cancellationToken) == 1;
 
     public Task ForgetInterruptedAsync(string caller, string key, CancellationToken cancellationToken) =>
-        context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key && r.ResponseStatus == PlaceOrderCommandHandler.StatusInterrupted)
+        context.IdempotencyRecords.Where(r => r.Caller == caller && r.Key == key && r.CompletedAt == null && r.ResponseStatus == PlaceOrderCommandHandler.StatusInterrupted)
             .ExecuteDeleteAsync(cancellationToken);
 
     public Task<bool> IsKnownAsync(string caller, string key, CancellationToken cancellationToken) =>

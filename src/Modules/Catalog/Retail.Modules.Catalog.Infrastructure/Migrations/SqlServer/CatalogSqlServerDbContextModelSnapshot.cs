@@ -52,6 +52,8 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.SqlServer
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("IdempotencyRecords", "catalog");
                 });
 

@@ -46,6 +46,8 @@ namespace Retail.Modules.Catalog.Infrastructure.Migrations.Sqlite
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("catalog_IdempotencyRecords", (string)null);
                 });
 

@@ -74,6 +74,8 @@ namespace Retail.Modules.FlashSales.Infrastructure.Migrations.SqlServer
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("IdempotencyRecords", "flashsales");
                 });
 

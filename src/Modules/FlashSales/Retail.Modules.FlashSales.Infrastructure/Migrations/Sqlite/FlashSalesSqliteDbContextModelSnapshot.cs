@@ -68,6 +68,8 @@ namespace Retail.Modules.FlashSales.Infrastructure.Migrations.Sqlite
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("flashsales_IdempotencyRecords", (string)null);
                 });
 

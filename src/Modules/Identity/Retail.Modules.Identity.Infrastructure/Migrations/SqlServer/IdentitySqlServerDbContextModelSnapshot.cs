@@ -185,6 +185,8 @@ namespace Retail.Modules.Identity.Infrastructure.Migrations.SqlServer
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("IdempotencyRecords", "identity");
                 });
 

@@ -174,6 +174,8 @@ namespace Retail.Modules.Identity.Infrastructure.Migrations.Sqlite
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("identity_IdempotencyRecords", (string)null);
                 });
 

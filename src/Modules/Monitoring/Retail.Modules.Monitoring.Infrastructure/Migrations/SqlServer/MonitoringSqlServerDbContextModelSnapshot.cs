@@ -52,6 +52,8 @@ namespace Retail.Modules.Monitoring.Infrastructure.Migrations.SqlServer
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("IdempotencyRecords", "monitoring");
                 });
 

@@ -46,6 +46,8 @@ namespace Retail.Modules.Monitoring.Infrastructure.Migrations.Sqlite
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("monitoring_IdempotencyRecords", (string)null);
                 });
 

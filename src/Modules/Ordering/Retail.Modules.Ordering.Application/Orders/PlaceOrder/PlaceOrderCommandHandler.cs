@@ -51,7 +51,10 @@ public sealed class PlaceOrderCommandHandler(
     public const int StatusPending = 202;
     public const int StatusDeclined = 422;
 
-    /// <summary>The attempt's process died before it stored its order; <see cref="InterruptedCheckoutRecovery"/> is releasing what it held.</summary>
+    /// <summary>
+    /// The mark of an attempt (still in progress) whose process died before it stored its order, while
+    /// <see cref="InterruptedCheckoutRecovery"/> releases what it held; a repeat of its key is answered "in progress".
+    /// </summary>
     public const int StatusInterrupted = -1;
 
     public static Error KeyReused() => Error.Unprocessable("idempotency.key_reused", "This idempotency key was already used for a different order.");
@@ -316,11 +319,6 @@ public sealed class PlaceOrderCommandHandler(
 
     private async Task<Result<PlaceOrderResult>> ReplayAsync(CheckoutIdempotencyDecision replay, CancellationToken cancellationToken)
     {
-        if (replay.ResponseStatus == StatusInterrupted)
-        {
-            return KeyInProgress(); // what it held is being released; the key is free again right after
-        }
-
         if (!Guid.TryParse(replay.ResponseBody, out var orderId))
         {
             return KeyReused();

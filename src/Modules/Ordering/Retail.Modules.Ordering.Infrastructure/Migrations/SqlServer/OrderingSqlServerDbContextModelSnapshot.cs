@@ -53,6 +53,8 @@ namespace Retail.Modules.Ordering.Infrastructure.Migrations.SqlServer
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("IdempotencyRecords", "ordering");
                 });
 

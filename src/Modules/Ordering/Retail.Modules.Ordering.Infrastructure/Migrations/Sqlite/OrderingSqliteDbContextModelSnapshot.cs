@@ -47,6 +47,8 @@ namespace Retail.Modules.Ordering.Infrastructure.Migrations.Sqlite
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("ordering_IdempotencyRecords", (string)null);
                 });
 

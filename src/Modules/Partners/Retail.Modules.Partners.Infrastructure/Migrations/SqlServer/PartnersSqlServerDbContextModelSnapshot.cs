@@ -74,6 +74,8 @@ namespace Retail.Modules.Partners.Infrastructure.Migrations.SqlServer
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("IdempotencyRecords", "partners");
                 });
 

@@ -68,6 +68,8 @@ namespace Retail.Modules.Partners.Infrastructure.Migrations.Sqlite
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("partners_IdempotencyRecords", (string)null);
                 });
 

@@ -52,6 +52,8 @@ namespace Retail.Modules.Payments.Infrastructure.Migrations.SqlServer
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("IdempotencyRecords", "payments");
                 });
 

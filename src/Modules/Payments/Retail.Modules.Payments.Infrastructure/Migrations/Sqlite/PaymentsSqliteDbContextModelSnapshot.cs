@@ -46,6 +46,8 @@ namespace Retail.Modules.Payments.Infrastructure.Migrations.Sqlite
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("payments_IdempotencyRecords", (string)null);
                 });
 

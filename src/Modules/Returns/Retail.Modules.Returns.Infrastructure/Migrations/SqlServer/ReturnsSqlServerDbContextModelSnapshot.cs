@@ -74,6 +74,8 @@ namespace Retail.Modules.Returns.Infrastructure.Migrations.SqlServer
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("IdempotencyRecords", "returns");
                 });
 

@@ -68,6 +68,8 @@ namespace Retail.Modules.Returns.Infrastructure.Migrations.Sqlite
 
                     b.HasKey("Caller", "Key");
 
+                    b.HasIndex("CompletedAt");
+
                     b.ToTable("returns_IdempotencyRecords", (string)null);
                 });
 
