@@ -31,4 +31,12 @@ public sealed class OrderingOptionsValidatorTests
             "Ordering:Currency must be a three-letter ISO code in capitals such as USD; it is 'Dollars'.",
         ]);
     }
+
+    [Fact]
+    public void A_zero_grace_for_interrupted_checkouts_would_take_over_live_ones_and_is_refused()
+    {
+        var result = Validator.Validate(null, new OrderingOptions { InterruptedCheckoutAfter = TimeSpan.Zero });
+
+        result.Failures.ShouldBe(["Ordering:InterruptedCheckoutAfter must be a positive duration; it is 00:00:00."]);
+    }
 }

@@ -12,29 +12,13 @@ namespace Retail.BuildingBlocks.IntegrationTests.Persistence;
 /// </summary>
 public sealed class SqliteConnectionSettingsTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "retail-sqlite-settings-tests", Guid.NewGuid().ToString("N"));
+    private readonly SqliteTestFile _file = new();
 
-    public SqliteConnectionSettingsTests() => Directory.CreateDirectory(_folder);
+    public void Dispose() => _file.Dispose();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    private TestModuleDbContext Open(DatabaseOptions? database, string extra = "") => _file.Open(database, extra);
 
-    private TestModuleDbContext Open(DatabaseOptions? database, string extra = "")
-    {
-        var builder = new DbContextOptionsBuilder<TestModuleDbContext>();
-        ModuleDatabaseRegistration.ConfigureSqlite(builder, $"Data Source={Path.Combine(_folder, "s.db")}{extra}", TestModule.Name, database);
-        return new TestModuleDbContext(builder.Options);
-    }
-
-    private async Task CreateAsync()
-    {
-        await using var context = Open(null);
-        await context.Database.EnsureCreatedAsync();
-        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-    }
+    private Task CreateAsync() => _file.CreateAsync();
 
     private async Task<long> SynchronousAsync(DatabaseOptions? database)
     {
@@ -105,7 +89,7 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
     {
         await CreateAsync();
         SqliteConnection.ClearAllPools();
-        await using (var careless = new SqliteConnection($"Data Source={Path.Combine(_folder, "s.db")}"))
+        await using (var careless = new SqliteConnection($"Data Source={_file.Path}"))
         {
             await careless.OpenAsync();
             await using var command = careless.CreateCommand();

@@ -15,32 +15,16 @@ public sealed class SqliteWriteTurnTests : IDisposable
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "retail-sqlite-turn-tests", Guid.NewGuid().ToString("N"));
+    private readonly SqliteTestFile _file = new();
 
-    public SqliteWriteTurnTests() => Directory.CreateDirectory(_folder);
+    private string File => _file.Path;
 
-    private string File => Path.Combine(_folder, "t.db");
+    public void Dispose() => _file.Dispose();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    private TestModuleDbContext Open(TimeSpan? busyTimeout = null, string extra = "") =>
+        _file.Open(new DatabaseOptions { SqliteBusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(30) }, extra);
 
-    private TestModuleDbContext Open(TimeSpan? busyTimeout = null, string extra = "")
-    {
-        var builder = new DbContextOptionsBuilder<TestModuleDbContext>();
-        var database = new DatabaseOptions { SqliteBusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(30) };
-        ModuleDatabaseRegistration.ConfigureSqlite(builder, $"Data Source={File}{extra}", TestModule.Name, database);
-        return new TestModuleDbContext(builder.Options);
-    }
-
-    private async Task CreateAsync()
-    {
-        await using var context = Open();
-        await context.Database.EnsureCreatedAsync();
-        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-    }
+    private Task CreateAsync() => _file.CreateAsync();
 
     private static Widget NewWidget(string name) => new() { Id = Guid.NewGuid(), Name = name };
 
