@@ -35,7 +35,7 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
     }
 
     [Fact]
-    public async Task Every_module_with_an_outbox_has_its_sweep_and_its_nightly_retention_job_and_partner_logs_theirs()
+    public async Task Every_module_with_an_outbox_has_its_sweep_and_its_nightly_retention_jobs_and_partner_logs_theirs()
     {
         using var client = factory.AnonymousApi();
         (await client.GetAsync("/health/live")).EnsureSuccessStatusCode(); // the host has started its hosted services
@@ -46,6 +46,7 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
 
         modules.ShouldNotBeEmpty();
         modules.ShouldAllBe(m => jobs.ContainsKey($"outbox-sweep-{m}") && jobs[$"outbox-retention-{m}"] == "17 3 * * *");
+        modules.ShouldAllBe(m => jobs[$"idempotency-retention-{m}"] == "37 3 * * *");
         jobs["partners-retention"].ShouldBe("27 3 * * *");
     }
 

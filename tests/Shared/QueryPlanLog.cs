@@ -5,21 +5,48 @@ namespace Retail.Testing;
 
 /// <summary>
 /// Asks SQLite how it will run each (async) query (EXPLAIN QUERY PLAN, on the same connection with the same parameters) on the
-/// current async flow while a recording is open. Only single SELECT statements are explained: an EXPLAIN prefix on a
-/// batch would explain its first statement and run the rest.
+/// current async flow while a recording is open. Only single statements are explained (an EXPLAIN prefix on a batch would
+/// explain its first statement and run the rest): SELECTs, and with <c>Record(writes: true)</c> also the DELETEs and
+/// UPDATEs of ExecuteDelete/ExecuteUpdate.
 /// </summary>
 public sealed class QueryPlanLog : DbCommandInterceptor
 {
-    private readonly AsyncLocal<List<QueryPlan>?> _recording = new();
+    private readonly AsyncLocal<Recording?> _recording = new();
 
-    /// <summary>Starts recording this flow's query plans into the returned list.</summary>
-    public List<QueryPlan> Record() => _recording.Value = [];
+    /// <summary>Starts recording this flow's query plans (of SELECTs, and of DELETEs and UPDATEs when asked) into the returned list.</summary>
+    public List<QueryPlan> Record(bool writes = false)
+    {
+        var recording = new Recording([], writes);
+        _recording.Value = recording;
+        return recording.Plans;
+    }
 
     public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        if (_recording.Value is { } plans && command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) && !command.CommandText.Contains(';'))
+        await ExplainAsync(command, cancellationToken);
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        await ExplainAsync(command, cancellationToken);
+        return result;
+    }
+
+    private static bool Explained(string sql, Recording recording)
+    {
+        var statement = sql.TrimStart();
+        bool Is(string verb) => statement.StartsWith(verb, StringComparison.OrdinalIgnoreCase);
+        return !sql.Contains(';') && (Is("SELECT") || (recording.Writes && (Is("DELETE") || Is("UPDATE"))));
+    }
+
+    private async Task ExplainAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        if (_recording.Value is { } recording && Explained(command.CommandText, recording))
         {
+            var plans = recording.Plans;
             await using var explain = command.Connection!.CreateCommand();
             explain.Transaction = command.Transaction;
             explain.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
@@ -42,9 +69,9 @@ public sealed class QueryPlanLog : DbCommandInterceptor
 
             plans.Add(new QueryPlan(command.CommandText, steps));
         }
-
-        return result;
     }
+
+    private sealed record Recording(List<QueryPlan> Plans, bool Writes);
 }
 
 /// <summary>A query's text and the steps of SQLite's plan for it (the detail column of EXPLAIN QUERY PLAN).</summary>

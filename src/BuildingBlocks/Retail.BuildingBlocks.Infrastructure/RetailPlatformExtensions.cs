@@ -5,6 +5,7 @@ using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Abstractions;
 using Retail.BuildingBlocks.Application.Behaviors;
 using Retail.BuildingBlocks.Infrastructure.Email;
+using Retail.BuildingBlocks.Infrastructure.Idempotency;
 using Retail.BuildingBlocks.Infrastructure.Jobs;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
 using Retail.BuildingBlocks.Infrastructure.Redis;
@@ -16,7 +17,7 @@ public static class RetailPlatformExtensions
 {
     /// <summary>
     /// Everything modules stand on except Mediator itself (which the Host generates): time, current user, outbox relay
-    /// and nudge, jobs, Redis/caching with in-process fallbacks, email (SMTP or pickup folder), problem details.
+    /// and nudge, idempotency-record retention, jobs, Redis/caching with in-process fallbacks, email (SMTP or pickup folder), problem details.
     /// </summary>
     public static IServiceCollection AddRetailPlatform(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,6 +29,8 @@ public static class RetailPlatformExtensions
         services.AddSingleton<IntegrationEventSubscriptions>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<OutboxRetention>();
+        services.AddCheckedOptions<IdempotencyOptions, IdempotencyOptionsValidator>(configuration.GetSection("Idempotency"));
+        services.AddSingleton<IdempotencyRetention>();
         services.AddSingleton<OutboxNudgeService>();
         services.AddSingleton<IOutboxNudge>(sp => sp.GetRequiredService<OutboxNudgeService>());
         services.AddHostedService(sp => sp.GetRequiredService<OutboxNudgeService>());

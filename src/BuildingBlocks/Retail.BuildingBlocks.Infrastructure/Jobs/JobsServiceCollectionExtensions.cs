@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Retail.BuildingBlocks.Infrastructure.Idempotency;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 
@@ -75,11 +76,15 @@ public static class JobsServiceCollectionExtensions
     }
 }
 
-/// <summary>Registers the recurring jobs at startup: one outbox sweep and one outbox retention per module with an outbox.</summary>
+/// <summary>
+/// Registers the recurring jobs at startup: one outbox sweep, one outbox retention and one idempotency-record retention per
+/// module with an outbox (the same modules have the idempotency table).
+/// </summary>
 internal sealed class RecurringJobsRegistration(
     IRecurringJobManager recurringJobs,
     IEnumerable<ModuleDatabase> modules,
-    IOptions<OutboxOptions> outbox) : IHostedService
+    IOptions<OutboxOptions> outbox,
+    IOptions<IdempotencyOptions> idempotency) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -88,6 +93,7 @@ internal sealed class RecurringJobsRegistration(
             var schema = module.Schema;
             recurringJobs.AddOrUpdate<OutboxRelay>($"outbox-sweep-{schema}", relay => relay.RunAsync(schema, CancellationToken.None), outbox.Value.SweepCron);
             recurringJobs.AddOrUpdate<OutboxRetention>($"outbox-retention-{schema}", retention => retention.RunAsync(schema, CancellationToken.None), outbox.Value.RetentionCron);
+            recurringJobs.AddOrUpdate<IdempotencyRetention>($"idempotency-retention-{schema}", retention => retention.RunAsync(schema, CancellationToken.None), idempotency.Value.RetentionCron);
         }
 
         return Task.CompletedTask;
