@@ -161,6 +161,38 @@ public sealed class FlashCheckoutTests
     }
 
     [Fact]
+    public async Task Flash_units_held_by_a_checkout_that_died_before_storing_its_order_go_back_to_the_sale_and_the_cap_after_the_grace()
+    {
+        await using var host = await OrderingTestHost.StartAsync(Limits(perUser: 50, perUserSku: 50));
+        var sku = await host.CreateProductAsync(stock: 10, price: 20m);
+        var now = host.Time.GetUtcNow();
+        await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 3, cap: 2, flashPrice: 10m);
+        var buyer = OrderingTestHost.NewUser();
+
+        var died = OrderingTestHost.Checkout(sku, quantity: 2);
+        await host.DieAfterReservingAsync(buyer, died);
+
+        (await host.ItemAsync(sku)).Sold.ShouldBe(2);
+        (await host.StockOfAsync(sku)).ShouldBe(8);
+        (await host.PlaceOrderAsync(buyer, OrderingTestHost.Checkout(sku, quantity: 1))).Error!.Code.ShouldBe("flash.cap_exceeded");
+        (await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku, quantity: 2))).Error!.Code.ShouldBe("flash.sold_out", "one unit left of the allocation");
+
+        host.Time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        (await host.RunInterruptedCheckoutRecoveryAsync()).ShouldBe(new InterruptedCheckoutReport(Released: 1));
+        (await host.RunInterruptedCheckoutRecoveryAsync()).ShouldBe(new InterruptedCheckoutReport(), "released once");
+
+        var item = await host.ItemAsync(sku);
+        item.Sold.ShouldBe(0);
+        (await host.PurchasesAsync(item.Id)).Sum(p => p.Quantity).ShouldBe(0);
+        (await host.ClaimsAsync(sku)).ShouldAllBe(c => c.ReleasedAt != null);
+        (await host.StockOfAsync(sku)).ShouldBe(10);
+        var retried = await host.PlaceOrderAsync(buyer, died);
+        retried.IsSuccess.ShouldBeTrue(retried.IsSuccess ? "" : retried.Error.Message);
+        retried.UnitPriceOf(sku).ShouldBe(10m);
+        (await host.ItemAsync(sku)).Sold.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Paid_orders_mark_their_claims_paid_and_the_live_panel_counts_them()
     {
         await using var host = await OrderingTestHost.StartAsync(Limits(perUser: 50, perUserSku: 50));

@@ -1,9 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Retail.BuildingBlocks.Application.Messaging;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
-using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Ordering.Application;
 using Retail.Modules.Ordering.Application.Abstractions;
 using Retail.Modules.Ordering.Application.Orders.PlaceOrder;
@@ -21,17 +19,10 @@ public sealed class InterruptedCheckoutTests
 {
     private static readonly TimeSpan PastTheGrace = TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1);
 
-    /// <summary>What a checkout had done when its process was killed: its attempt recorded and its stock reserved.</summary>
     private static async Task<PlaceOrderCommand> DieAfterReservingAsync(OrderingTestHost host, string user, string sku, int quantity)
     {
         var command = OrderingTestHost.Checkout(sku, quantity);
-        var orderId = Guid.NewGuid();
-        await using var scope = host.Services.CreateAsyncScope();
-        var idempotency = scope.ServiceProvider.GetRequiredService<ICheckoutIdempotency>();
-        var begun = await idempotency.BeginAsync(user, command.IdempotencyKey, PlaceOrderCommandHandler.RequestHash(command), orderId, CancellationToken.None);
-        begun.Outcome.ShouldBe(CheckoutIdempotencyOutcome.Started);
-        var reserved = await scope.ServiceProvider.GetRequiredService<IRequestSender>().Send(new ReserveStock(orderId, [new StockLine(sku, quantity)]));
-        reserved.IsSuccess.ShouldBeTrue();
+        await host.DieAfterReservingAsync(user, command);
         return command;
     }
 

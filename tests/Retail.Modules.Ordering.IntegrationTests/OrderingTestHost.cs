@@ -164,6 +164,27 @@ public sealed class OrderingTestHost : IAsyncDisposable
     public Task<Result<Application.Orders.PlaceOrderResult>> PlaceOrderAsync(string userId, PlaceOrderCommand command) =>
         SendAsAsync<Result<Application.Orders.PlaceOrderResult>>(userId, command);
 
+    /// <summary>
+    /// What a checkout had done when its process was killed between reserving its stock and storing its order, step by
+    /// step as the handler does them: its attempt recorded with the id of its order, its flash units claimed (when a sale
+    /// is live for a line), its stock reserved. Nothing else: no order, no answer.
+    /// </summary>
+    public async Task DieAfterReservingAsync(string userId, PlaceOrderCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var orderId = Guid.NewGuid();
+        await using var scope = Services.CreateAsyncScope();
+        var sender = scope.ServiceProvider.GetRequiredService<IRequestSender>();
+        var begun = await scope.ServiceProvider.GetRequiredService<ICheckoutIdempotency>()
+            .BeginAsync(userId, command.IdempotencyKey, PlaceOrderCommandHandler.RequestHash(command), orderId, CancellationToken.None);
+        begun.Outcome.ShouldBe(CheckoutIdempotencyOutcome.Started);
+        var products = (await sender.Send(new GetProductsForCheckout([.. command.Items.Select(i => i.Sku)]))).Value.ToDictionary(p => p.Sku);
+        var claimed = await sender.Send(new ClaimFlashAllocation(orderId, userId, [.. command.Items.Select(i => new FlashClaimLine(i.Sku, i.Quantity, products[i.Sku].Price))]));
+        claimed.IsSuccess.ShouldBeTrue();
+        var reserved = await sender.Send(new ReserveStock(orderId, [.. command.Items.Select(i => new StockLine(i.Sku, i.Quantity))]));
+        reserved.IsSuccess.ShouldBeTrue();
+    }
+
     public async Task<PaymentSweepReport> RunPaymentRetryAsync()
     {
         await using var scope = Services.CreateAsyncScope();
