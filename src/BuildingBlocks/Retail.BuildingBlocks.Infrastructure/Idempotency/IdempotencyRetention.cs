@@ -28,12 +28,12 @@ public sealed partial class IdempotencyRetention(
         // are deleted up to the last of them (the key is two columns, which a list of keys cannot name in one condition).
         // Completion times shared at the chunk's edge go with it; a completed record never changes, so none is missed.
         var deleted = await ChunkedDelete.RunAsync(
-            async (size, ct) => (await context.IdempotencyRecords.AsNoTracking()
+            (size, ct) => context.IdempotencyRecords.AsNoTracking()
                 .Where(r => r.CompletedAt != null && r.CompletedAt < cutoff)
                 .OrderBy(r => r.CompletedAt)
                 .Select(r => r.CompletedAt!.Value)
                 .Take(size)
-                .ToListAsync(ct)),
+                .ToListAsync(ct),
             (completedAt, ct) =>
             {
                 var last = completedAt[^1];
