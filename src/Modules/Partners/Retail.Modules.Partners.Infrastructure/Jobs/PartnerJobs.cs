@@ -50,8 +50,8 @@ internal sealed partial class WebhookWorker(IServiceScopeFactory scopes, ILogger
     /// <summary>
     /// The most deliveries applied in one batch. At 1,000 deliveries/s, 50 left the worker just keeping up (a small
     /// slowdown and the backlog grew: applied p99 0.8–3.6 s); 200 drains a backlog four times faster for the same two
-    /// transactions per batch (applied p99 0.57–0.75 s), and acknowledgements, which wait behind those transactions,
-    /// were answered as fast as before (docs/benchmarks.md, session 26).
+    /// transactions per batch (applied p99 0.57–0.75 s); acknowledgements, which wait behind those transactions, kept
+    /// their p99 (median 143 ms over the runs of either; docs/benchmarks.md, session 26).
     /// </summary>
     public const int MaxBatch = 200;
     public const int CallbackSenders = 4;
