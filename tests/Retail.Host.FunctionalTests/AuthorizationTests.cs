@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Retail.Host.FunctionalTests.Infrastructure;
 
 namespace Retail.Host.FunctionalTests;
@@ -121,6 +124,35 @@ public sealed class AuthorizationTests(RetailAppFactory factory) : IClassFixture
         {
             (await client.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.OK, path);
         }
+    }
+
+    /// <summary>
+    /// Requests without a bearer token or the sign-in cookie skip authentication (it could only find them anonymous) and
+    /// are still challenged where a user is needed; requests with either are authenticated as before.
+    /// </summary>
+    [Fact]
+    public async Task Only_requests_with_a_token_or_the_sign_in_cookie_are_authenticated()
+    {
+        const string Authenticate = "aspnetcore.authentication.authenticate.duration";
+        using var measurements = new HostMeasurements(factory.Services.GetRequiredService<IMeterFactory>(), Authenticate);
+        using var anonymous = factory.Browser();
+        using var api = factory.AnonymousApi();
+
+        (await anonymous.GetAsync("/flash/products")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await anonymous.GetAsync("/orders")).RedirectTarget().AbsolutePath.ShouldBe("/Identity/Login");
+        (await api.GetAsync("/api/identity/manage/info")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        measurements.Of(Authenticate).ShouldBeEmpty();
+
+        using var cookie = await factory.SignedInBrowserAsync(Users.Customer);
+        (await cookie.GetAsync("/orders")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var bearer = new HttpRequestMessage(HttpMethod.Get, "/api/identity/manage/info");
+        bearer.Headers.Authorization = new("Bearer", await factory.GetBearerTokenAsync(Users.Customer));
+        (await api.SendAsync(bearer)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var succeeded = measurements.Of(Authenticate).Where(m => m.Tag("aspnetcore.authentication.result") == "success")
+            .Select(m => m.Tag("aspnetcore.authentication.scheme")).ToList();
+        succeeded.ShouldContain(IdentityConstants.ApplicationScheme);
+        succeeded.ShouldContain(IdentityConstants.BearerScheme);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
@@ -20,11 +19,12 @@ namespace Retail.Host.FunctionalTests.Monitoring;
 public sealed class PartnerAuthMonitoringTests(PartnersAppFactory factory, ITestOutputHelper output) : IClassFixture<PartnersAppFactory>
 {
     private const int Window15 = 2;
+    private const string Unauthorized = "retail.http.unauthorized";
 
     [Fact]
     public async Task Partner_calls_without_a_valid_key_are_401s_on_the_dashboard_the_S1_card_and_metrics()
     {
-        using var unauthorized = new UnauthorizedCounter(factory.Services.GetRequiredService<IMeterFactory>());
+        using var measurements = new HostMeasurements(factory.Services.GetRequiredService<IMeterFactory>(), Unauthorized);
         var partner = await factory.CreatePartnerAsync();
 
         using var noKey = factory.PartnerClient(null);
@@ -94,43 +94,10 @@ public sealed class PartnerAuthMonitoringTests(PartnersAppFactory factory, ITest
         html.ShouldContain("5 answered 401 without a valid key");
 
         // Exact on this host's meters; the scrape (every host of the test process under one name) proves the export.
-        unauthorized.Count("partner-api").ShouldBe(6);
+        measurements.Sum(Unauthorized, "group", "partner-api").ShouldBe(6);
         using var anonymous = factory.Browser();
         var metrics = PrometheusText.Parse(await anonymous.GetStringAsync("/metrics"));
         metrics.Types["retail_http_unauthorized_total"].ShouldBe("counter");
         metrics.Sum("retail_http_unauthorized_total", ("group", "partner-api")).ShouldBeGreaterThanOrEqualTo(6);
-    }
-
-    /// <summary>Counts <c>retail.http.unauthorized</c> by group from the meters of one host's <see cref="IMeterFactory"/> only.</summary>
-    private sealed class UnauthorizedCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
-
-        public UnauthorizedCounter(IMeterFactory scope)
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "retail.http.unauthorized" && ReferenceEquals(instrument.Meter.Scope, scope))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "group")
-                    {
-                        _counts.AddOrUpdate((string)tag.Value!, value, (_, n) => n + value);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Count(string group) => _counts.GetValueOrDefault(group);
-
-        public void Dispose() => _listener.Dispose();
     }
 }

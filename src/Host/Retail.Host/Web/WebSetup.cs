@@ -3,6 +3,7 @@ using Hangfire.Dashboard;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Retail.BuildingBlocks.Application.Security;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
+using Retail.Modules.Identity.Infrastructure;
 using Scalar.AspNetCore;
 
 namespace Retail.Host.Web;
@@ -77,7 +78,7 @@ internal static class WebSetup
         app.Use((context, next) => SecurityHeaders(context, next, sendHsts));
         app.UseStaticFiles();
         app.UseRouting();
-        app.UseAuthentication();
+        app.UseIdentityAuthentication();
         app.UseAuthorization();
         // After authentication and authorization: the policies ask who the user is, and a protected page is never served
         // from the cache to someone not allowed to see it.

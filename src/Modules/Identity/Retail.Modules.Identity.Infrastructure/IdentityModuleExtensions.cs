@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,6 +26,12 @@ public static class IdentityModuleExtensions
     public const string LoginPath = "/Identity/Login";
     public const string LogoutPath = "/Identity/Logout";
     public const string AccessDeniedPath = "/Identity/AccessDenied";
+
+    /// <summary>The pages' sign-in cookie.</summary>
+    public const string AuthCookieName = "retail.auth";
+
+    /// <summary>What <c>UseAuthentication()</c> records on the builder; WebApplication adds its own unconditional authentication when it is missing.</summary>
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
     /// <summary>
     /// ASP.NET Core Identity with cookie (pages) and bearer token (APIs) sign-in, the shop's roles as policies, and
@@ -63,7 +70,7 @@ public static class IdentityModuleExtensions
             o.LoginPath = LoginPath;
             o.LogoutPath = LogoutPath;
             o.AccessDeniedPath = AccessDeniedPath;
-            o.Cookie.Name = "retail.auth";
+            o.Cookie.Name = AuthCookieName;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.SlidingExpiration = true;
@@ -89,6 +96,30 @@ public static class IdentityModuleExtensions
 
         return services;
     }
+
+    /// <summary>
+    /// Authentication for the requests that carry a credential the default scheme reads: an <c>Authorization</c> header
+    /// (bearer token) or the sign-in cookie. Any other request can only come out anonymous, and finding that out built
+    /// and ran three handlers (Identity's bearer-or-cookie composite, the bearer and the cookie handler) on every
+    /// anonymous request: a quarter of what the trivial endpoint allocated per request, and a third of its throughput
+    /// (docs/benchmarks.md, session 27). Such a request keeps the anonymous user it starts with, so an endpoint that
+    /// needs a user challenges it exactly as before; endpoints that name their own scheme (the partner API key)
+    /// authenticate it in the authorization step either way.
+    /// </summary>
+    public static IApplicationBuilder UseIdentityAuthentication(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Properties[AuthenticationMiddlewareSetKey] = true;
+        var schemes = app.ApplicationServices.GetRequiredService<IAuthenticationSchemeProvider>();
+        return app.Use(next =>
+        {
+            var authentication = new AuthenticationMiddleware(next, schemes);
+            return context => CarriesSignInCredential(context.Request) ? authentication.Invoke(context) : next(context);
+        });
+    }
+
+    private static bool CarriesSignInCredential(HttpRequest request) =>
+        request.Headers.Authorization.Count > 0 || request.Cookies.ContainsKey(AuthCookieName);
 
     /// <summary>
     /// ASP.NET Core Identity's JSON endpoints under <c>/api/identity</c> (register, login with bearer token or cookie,
