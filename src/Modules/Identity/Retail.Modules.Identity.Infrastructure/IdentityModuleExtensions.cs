@@ -30,7 +30,10 @@ public static class IdentityModuleExtensions
     /// <summary>The pages' sign-in cookie.</summary>
     public const string AuthCookieName = "retail.auth";
 
-    /// <summary>What <c>UseAuthentication()</c> records on the builder; WebApplication adds its own unconditional authentication when it is missing.</summary>
+    /// <summary>
+    /// What <c>UseAuthentication()</c> records on the builder (ASP.NET Core's own key); WebApplication adds its own,
+    /// unconditional authentication when it is missing — AuthorizationTests would then see anonymous requests authenticated.
+    /// </summary>
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
     /// <summary>
