@@ -35,6 +35,17 @@ public sealed class RedisHealthCheckTests(RedisServerFixture redis) : IClassFixt
     }
 
     [Fact]
+    public void A_cancellation_the_caller_did_not_ask_for_counts_as_redis_unavailable()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        RedisHealthCheck.IsRedisFailure(new TaskCanceledException("the client gave up on the PING"), CancellationToken.None).ShouldBeTrue();
+        RedisHealthCheck.IsRedisFailure(new TimeoutException("Timeout performing PING"), CancellationToken.None).ShouldBeTrue();
+        RedisHealthCheck.IsRedisFailure(new OperationCanceledException(cancelled.Token), cancelled.Token).ShouldBeFalse("the caller's own cancellation goes on up");
+    }
+
+    [Fact]
     public async Task Healthy_when_redis_is_not_configured()
     {
         var result = await CheckAsync(new RedisConnection(null, NullLogger<RedisConnection>.Instance), new LimiterState(false));
