@@ -161,9 +161,9 @@ internal sealed class RedisHealthCheck(RedisConnection redis, IRedisDegradationS
 
     /// <summary>
     /// Everything but the caller's own cancellation is Redis being unavailable. The client can also end a PING with an
-    /// <see cref="OperationCanceledException"/> of its own while it reconnects (seen seconds into a <c>kill -STOP</c>
-    /// of the server, build/chaos/redis-outage.sh): let through, the health check service reported it as a timed-out
-    /// check, Unhealthy, and /health/ready answered 503 although the app was serving.
+    /// <see cref="OperationCanceledException"/> of its own (seen once, six seconds into a <c>kill -STOP</c> of the
+    /// server, build/chaos/redis-outage.sh): let through, the health check service reported it as a timed-out check,
+    /// Unhealthy, and /health/ready answered 503 although the app was serving.
     /// </summary>
     internal static bool IsRedisFailure(Exception exception, CancellationToken cancellationToken) =>
         exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
