@@ -26,8 +26,14 @@ public sealed class HostMeasurements : IDisposable
         _listener.Start();
     }
 
+    /// <summary>Has the observable instruments among them report their current values now (one measurement each).</summary>
+    public void Observe() => _listener.RecordObservableInstruments();
+
     /// <summary>The measurements of <paramref name="instrument"/> so far, in the order they were recorded.</summary>
     public IReadOnlyList<Recorded> Of(string instrument) => _recorded.Where(r => r.Instrument == instrument).ToList();
+
+    /// <summary>The sum of <paramref name="instrument"/>'s measurements.</summary>
+    public double Sum(string instrument) => Of(instrument).Sum(r => r.Value);
 
     /// <summary>The sum of <paramref name="instrument"/>'s measurements whose tag <paramref name="tag"/> is <paramref name="value"/>.</summary>
     public double Sum(string instrument, string tag, string value) =>

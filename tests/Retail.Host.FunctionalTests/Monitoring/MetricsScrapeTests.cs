@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
@@ -16,10 +15,12 @@ namespace Retail.Host.FunctionalTests.Monitoring;
 [Collection(MetricsScrapeCollection.Name)]
 public sealed class MetricsScrapeTests(RetailAppFactory factory) : IClassFixture<RetailAppFactory>
 {
+    private const string CheckoutAttempts = "retail.checkout.attempts";
+
     [Fact]
     public async Task Metrics_carry_checkout_outcomes_rate_limits_the_breaker_and_the_flash_listing()
     {
-        using var outcomes = new CheckoutOutcomes(factory.Services.GetRequiredService<IMeterFactory>());
+        using var measurements = new HostMeasurements(factory.Services.GetRequiredService<IMeterFactory>(), CheckoutAttempts);
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
         var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 50, price: 9.50m);
         using var customer = await CheckoutLoad.LoginAsync(factory, await CheckoutLoad.RegisterAsync(factory, "metrics"));
@@ -47,9 +48,9 @@ public sealed class MetricsScrapeTests(RetailAppFactory factory) : IClassFixture
         statuses.Count(s => s == HttpStatusCode.Created).ShouldBeGreaterThanOrEqualTo(1);
         statuses.Count(s => s == HttpStatusCode.TooManyRequests).ShouldBeGreaterThanOrEqualTo(1, "5 checkouts per customer per 60 s (SPEC A1)");
         // This host's meter exactly (other test classes run checkouts in parallel in the same process).
-        outcomes.Count("accepted_paid").ShouldBe(statuses.Count(s => s == HttpStatusCode.Created));
-        outcomes.Count("rate_limited").ShouldBe(statuses.Count(s => s == HttpStatusCode.TooManyRequests));
-        outcomes.Count("declined").ShouldBe(1);
+        measurements.Sum(CheckoutAttempts, "outcome", "accepted_paid").ShouldBe(statuses.Count(s => s == HttpStatusCode.Created));
+        measurements.Sum(CheckoutAttempts, "outcome", "rate_limited").ShouldBe(statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        measurements.Sum(CheckoutAttempts, "outcome", "declined").ShouldBe(1);
 
         using var browser = factory.Browser();
         (await browser.GetAsync("/api/flash/products")).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -106,38 +107,5 @@ public sealed class MetricsScrapeTests(RetailAppFactory factory) : IClassFixture
         Should.Throw<FormatException>(() => PrometheusText.Parse("x_total{a=1} 3"));
         Should.Throw<FormatException>(() => PrometheusText.Parse("x total 3"));
         Should.Throw<FormatException>(() => PrometheusText.Parse("// comment"));
-    }
-
-    /// <summary>Counts <c>retail.checkout.attempts</c> by outcome from the meters of one host's <see cref="IMeterFactory"/> only.</summary>
-    private sealed class CheckoutOutcomes : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
-
-        public CheckoutOutcomes(IMeterFactory scope)
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "retail.checkout.attempts" && ReferenceEquals(instrument.Meter.Scope, scope))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "outcome")
-                    {
-                        _counts.AddOrUpdate((string)tag.Value!, value, (_, n) => n + value);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Count(string outcome) => _counts.GetValueOrDefault(outcome);
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -19,6 +19,10 @@ namespace Retail.Host.FunctionalTests.Monitoring;
 [Collection(MetricsScrapeCollection.Name)]
 public sealed class MonitoringReturnsPartnersTests(PartnersAppFactory factory) : IClassFixture<PartnersAppFactory>
 {
+    private const string IngestRows = "retail.partners.ingest.rows";
+    private const string IngestJobs = "retail.partners.ingest.jobs";
+    private const string WebhooksProcessed = "retail.partners.webhooks.processed";
+
     [Fact]
     public async Task A_feed_a_webhook_and_a_return_show_on_the_dashboard_and_on_metrics()
     {
@@ -106,32 +110,11 @@ public sealed class MonitoringReturnsPartnersTests(PartnersAppFactory factory) :
         metrics.Types["retail_partners_ingest_rows_total"].ShouldBe("counter");
         metrics.Named("retail_partners_ingest_jobs_total").ShouldContain(s => s.Labels.GetValueOrDefault("status") == "completed");
         metrics.Named("retail_partners_webhooks_processed_total").ShouldNotBeEmpty();
-        var observed = ObserveIngest();
-        observed["retail.partners.ingest.rows"].ShouldBe(3);
-        observed["retail.partners.ingest.jobs|completed"].ShouldBe(partners.GetProperty("jobsCompleted").GetInt64());
-        observed["retail.partners.webhooks.processed"].ShouldBe(partners.GetProperty("webhooksProcessed").GetInt64());
-    }
-
-    /// <summary>The ingest observable counters of this host's <see cref="IMeterFactory"/>, observed once.</summary>
-    private Dictionary<string, long> ObserveIngest()
-    {
-        var scope = factory.Services.GetRequiredService<IMeterFactory>();
-        var measured = new Dictionary<string, long>(StringComparer.Ordinal);
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter.Scope, scope) && instrument.Name.StartsWith("retail.partners.", StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            var status = tags.ToArray().FirstOrDefault(t => t.Key == "status").Value as string;
-            measured[status is null ? instrument.Name : instrument.Name + "|" + status] = value;
-        });
-        listener.Start();
-        listener.RecordObservableInstruments();
-        return measured;
+        // The ingest observable counters of this host, observed once.
+        using var observed = new HostMeasurements(factory.Services.GetRequiredService<IMeterFactory>(), IngestRows, IngestJobs, WebhooksProcessed);
+        observed.Observe();
+        observed.Sum(IngestRows).ShouldBe(3);
+        observed.Sum(IngestJobs, "status", "completed").ShouldBe(partners.GetProperty("jobsCompleted").GetInt64());
+        observed.Sum(WebhooksProcessed).ShouldBe(partners.GetProperty("webhooksProcessed").GetInt64());
     }
 }
