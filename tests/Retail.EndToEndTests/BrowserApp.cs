@@ -62,13 +62,8 @@ public sealed class BrowserApp : IAsyncLifetime
     /// </summary>
     public const float ActionTimeoutMs = 30_000;
 
-    /// <summary>A fresh browser context (own cookies) with the app's address as base URL.</summary>
-    public async Task<IPage> NewPageAsync()
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        context.SetDefaultTimeout(ActionTimeoutMs);
-        return await context.NewPageAsync();
-    }
+    /// <summary>A fresh browser context (own cookies) with the app's address as base URL; what the browser does goes to <see cref="Log"/>.</summary>
+    public Task<IPage> NewPageAsync() => BrowserEventLog.NewLoggedPageAsync(Browser, BaseAddress, Log);
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsFolder, name + ".png"), FullPage = true });

@@ -8,7 +8,8 @@ namespace Retail.EndToEndTests;
 /// <summary>
 /// A browser journey whose test output ends with what the app logged while it ran. xunit shows a test's output with
 /// its failure (and keeps it in the TRX file), so a journey that waited 30 s for a page and failed shows what the server
-/// did meanwhile (each request with its status and duration, warnings and errors), not only the browser's timeout.
+/// did meanwhile (each request with its status and duration, warnings and errors) and what the browser did
+/// (<see cref="BrowserEventLog"/>: its requests, navigations and load events), not only the browser's timeout.
 /// </summary>
 public abstract class LoggedJourney(CapturingLoggerProvider log, ITestOutputHelper output) : IDisposable
 {
@@ -30,7 +31,7 @@ public abstract class LoggedJourney(CapturingLoggerProvider log, ITestOutputHelp
     public void Dispose()
     {
         var entries = log.Since(_mark);
-        output.WriteLine($"--- the app's log during this test ({entries.Count} entries: requests, Retail information, warnings and errors) ---");
+        output.WriteLine($"--- the app's and the browser's log during this test ({entries.Count} entries: requests, Retail information, browser events, warnings and errors) ---");
         foreach (var entry in entries)
         {
             output.WriteLine(entry.ToString());

@@ -176,12 +176,7 @@ public sealed class ClockedBrowserApp : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync()
-    {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        context.SetDefaultTimeout(BrowserApp.ActionTimeoutMs);
-        return await context.NewPageAsync();
-    }
+    public Task<IPage> NewPageAsync() => BrowserEventLog.NewLoggedPageAsync(_browser!, BaseAddress, Log);
 
     /// <summary>A new customer through <c>POST /api/identity/register</c> (password <see cref="BrowserApp.DemoPassword"/>).</summary>
     public async Task<string> RegisterAsync(string prefix)
