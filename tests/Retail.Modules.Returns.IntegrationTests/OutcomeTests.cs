@@ -131,6 +131,28 @@ public sealed class OutcomeTests
     }
 
     [Fact]
+    public async Task An_admin_without_the_warehouse_role_cannot_ship_a_repair_back_in_the_warehouses_name()
+    {
+        await using var host = await ReturnsTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5);
+        var customer = ReturnsTestHost.NewCustomer();
+        var orderId = await host.DeliveredOrderAsync(customer, sku, 1);
+        var code = (await host.SubmitAsync(customer, orderId, sku, 1, preferred: "REPAIR")).Value.Code;
+        await host.ToInspectedAsync(customer, code, grade: "DAMAGED");
+        await host.DecideAndProcessAsync(code, "REPAIR");
+        var before = await DetailAsync(host, code);
+
+        var byAdmin = await host.SendAsAsync<Result>("admin-1", new Application.Outcomes.RecordRepairShippedCommand(code, "fixed", null));
+
+        byAdmin.IsSuccess.ShouldBeFalse("admins look at returns but act only through a team role");
+        byAdmin.Error!.Kind.ShouldBe(ErrorKind.Forbidden);
+        var after = await DetailAsync(host, code);
+        after.Status.ShouldBe("PROCESSING");
+        after.Version.ShouldBe(before.Version);
+        after.Timeline.ShouldNotContain(t => t.Action == "repair-shipped");
+    }
+
+    [Fact]
     public async Task Restock_happens_once_per_line_even_if_the_event_is_delivered_twice()
     {
         await using var host = await ReturnsTestHost.StartAsync();

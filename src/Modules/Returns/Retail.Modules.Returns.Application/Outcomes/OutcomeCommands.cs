@@ -43,6 +43,12 @@ public sealed class RecordRepairShippedCommandHandler(IReturnsDbContext db, Retu
             return ReturnErrors.NotFound();
         }
 
+        // The role check lets admins through, but they act only through a team role they hold: the audit names a real one.
+        if (!viewer.TeamRoles.Contains(ReturnRoles.Warehouse, StringComparer.Ordinal))
+        {
+            return Error.Forbidden() with { Code = "returns.wrong_role", Message = "Only the warehouse ships a repaired item back." };
+        }
+
         if (command.ExpectedVersion is { } expected && expected != entity.Version)
         {
             return ReturnErrors.Stale();
