@@ -122,6 +122,26 @@ public sealed class ReturnWorkflowTests
     }
 
     [Fact]
+    public async Task Null_entries_in_the_items_or_dispositions_lists_are_a_400_not_a_crash()
+    {
+        await using var host = await ReturnsTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 10);
+        var customer = ReturnsTestHost.NewCustomer();
+        var orderId = await host.DeliveredOrderAsync(customer, sku, 1);
+
+        var submitted = await host.SendAsAsync<Result<Application.Returns.Submit.SubmittedReturnDto>>(customer,
+            new Application.Returns.Submit.SubmitReturnCommand(orderId, [null!], "DEFECTIVE", null, "REFUND"));
+
+        submitted.Error!.Kind.ShouldBe(ErrorKind.Validation);
+        var code = (await host.SubmitAsync(customer, orderId, sku, 1)).Value.Code;
+        await host.ToInspectedAsync(customer, code);
+        var decided = await host.MoveAsync(ReturnsTestHost.Support, code, "decide", new TransitionInputDto(Dispositions: [null!]));
+        decided.Error!.Kind.ShouldBe(ErrorKind.Validation);
+        var entity = await host.QueryAsync(sp => sp.GetRequiredService<IReturnsDbContext>().Returns.SingleAsync(r => r.Code == code));
+        entity.Status.ShouldBe(ReturnStatus.Inspected);
+    }
+
+    [Fact]
     public async Task Admins_may_look_at_any_return_but_act_only_through_a_team_role()
     {
         await using var host = await ReturnsTestHost.StartAsync();

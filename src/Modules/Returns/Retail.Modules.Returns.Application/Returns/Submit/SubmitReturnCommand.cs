@@ -29,6 +29,8 @@ public sealed class SubmitReturnCommandValidator : AbstractValidator<SubmitRetur
     {
         RuleFor(c => c.OrderId).NotEmpty();
         RuleFor(c => c.Items).NotNull().Must(i => i is { Count: >= 1 and <= Return.MaxLines }).WithMessage("Choose at least one item to return.");
+        // Child rules skip null entries, which the handler would then dereference: a 500 instead of a 400.
+        RuleForEach(c => c.Items).NotNull().WithMessage("Each item needs a SKU and a quantity.");
         RuleForEach(c => c.Items).ChildRules(item =>
         {
             item.RuleFor(i => i.Sku).NotEmpty().MaximumLength(64);

@@ -45,6 +45,9 @@ public sealed class TransitionReturnCommandValidator : AbstractValidator<Transit
             .WithMessage("Grade is NEW, LIKE_NEW, USED, DAMAGED or UNUSABLE.").When(c => c.Input is not null);
         RuleFor(c => c.Input!.Mismatch).Must(m => m is null || EnumCodes.Parse<InspectionMismatch>(m) is not null)
             .WithMessage("Mismatch is NONE, WRONG_ITEM, SHORT or DAMAGED.").When(c => c.Input is not null);
+        // Child rules skip null entries, which the handler would then dereference: a 500 instead of a 400.
+        RuleForEach(c => c.Input!.Dispositions).NotNull().WithMessage("Each disposition needs a line id and a disposition.")
+            .When(c => c.Input?.Dispositions is not null);
         RuleForEach(c => c.Input!.Dispositions).ChildRules(d =>
         {
             d.RuleFor(x => x.Disposition).Must(x => EnumCodes.Parse<Disposition>(x) is not null)
