@@ -122,8 +122,11 @@ token="$(curl -s -c "$PARTNER_JAR" -b "$PARTNER_JAR" "$PARTNER_PAGE" | form_toke
 key_page="$(curl -s -c "$PARTNER_JAR" -b "$PARTNER_JAR" -X POST "$PARTNER_PAGE?handler=CreateKey" --data-urlencode "Key.Name=scan" --data-urlencode "__RequestVerificationToken=$token")"
 PARTNER_KEY="$(sed -n 's/.*id="new-key-value">\([^<]*\)<.*/\1/p' <<<"$key_page" | head -1)"
 [[ $PARTNER_KEY == rk_live_* ]] || { echo "no partner key shown after creating one"; exit 1; }
-export SCAN_WEBHOOK_SECRET="$(curl -s -c "$PARTNER_JAR" -b "$PARTNER_JAR" "$PARTNER_PAGE" | sed -n 's/.*Webhook signing secret: <code>\([^<]*\)<.*/\1/p' | head -1)"
-[[ -n $SCAN_WEBHOOK_SECRET ]] || { echo "no webhook secret on the partner page"; exit 1; }
+# The webhook secret is stored encrypted and shown only in the answer that issues it: issue one (no overlap) and read it there.
+token="$(curl -s -c "$PARTNER_JAR" -b "$PARTNER_JAR" "$PARTNER_PAGE" | form_token)"
+export SCAN_WEBHOOK_SECRET="$(curl -s -c "$PARTNER_JAR" -b "$PARTNER_JAR" -X POST "$PARTNER_PAGE?handler=RotateWebhookSecret" \
+  --data-urlencode "overlapHours=0" --data-urlencode "__RequestVerificationToken=$token" | sed -n 's/.*id="new-webhook-secret-value">\([^<]*\)<.*/\1/p' | head -1)"
+[[ $SCAN_WEBHOOK_SECRET =~ ^[0-9a-f]{64}$ ]] || { echo "no webhook secret shown after issuing one"; exit 1; }
 printf 'sku,name,description,category,price,currency,stock,brand,gtin,image_url\nSCAN-P1,Scan product,Partner scan product,Home & Kitchen,12.99,USD,5,Acme,,\nSCAN-P2,,missing name,Home & Kitchen,abc,USD,5,Acme,,\n' >"$WORK/partner-feed.csv"
 PARTNER_JOB="$(curl -sf -X POST "$URL/api/partners/feeds" -H "X-Api-Key: $PARTNER_KEY" -H 'Content-Type: text/csv' --data-binary "@$WORK/partner-feed.csv" | jq -r .id)"
 [[ $PARTNER_JOB =~ ^[0-9a-f-]{36}$ ]] || { echo "the partner feed did not create a job ($PARTNER_JOB)"; exit 1; }
