@@ -153,6 +153,26 @@ public sealed class OutcomeTests
     }
 
     [Fact]
+    public async Task An_admin_without_the_finance_role_cannot_run_a_returns_outcomes()
+    {
+        await using var host = await ReturnsTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5);
+        var customer = ReturnsTestHost.NewCustomer();
+        var orderId = await host.DeliveredOrderAsync(customer, sku, 1);
+        var code = (await host.SubmitAsync(customer, orderId, sku, 1, preferred: "REPAIR")).Value.Code;
+        await host.ToInspectedAsync(customer, code, grade: "DAMAGED");
+        await host.DecideAndProcessAsync(code, "REPAIR");
+        var before = await DetailAsync(host, code);
+
+        var byAdmin = await host.SendAsAsync<Result<Application.Outcomes.OutcomeRunReport>>("admin-1", new Application.Outcomes.ExecuteReturnOutcomesCommand(code));
+
+        byAdmin.IsSuccess.ShouldBeFalse("admins look at returns but act only through a team role");
+        byAdmin.Error!.Kind.ShouldBe(ErrorKind.Forbidden);
+        byAdmin.Error.Code.ShouldBe("returns.wrong_role");
+        (await DetailAsync(host, code)).Version.ShouldBe(before.Version);
+    }
+
+    [Fact]
     public async Task Restock_happens_once_per_line_even_if_the_event_is_delivered_twice()
     {
         await using var host = await ReturnsTestHost.StartAsync();

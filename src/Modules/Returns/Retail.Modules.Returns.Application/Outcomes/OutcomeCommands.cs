@@ -19,10 +19,16 @@ namespace Retail.Modules.Returns.Application.Outcomes;
 [AuthorizeRoles(Roles.Finance)]
 public sealed record ExecuteReturnOutcomesCommand(string Code) : ICommand<OutcomeRunReport>, IOwnsTransaction;
 
-public sealed class ExecuteReturnOutcomesCommandHandler(IReturnsDbContext db, ReturnOutcomeProcessor processor) : ICommandHandler<ExecuteReturnOutcomesCommand, OutcomeRunReport>
+public sealed class ExecuteReturnOutcomesCommandHandler(IReturnsDbContext db, ReturnOutcomeProcessor processor, ReturnViewer viewer) : ICommandHandler<ExecuteReturnOutcomesCommand, OutcomeRunReport>
 {
     public async ValueTask<Result<OutcomeRunReport>> Handle(ExecuteReturnOutcomesCommand command, CancellationToken cancellationToken)
     {
+        // The role check lets admins through, but they act only through a team role they hold (as every other step).
+        if (!viewer.TeamRoles.Contains(ReturnRoles.Finance, StringComparer.Ordinal))
+        {
+            return Error.Forbidden() with { Code = "returns.wrong_role", Message = "Only finance runs a return's outcomes." };
+        }
+
         var code = ReturnCodes.Normalize(command.Code);
         var id = await db.Returns.AsNoTracking().Where(r => r.Code == code).Select(r => (Guid?)r.Id).SingleOrDefaultAsync(cancellationToken);
         return id is { } returnId ? await processor.ProcessAsync(returnId, cancellationToken) : ReturnErrors.NotFound();
