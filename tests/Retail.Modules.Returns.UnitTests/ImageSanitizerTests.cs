@@ -97,6 +97,9 @@ public sealed class ImageSanitizerTests
         var webp = WebP(("VP8 ", new byte[] { 1, 2, 3 }));
         BinaryPrimitives.WriteUInt32LittleEndian(webp.AsSpan(4, 4), 4000);
         ImageSanitizer.Sanitize(webp).Problem.ShouldBe(ImageSanitizer.Damaged, "RIFF size beyond the file");
+        var hugeChunk = WebP(("VP8 ", []));
+        BinaryPrimitives.WriteUInt32LittleEndian(hugeChunk.AsSpan(16, 4), uint.MaxValue);
+        ImageSanitizer.Sanitize(hugeChunk).Problem.ShouldBe(ImageSanitizer.Damaged, "a chunk of 4 GiB (its padded size must not wrap to 0)");
     }
 
     private static byte[] Png(params (string Type, byte[] Data)[] chunks)

@@ -197,7 +197,8 @@ public static class ImageSanitizer
         {
             var fourCc = System.Text.Encoding.ASCII.GetString(data, i, 4);
             var size = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(i + 4, 4));
-            var padded = size + (size & 1);
+            // In long: an odd size of 0xFFFFFFFF padded in uint wraps to 0 and a chunk with no data would pass.
+            var padded = size + (long)(size & 1);
             if (i + 8L + padded > end)
             {
                 return null;
