@@ -147,6 +147,24 @@ public sealed class PlaceOrderTests
         (await host.StockOfAsync(sku)).ShouldBe(5000);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task A_missing_payment_method_is_a_validation_error_and_places_no_order(string method)
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5);
+        var user = OrderingTestHost.NewUser();
+
+        var result = await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku) with { PaymentMethod = method });
+
+        result.IsSuccess.ShouldBeFalse();
+        result.Error!.Kind.ShouldBe(ErrorKind.Validation, result.Error.Message);
+        result.Error.FieldErrors.Keys.ShouldContain("PaymentMethod");
+        (await host.OrderCountAsync(user)).ShouldBe(0, "no order is stored (and cancelled) for a checkout without a payment method");
+        (await host.StockOfAsync(sku)).ShouldBe(5);
+    }
+
     [Fact]
     public async Task An_unknown_sku_is_a_validation_error_and_writes_nothing()
     {

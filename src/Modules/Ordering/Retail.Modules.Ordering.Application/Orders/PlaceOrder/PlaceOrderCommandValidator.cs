@@ -44,7 +44,9 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
 
         RuleFor(c => c.PaymentMethod).NotEmpty().WithMessage("Choose a payment method.")
             .MustAsync(async (_, method, context, ct) => await IsRegisteredAsync(context.GetRequiredRequestService<IRequestSender>(), method, ct)).WithMessage("Choose one of the offered payment methods.")
-            .When(c => !string.IsNullOrWhiteSpace(c.PaymentMethod));
+            // Only the lookup waits for a method: applied to the whole rule, the condition also switched NotEmpty off, so a
+            // checkout without a method stored an order and cancelled it as "declined".
+            .When(c => !string.IsNullOrWhiteSpace(c.PaymentMethod), ApplyConditionTo.CurrentValidator);
         RuleFor(c => c.StoreCredit).GreaterThanOrEqualTo(0m).PrecisionScale(12, 2, ignoreTrailingZeros: true);
         RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("An idempotency key is required.").MaximumLength(MaxKeyLength);
     }
