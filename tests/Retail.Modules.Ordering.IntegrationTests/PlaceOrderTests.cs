@@ -166,6 +166,26 @@ public sealed class PlaceOrderTests
     }
 
     [Fact]
+    public async Task A_null_item_or_a_null_payment_detail_from_a_json_body_is_a_validation_error_not_a_crash()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5);
+        var user = OrderingTestHost.NewUser();
+        var checkout = OrderingTestHost.Checkout(sku);
+
+        // What System.Text.Json makes of "items":[null] and "paymentDetails":{"cardNumber":null}.
+        var nullItem = await host.PlaceOrderAsync(user, checkout with { Items = [new OrderItemInput(sku, 1), null!] });
+        var nullDetail = await host.PlaceOrderAsync(user, checkout with { PaymentDetails = new Dictionary<string, string> { ["cardNumber"] = null!, ["expiry"] = "12/30" } });
+
+        nullItem.Error!.Kind.ShouldBe(ErrorKind.Validation, nullItem.Error.Message);
+        nullItem.Error.FieldErrors.Keys.ShouldContain(k => k.StartsWith("Items", StringComparison.Ordinal));
+        nullDetail.Error!.Kind.ShouldBe(ErrorKind.Validation, nullDetail.Error.Message);
+        nullDetail.Error.FieldErrors.Keys.ShouldContain("PaymentDetails");
+        (await host.OrderCountAsync(user)).ShouldBe(0);
+        (await host.StockOfAsync(sku)).ShouldBe(5);
+    }
+
+    [Fact]
     public async Task An_unknown_sku_is_a_validation_error_and_writes_nothing()
     {
         await using var host = await OrderingTestHost.StartAsync();

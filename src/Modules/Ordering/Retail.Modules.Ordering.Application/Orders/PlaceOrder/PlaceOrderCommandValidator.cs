@@ -19,8 +19,10 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
     {
         RuleFor(c => c.Items).NotNull().NotEmpty().WithMessage("Add at least one item.")
             .Must(items => items is null || items.Count <= Order.MaxLines).WithMessage($"At most {Order.MaxLines} different products per order.")
-            .Must(items => items is null || items.Select(i => Normalize(i.Sku)).Distinct(StringComparer.Ordinal).Count() == items.Count)
+            .Must(items => items is null || items.Select(i => Normalize(i?.Sku)).Distinct(StringComparer.Ordinal).Count() == items.Count)
             .WithMessage("Each product may appear only once.");
+        // A JSON body can carry "items":[null]; the rules below skip a null item, and the handler would throw on it.
+        RuleForEach(c => c.Items).NotNull().WithMessage("Each item needs a SKU and a quantity.").OverridePropertyName("Items");
         RuleForEach(c => c.Items).ChildRules(item =>
         {
             item.RuleFor(i => i.Sku).NotEmpty().MaximumLength(40);
@@ -29,7 +31,7 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
         RuleFor(c => c.Items)
             .MustAsync(async (_, items, context, ct) => await UnknownSkusAsync(context.GetRequiredRequestService<IRequestSender>(), items, ct) is { Count: 0 })
             .WithMessage("One or more products do not exist.")
-            .When(c => c.Items is { Count: > 0 and <= Order.MaxLines } && c.Items.All(i => !string.IsNullOrWhiteSpace(i.Sku)));
+            .When(c => c.Items is { Count: > 0 and <= Order.MaxLines } && c.Items.All(i => i is not null && !string.IsNullOrWhiteSpace(i.Sku)));
 
         RuleFor(c => c.ShippingAddress).NotNull().WithMessage("Enter a shipping address.");
         When(c => c.ShippingAddress is not null, () =>
@@ -47,6 +49,8 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
             // Only the lookup waits for a method: applied to the whole rule, the condition also switched NotEmpty off, so a
             // checkout without a method stored an order and cancelled it as "declined".
             .When(c => !string.IsNullOrWhiteSpace(c.PaymentMethod), ApplyConditionTo.CurrentValidator);
+        // "paymentDetails":{"cardNumber":null} binds a null value, which the request hash and the charge cannot use.
+        RuleFor(c => c.PaymentDetails).Must(d => d is null || d.Values.All(v => v is not null)).WithMessage("Fill in every payment detail.");
         RuleFor(c => c.StoreCredit).GreaterThanOrEqualTo(0m).PrecisionScale(12, 2, ignoreTrailingZeros: true);
         RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("An idempotency key is required.").MaximumLength(MaxKeyLength);
     }
