@@ -176,6 +176,22 @@ public sealed class AdminCatalogTests(RetailAppFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_stock_history_page_far_past_the_end_never_shows_the_newest_movements_again()
+    {
+        using var catalogApi = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogApi, stock: 5);
+        (await catalogApi.PostAsJsonAsync($"/api/catalog/products/{sku}/stock-adjustments", new { delta = 3, reason = "delivery received" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // (page - 1) * pageSize overflowed int and wrapped to a negative offset, which SQLite reads as 0: page 1 again.
+        var response = await catalogApi.GetAsync($"/api/catalog/products/{sku}/stock-movements?page={int.MaxValue}");
+
+        var body = await response.Content.ReadAsStringAsync();
+        body.ShouldNotContain("delivery received", customMessage: "a page past the end lists no movements");
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        body.ShouldContain("validation_failed");
+    }
+
+    [Fact]
     public async Task Search_treats_percent_and_underscore_in_product_names_literally()
     {
         using var catalogApi = await factory.ApiClientAsync(Users.Catalog);

@@ -57,4 +57,23 @@ public sealed class CheckoutApiTests(RetailAppFactory factory) : IClassFixture<R
         unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await customer.GetFromJsonAsync<JsonElement>("/api/orders")).GetProperty("totalCount").GetInt32().ShouldBe(0);
     }
+
+    [Fact]
+    public async Task A_page_number_far_past_the_end_never_shows_the_first_page_of_orders_again()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5);
+        using var customer = await factory.ApiClientAsync(Users.Customer);
+        var placed = await CheckoutAsync(customer, Body(sku), Guid.NewGuid().ToString("N"));
+        placed.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var orderId = await OrderingPages.OrderIdOfAsync(placed);
+
+        // (page - 1) * pageSize overflowed int and wrapped to a negative offset, which SQLite reads as 0: page 1 again.
+        var response = await customer.GetAsync($"/api/orders?page={int.MaxValue}");
+
+        var body = await response.Content.ReadAsStringAsync();
+        body.ShouldNotContain(orderId.ToString(), customMessage: "a page past the end lists no orders");
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        body.ShouldContain("validation_failed");
+    }
 }
