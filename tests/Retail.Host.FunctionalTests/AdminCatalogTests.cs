@@ -192,6 +192,21 @@ public sealed class AdminCatalogTests(RetailAppFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_null_image_url_in_the_api_body_is_a_validation_problem_not_a_server_error()
+    {
+        using var catalogApi = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogApi, price: 5m);
+
+        var updated = await catalogApi.PutAsJsonAsync($"/api/catalog/products/{sku}", new { name = "Null Image Lamp", category = "garden", price = 6m, imageUrls = new string?[] { null } });
+        var created = await catalogApi.PostAsJsonAsync("/api/catalog/products", new { sku = CatalogApi.NewSku(), name = "Null Image Lamp", category = "garden", price = 6m, initialStock = 1, imageUrls = new string?[] { null } });
+
+        updated.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await updated.Content.ReadAsStringAsync());
+        (await updated.Content.ReadAsStringAsync()).ShouldContain("ImageUrls");
+        created.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await created.Content.ReadAsStringAsync());
+        (await CatalogApi.GetProductAsync(catalogApi, sku)).Price.ShouldBe(5m);
+    }
+
+    [Fact]
     public async Task Search_treats_percent_and_underscore_in_product_names_literally()
     {
         using var catalogApi = await factory.ApiClientAsync(Users.Catalog);

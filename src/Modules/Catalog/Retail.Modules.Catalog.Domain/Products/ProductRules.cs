@@ -45,9 +45,10 @@ public sealed class ImagesMustBeAbsoluteHttpUrlsRule(IReadOnlyList<string> urls)
 
     public string Message => $"Up to {Product.MaxImages} images, each an http(s) URL or a site path starting with '/'.";
 
-    public static bool IsAllowed(string url) =>
-        (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && url.Length <= 500)
-        || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && url.Length <= 500);
+    // Null arrives from a JSON body's "imageUrls":[null]; it is refused like any other bad entry instead of throwing.
+    public static bool IsAllowed(string? url) =>
+        url is not null && ((url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && url.Length <= 500)
+        || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && url.Length <= 500));
 }
 
 /// <summary>What a stock adjustment must satisfy before it reaches the conditional update.</summary>
