@@ -85,14 +85,15 @@ public sealed class HostileFeedTests(PartnersAppFactory factory) : IClassFixture
     [InlineData("billion-laughs.xml", "dtd_prohibited")]
     [InlineData("deeply-nested.json", "too_deep")]
     [InlineData("latin1.csv", "encoding")]
+    [InlineData("latin1.json", "encoding")]
     public async Task Malformed_or_dangerous_files_are_refused_as_a_whole(string fixture, string code)
     {
         var partner = await factory.CreatePartnerAsync();
         using var client = factory.PartnerClient(partner.LiveKey);
         var response = await client.PostFeedAsync(PartnerSetup.FixtureBytes(fixture), fixture);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var job = (await response.Content.ReadFromJsonAsync<FeedJobJson>())!;
 
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
         job.Status.ShouldBe("Failed");
         job.Created.ShouldBe(0);
         var report = (await client.GetFromJsonAsync<FeedReportJson>($"/api/partners/jobs/{job.Id}/report"))!;

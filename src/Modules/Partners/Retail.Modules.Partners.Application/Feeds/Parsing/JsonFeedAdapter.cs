@@ -60,22 +60,38 @@ public class JsonFeedAdapter : IFeedAdapter
                     : "The feed must be a JSON array of product objects.", index);
             }
 
-            var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var property in element.EnumerateObject())
+            Dictionary<string, string?> fields;
+            try
             {
-                string? value = property.Value.ValueKind switch
-                {
-                    JsonValueKind.String => property.Value.GetString(),
-                    JsonValueKind.Number => property.Value.GetRawText(),
-                    JsonValueKind.True => "true",
-                    JsonValueKind.False => "false",
-                    JsonValueKind.Null or JsonValueKind.Undefined => null,
-                    _ => NestedValue,
-                };
-                FeedFields.Add(fields, property.Name, value, options.MaxFieldLength);
+                fields = Fields(element, options.MaxFieldLength);
+            }
+            catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+            {
+                // The parser checks the structure only; a string's bytes are decoded when it is read, here.
+                throw new FeedFormatException("encoding", "The file is not valid UTF-8.", index);
             }
 
             yield return new RawFeedRow(index, fields);
         }
+    }
+
+    private static Dictionary<string, string?> Fields(JsonElement element, int maxFieldLength)
+    {
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            string? value = property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString(),
+                JsonValueKind.Number => property.Value.GetRawText(),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                _ => NestedValue,
+            };
+            FeedFields.Add(fields, property.Name, value, maxFieldLength);
+        }
+
+        return fields;
     }
 }
