@@ -17,14 +17,17 @@ public sealed class IngestIntegrationTests(PartnersFixture fixture) : IClassFixt
 {
     private async Task<Partner> NewPartnerAsync() => (await fixture.NewPartnerAsync()).Partner;
 
-    private async Task<FeedJobDto> SubmitAsync(Partner partner, string csv, FeedKind kind = FeedKind.Delta)
+    private Task<FeedJobDto> SubmitAsync(Partner partner, string csv, FeedKind kind = FeedKind.Delta) =>
+        SubmitAsync(partner, Encoding.UTF8.GetBytes(csv), "feed.csv", kind);
+
+    private async Task<FeedJobDto> SubmitAsync(Partner partner, byte[] feed, string fileName, FeedKind kind = FeedKind.Delta)
     {
         await using var scope = fixture.Services.CreateAsyncScope();
         var submissions = scope.ServiceProvider.GetRequiredService<FeedSubmissions>();
-        using var body = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+        using var body = new MemoryStream(feed);
         // Bigger than the inline limit would queue to Hangfire; the stored-feed path runs it here like a schedule does.
         var stored = await scope.ServiceProvider.GetRequiredService<IFeedStorage>().SaveAsync(body, long.MaxValue, CancellationToken.None);
-        var result = await submissions.SubmitStoredAsync(partner.Id, stored!, "text/csv", "feed.csv", kind, CancellationToken.None);
+        var result = await submissions.SubmitStoredAsync(partner.Id, stored!, null, fileName, kind, CancellationToken.None);
         result.IsSuccess.ShouldBeTrue(result.IsSuccess ? "" : result.Error.Message);
         return result.Value.Job;
     }
@@ -64,6 +67,31 @@ public sealed class IngestIntegrationTests(PartnersFixture fixture) : IClassFixt
         var changed = await SubmitAsync(partner, Csv(prefix, 1200, i => i <= 10 ? 11m : 10m));
         (changed.Created, changed.Updated, changed.Unchanged).ShouldBe((0, 10, 1190));
         (await CatalogAsync(db => db.Products.Where(p => p.Sku == $"{prefix}-3").Select(p => p.Price).SingleAsync())).ShouldBe(11m);
+    }
+
+    [Fact]
+    public async Task An_xml_feed_with_invalid_utf8_past_its_first_64_kb_fails_as_a_wrong_encoding()
+    {
+        var partner = await NewPartnerAsync();
+        var prefix = "XE" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var xml = new StringBuilder("<products>\n");
+        var description = new string('d', 200);
+        for (var i = 1; i <= 300; i++)
+        {
+            xml.Append(CultureInfo.InvariantCulture, $"<product><sku>{prefix}-{i}</sku><name>Item {i}</name><description>{description}</description><price>1.00</price><currency>USD</currency><stock>1</stock></product>\n");
+        }
+
+        // The feed is read in 64 KB chunks: a Latin-1 byte this far in is decoded while a record is being read.
+        var head = Encoding.UTF8.GetBytes(xml + $"<product><sku>{prefix}-X</sku><name>Caf");
+        var tail = Encoding.UTF8.GetBytes(" cr\u00e8me</name><price>1.00</price><currency>USD</currency><stock>1</stock></product>\n</products>\n");
+        head.Length.ShouldBeGreaterThan(64 * 1024);
+
+        var job = await SubmitAsync(partner, [.. head, 0xE9, .. tail], "feed.xml");
+
+        (job.Status, job.Created).ShouldBe(("Failed", 0));
+        await using var scope = fixture.Services.CreateAsyncScope();
+        var error = await scope.ServiceProvider.GetRequiredService<IPartnersDbContext>().FeedRowErrors.SingleAsync(e => e.JobId == job.Id);
+        (error.Field, error.Code).ShouldBe(("file", "encoding"));
     }
 
     [Fact]

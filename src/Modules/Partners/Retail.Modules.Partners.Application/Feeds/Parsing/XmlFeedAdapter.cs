@@ -73,6 +73,11 @@ public sealed class XmlFeedAdapter : IFeedAdapter
             {
                 throw Refused(ex, lineInfo.LineNumber);
             }
+            catch (System.Text.DecoderFallbackException)
+            {
+                // The text is decoded a buffer at a time, so a bad byte past the first one surfaces inside a record.
+                throw new FeedFormatException("encoding", "The file is not valid UTF-8 (or UTF-16 with a byte order mark).", lineInfo.LineNumber);
+            }
 
             yield return new RawFeedRow(line, fields);
         }
