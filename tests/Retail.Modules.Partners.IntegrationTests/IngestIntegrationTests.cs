@@ -94,6 +94,29 @@ public sealed class IngestIntegrationTests(PartnersFixture fixture) : IClassFixt
         (error.Field, error.Code).ShouldBe(("file", "encoding"));
     }
 
+    [Theory]
+    [InlineData("google.rss", """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>
+          <item>
+            <g:id>{0}-1</g:id><g:title>Shoe</g:title><g:price>89.90 USD</g:price><g:quantity>3</g:quantity>
+            <g:shipping><g:country>US</g:country><g:service>Standard</g:service><g:price>4.95 USD</g:price></g:shipping>
+          </item>
+        </channel></rss>
+        """)]
+    [InlineData("feed.json", """[{"sku": "{0}-1", "name": "Shoe", "price": "89.90", "currency": "USD", "stock": 3, "shipping": [{"country": "US", "price": "4.95 USD"}]}]""")]
+    [InlineData("feed.csv", "sku,name,price,currency,stock,internal_notes\n{0}-1,Shoe,89.90,USD,3,\"ask\u0007 warehouse\"\n")]
+    public async Task A_field_outside_the_schema_is_ignored_whatever_it_holds(string fileName, string template)
+    {
+        var partner = await NewPartnerAsync();
+        var prefix = "UF" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+
+        var job = await SubmitAsync(partner, Encoding.UTF8.GetBytes(template.Trim().Replace("{0}", prefix, StringComparison.Ordinal)), fileName);
+
+        (job.Status, job.Created, job.Rejected).ShouldBe(("Completed", 1, 0));
+        (await CatalogAsync(db => db.Products.Where(p => p.Sku == $"{prefix}-1").Select(p => p.Price).SingleAsync())).ShouldBe(89.90m);
+    }
+
     [Fact]
     public async Task A_sku_of_another_seller_is_refused_on_its_line()
     {

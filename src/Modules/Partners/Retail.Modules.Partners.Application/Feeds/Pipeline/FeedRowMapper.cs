@@ -114,6 +114,7 @@ public sealed class FeedRowMapper(string shopCurrency)
 
     private static readonly HashSet<string> LineBreaksAllowed = [FeedFields.Description];
     private static readonly HashSet<string> ShortText = [FeedFields.Sku, FeedFields.Name, FeedFields.Category, FeedFields.Brand, FeedFields.Gtin, FeedFields.Currency, FeedFields.Price, FeedFields.Stock, FeedFields.Availability, FeedFields.ImageUrl];
+    private static readonly HashSet<string> SchemaFields = [.. ShortText, FeedFields.Description];
 
     public (PartnerProductRow? Row, List<RowIssue> Issues) Map(RawFeedRow raw)
     {
@@ -128,8 +129,10 @@ public sealed class FeedRowMapper(string shopCurrency)
                 continue;
             }
 
-            if (value is null)
+            if (value is null || !SchemaFields.Contains(field))
             {
+                // Unknown fields are ignored (schema.md): never stored, so nothing in them may reject the row, e.g. the
+                // nested <g:shipping> of a Google Merchant feed.
                 continue;
             }
 
