@@ -94,6 +94,23 @@ public sealed class IngestIntegrationTests(PartnersFixture fixture) : IClassFixt
         (error.Field, error.Code).ShouldBe(("file", "encoding"));
     }
 
+    [Fact]
+    public async Task A_file_refused_as_a_whole_after_its_first_batch_imports_nothing()
+    {
+        var partner = await NewPartnerAsync();
+        var prefix = "TR" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        // 600 good rows (more than one batch of 500), then a quote that never closes: a cut-off upload.
+        var csv = Csv(prefix, 600) + $"{prefix}-601,\"Lamp, brass,1.00,USD,1\n";
+
+        var job = await SubmitAsync(partner, csv);
+
+        (job.Status, job.Created).ShouldBe(("Failed", 0));
+        (await CatalogAsync(db => db.Products.CountAsync(p => p.PartnerId == partner.PublicId))).ShouldBe(0);
+        await using var scope = fixture.Services.CreateAsyncScope();
+        var error = await scope.ServiceProvider.GetRequiredService<IPartnersDbContext>().FeedRowErrors.SingleAsync(e => e.JobId == job.Id);
+        (error.Line, error.Field, error.Code).ShouldBe((602, "file", "unterminated_quote"));
+    }
+
     [Theory]
     [InlineData("google.rss", """
         <?xml version="1.0" encoding="UTF-8"?>

@@ -75,6 +75,13 @@ public sealed partial class FeedIngestProcessor(
             }
             else
             {
+                if (!validateOnly && job.RowsCommitted == 0)
+                {
+                    // A file-level error (cut-off upload, bad byte, malformed structure) refuses the whole file, so it
+                    // must surface before the first batch is written, not after several already were.
+                    await ReadStructureAsync(job, adapter, cancellationToken);
+                }
+
                 job.BeginProcessing();
                 await PassAsync(job, adapter, write: !validateOnly, check: false, cancellationToken);
             }
@@ -262,6 +269,16 @@ public sealed partial class FeedIngestProcessor(
     {
         var active = await InOwnScopeAsync(sender => sender.Send(new GetActivePartnerSkus(job.PartnerId.ToString("N")), cancellationToken));
         return active.IsSuccess ? [.. active.Value.Where(s => !feedSkus.Contains(s))] : [];
+    }
+
+    /// <summary>Reads the whole feed without mapping it: throws <see cref="FeedFormatException"/> when it cannot be read.</summary>
+    private async Task ReadStructureAsync(FeedJob job, IFeedAdapter adapter, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var file = storage.Open(job.ContentHash);
+        await foreach (var _ in adapter.ReadAsync(file, new FeedReadOptions(settings.MaxFieldLength, settings.MaxJsonDepth), cancellationToken))
+        {
+        }
     }
 
     /// <summary>The SKUs a feed lists (valid or not: a row with a typo must not make its product vanish).</summary>
