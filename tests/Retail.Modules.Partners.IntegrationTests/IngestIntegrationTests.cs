@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Retail.Modules.Catalog.Application.Abstractions;
 using Retail.Modules.Partners.Application.Abstractions;
 using Retail.Modules.Partners.Application.Feeds;
+using Retail.Modules.Partners.Application.Feeds.Pipeline;
 using Retail.Modules.Partners.Application.Keys;
 using Retail.Modules.Partners.Domain.Feeds;
 using Retail.Modules.Partners.Domain.Partners;
@@ -109,6 +110,25 @@ public sealed class IngestIntegrationTests(PartnersFixture fixture) : IClassFixt
         await using var scope = fixture.Services.CreateAsyncScope();
         var error = await scope.ServiceProvider.GetRequiredService<IPartnersDbContext>().FeedRowErrors.SingleAsync(e => e.JobId == job.Id);
         (error.Line, error.Field, error.Code).ShouldBe((602, "file", "unterminated_quote"));
+    }
+
+    [Fact]
+    public async Task A_job_that_fails_on_an_unexpected_error_ends_failed_instead_of_processing_for_ever()
+    {
+        var partner = await NewPartnerAsync();
+        await using var scope = fixture.Services.CreateAsyncScope();
+        var storage = scope.ServiceProvider.GetRequiredService<IFeedStorage>();
+        using var body = new MemoryStream(Encoding.UTF8.GetBytes(Csv("GN" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), 3)));
+        var stored = await storage.SaveAsync(body, long.MaxValue, CancellationToken.None);
+        // The stored file goes missing before the job reads it (a cleanup, a storage folder not shared between instances).
+        storage.Delete(stored!.ContentHash);
+
+        var result = await scope.ServiceProvider.GetRequiredService<FeedSubmissions>().SubmitStoredAsync(partner.Id, stored, null, "feed.csv", FeedKind.Delta, CancellationToken.None);
+
+        var job = result.Value.Job;
+        job.Status.ShouldBe("Failed");
+        job.FailureReason.ShouldBe(FeedIngestProcessor.InternalFailure(job.Id));
+        job.FailureReason!.ShouldNotContain("FileNotFound", Case.Insensitive, "internals stay in the log");
     }
 
     [Theory]

@@ -101,7 +101,19 @@ public sealed partial class FeedIngestProcessor(
             LogRefused(logger, job.Id, ex.Code, ex.Line);
             await FinishAsync(job, j => j.Fail(ex.Message, time.GetUtcNow()), cancellationToken);
         }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Anything else (the stored file gone, a batch the catalog refused, a defect) ends the job Failed: left in
+            // 'Processing' the status API would report progress for ever, and the partner (whose resend of the same bytes
+            // starts a new job once this one failed) would never know. The cause goes to the log, not to the partner.
+            LogCrashed(logger, ex, job.Id);
+            await FinishAsync(job, j => j.Fail(InternalFailure(job.Id), time.GetUtcNow()), CancellationToken.None);
+        }
     }
+
+    /// <summary>What a partner reads about a job that failed on the shop's side: no internals, the job id as the reference.</summary>
+    public static string InternalFailure(Guid jobId) =>
+        $"The feed could not be processed because of an error on the shop's side (reference {jobId:N}). Nothing more will be imported from this job; send the feed again, and if it fails again, contact the shop with the reference.";
 
     /// <summary>An admin confirmed a paused full feed: deactivate what it no longer lists, then complete the job.</summary>
     public async Task ConfirmDeactivationAsync(Guid jobId, CancellationToken cancellationToken)
@@ -319,6 +331,9 @@ public sealed partial class FeedIngestProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed job {JobId} paused: a full feed would deactivate {Count} products; an admin must confirm")]
     private static partial void LogAwaiting(ILogger logger, Guid jobId, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed job {JobId} failed on an unexpected error; it is marked Failed")]
+    private static partial void LogCrashed(ILogger logger, Exception exception, Guid jobId);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Security: feed job {JobId} refused as a whole ({Code}) at line {Line}")]
     private static partial void LogRefused(ILogger logger, Guid jobId, string code, int line);
