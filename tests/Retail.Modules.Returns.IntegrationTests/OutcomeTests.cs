@@ -109,16 +109,23 @@ public sealed class OutcomeTests
         detail.Timeline.Select(t => t.To).ShouldBe(FullWalk.Where(s => s != "VALIDATING"));
     }
 
-    [Fact]
-    public async Task Repair_waits_for_the_warehouse_to_ship_it_back()
+    /// <summary>A return decided as a repair and moved to PROCESSING, waiting for the warehouse to ship it back.</summary>
+    private static async Task<string> RepairInProcessingAsync(ReturnsTestHost host)
     {
-        await using var host = await ReturnsTestHost.StartAsync();
         var sku = await host.CreateProductAsync(stock: 5);
         var customer = ReturnsTestHost.NewCustomer();
         var orderId = await host.DeliveredOrderAsync(customer, sku, 1);
         var code = (await host.SubmitAsync(customer, orderId, sku, 1, preferred: "REPAIR")).Value.Code;
         await host.ToInspectedAsync(customer, code, grade: "DAMAGED");
         await host.DecideAndProcessAsync(code, "REPAIR");
+        return code;
+    }
+
+    [Fact]
+    public async Task Repair_waits_for_the_warehouse_to_ship_it_back()
+    {
+        await using var host = await ReturnsTestHost.StartAsync();
+        var code = await RepairInProcessingAsync(host);
         (await host.RunOutcomeJobAsync()).Completed.ShouldBe(0);
 
         (await host.SendAsAsync<Result>(ReturnsTestHost.Finance, new Application.Outcomes.RecordRepairShippedCommand(code, "fixed", null))).Error!.Kind.ShouldBe(ErrorKind.Forbidden);
@@ -134,12 +141,7 @@ public sealed class OutcomeTests
     public async Task An_admin_without_the_warehouse_role_cannot_ship_a_repair_back_in_the_warehouses_name()
     {
         await using var host = await ReturnsTestHost.StartAsync();
-        var sku = await host.CreateProductAsync(stock: 5);
-        var customer = ReturnsTestHost.NewCustomer();
-        var orderId = await host.DeliveredOrderAsync(customer, sku, 1);
-        var code = (await host.SubmitAsync(customer, orderId, sku, 1, preferred: "REPAIR")).Value.Code;
-        await host.ToInspectedAsync(customer, code, grade: "DAMAGED");
-        await host.DecideAndProcessAsync(code, "REPAIR");
+        var code = await RepairInProcessingAsync(host);
         var before = await DetailAsync(host, code);
 
         var byAdmin = await host.SendAsAsync<Result>("admin-1", new Application.Outcomes.RecordRepairShippedCommand(code, "fixed", null));
@@ -156,12 +158,7 @@ public sealed class OutcomeTests
     public async Task An_admin_without_the_finance_role_cannot_run_a_returns_outcomes()
     {
         await using var host = await ReturnsTestHost.StartAsync();
-        var sku = await host.CreateProductAsync(stock: 5);
-        var customer = ReturnsTestHost.NewCustomer();
-        var orderId = await host.DeliveredOrderAsync(customer, sku, 1);
-        var code = (await host.SubmitAsync(customer, orderId, sku, 1, preferred: "REPAIR")).Value.Code;
-        await host.ToInspectedAsync(customer, code, grade: "DAMAGED");
-        await host.DecideAndProcessAsync(code, "REPAIR");
+        var code = await RepairInProcessingAsync(host);
         var before = await DetailAsync(host, code);
 
         var byAdmin = await host.SendAsAsync<Result<Application.Outcomes.OutcomeRunReport>>("admin-1", new Application.Outcomes.ExecuteReturnOutcomesCommand(code));
