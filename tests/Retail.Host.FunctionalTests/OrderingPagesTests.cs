@@ -200,6 +200,24 @@ public sealed class OrderingPagesTests(RetailAppFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task A_mistyped_card_number_on_the_page_is_shown_beside_the_card_field_and_places_no_order()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5);
+        using var browser = await factory.SignedInBrowserAsync(Users.Warehouse);
+        (await OrderingPages.AddToCartAsync(browser, sku)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var fields = OrderingPages.CheckoutFields(await browser.GetStringAsync("/checkout"), cardNumber: "4242424242424241");
+
+        var response = await browser.PostAsync("/checkout", new FormUrlEncodedContent(fields));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var html = await response.Content.ReadAsStringAsync();
+        Html.FieldError(html, "Input.PaymentDetails.cardNumber").ShouldBe("Enter a valid card number.");
+        OrderingPages.InputValue(html, "Input_IdempotencyKey").ShouldBe(fields["Input.IdempotencyKey"], "nothing was placed under the key, so the corrected card reuses it");
+        (await CatalogApi.GetProductAsync(browser, sku)).Stock.ShouldBe(5);
+    }
+
+    [Fact]
     public async Task Another_customers_order_page_is_404()
     {
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);

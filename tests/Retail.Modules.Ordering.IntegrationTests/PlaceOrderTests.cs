@@ -110,6 +110,24 @@ public sealed class PlaceOrderTests
     }
 
     [Fact]
+    public async Task A_card_number_that_can_never_be_charged_is_a_field_error_and_places_no_order()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5);
+        var user = OrderingTestHost.NewUser();
+
+        // One digit off (fails the Luhn check): the customer's typo, not a declined payment.
+        var result = await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku, card: "4242424242424241"));
+
+        result.IsSuccess.ShouldBeFalse();
+        result.Error!.Kind.ShouldBe(ErrorKind.Validation, result.Error.Message);
+        result.Error.FieldErrors.Keys.ShouldBe(["PaymentDetails.cardNumber"]);
+        (await host.OrderCountAsync(user)).ShouldBe(0, "no order is stored, declined and cancelled for a typo");
+        (await host.StockOfAsync(sku)).ShouldBe(5);
+        (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku))).IsSuccess.ShouldBeTrue("the corrected card goes through");
+    }
+
+    [Fact]
     public async Task A_provider_outage_accepts_the_order_as_payment_pending_with_stock_held()
     {
         await using var host = await OrderingTestHost.StartAsync();

@@ -13,6 +13,7 @@ using Retail.Modules.FlashSales.IntegrationEvents;
 using Retail.Modules.Ordering.Application.Abstractions;
 using Retail.Modules.Ordering.Application.Orders.Payments;
 using Retail.Modules.Ordering.Domain.Orders;
+using Retail.Modules.Payments.IntegrationEvents;
 
 namespace Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 
@@ -225,7 +226,9 @@ public sealed class PlaceOrderCommandHandler(
 
         var flashPrice = claimed.Value.ToDictionary(c => c.Sku, c => c.UnitPrice, StringComparer.Ordinal);
         var lines = items.Select(i => OrderLine.Create(i.Sku, bySku[i.Sku].Name, flashPrice.GetValueOrDefault(i.Sku, bySku[i.Sku].Price), i.Quantity)).ToList();
-        var refusal = PriceRaised(command.ExpectedPrices, lines) ?? (decimal.Round(command.StoreCredit, 2) > lines.Sum(l => l.LineTotal) ? StoreCreditTooHigh() : null);
+        var refusal = PriceRaised(command.ExpectedPrices, lines)
+            ?? (decimal.Round(command.StoreCredit, 2) > lines.Sum(l => l.LineTotal) ? StoreCreditTooHigh() : null)
+            ?? await PaymentDetailsRefusalAsync(command, lines, cancellationToken);
         if (refusal is not null)
         {
             await ReleaseFlashAsync(id, claimed.Value, "checkout refused before the order was stored");
@@ -300,6 +303,24 @@ public sealed class PlaceOrderCommandHandler(
         {
             await sender.Send(new ReleaseFlashAllocation(orderId, reason), CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Details the method can never charge (a mistyped card number, a past expiry) are the customer's to correct: a field
+    /// error before anything is stored, not an order placed, declined and cancelled with its e-mail. Only when the method
+    /// pays something: store credit covering the whole order needs no details.
+    /// </summary>
+    private async Task<Error?> PaymentDetailsRefusalAsync(PlaceOrderCommand command, IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken)
+    {
+        if (lines.Sum(l => l.LineTotal) - decimal.Round(command.StoreCredit, 2) <= 0)
+        {
+            return null;
+        }
+
+        var check = await sender.Send(new CheckPaymentDetails(command.PaymentMethod, command.PaymentDetails), cancellationToken);
+        return check.IsSuccess && check.Value.Count > 0
+            ? Error.Validation(check.Value.ToDictionary(e => $"{nameof(PlaceOrderCommand.PaymentDetails)}.{e.Key}", e => e.Value))
+            : null;
     }
 
     private static Error? PriceRaised(IReadOnlyDictionary<string, decimal>? expected, IReadOnlyList<OrderLine> lines)
