@@ -358,4 +358,24 @@ public sealed class FlashCheckoutTests
 
         (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_null_product_entry_in_a_create_or_update_is_a_validation_error_not_a_crash()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 10, price: 20m);
+        var now = host.Time.GetUtcNow();
+
+        var created = await host.SendAsAsync<Result<Guid>>(FlashTestSupport.Admin,
+            new CreateFlashSaleCommand("Sale", now, now.AddHours(1), [null!]));
+        created.Error!.Kind.ShouldBe(ErrorKind.Validation);
+        created.Error!.FieldErrors.Keys.ShouldContain("Items[0]");
+
+        var saleId = await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 10, cap: 2, flashPrice: 8m);
+        var updated = await host.SendAsAsync<Result>(FlashTestSupport.Admin,
+            new UpdateFlashSaleCommand(saleId, "Sale", now, now.AddHours(1), [new FlashSaleItemInput(sku, 5m, null, 10, 2), null!]));
+        updated.Error!.Kind.ShouldBe(ErrorKind.Validation);
+        updated.Error!.FieldErrors.Keys.ShouldContain("Items[1]");
+        (await host.ItemAsync(sku)).FlashPriceNow.ShouldBe(8m);
+    }
 }

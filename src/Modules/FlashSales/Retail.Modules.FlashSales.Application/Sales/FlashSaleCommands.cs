@@ -38,8 +38,11 @@ internal static class FlashSaleInputRules
             .WithMessage($"A sale lasts at most {FlashSale.MaxDuration.TotalDays:0} days.").OverridePropertyName("EndsAt");
         validator.RuleFor(c => items(c)).NotNull().NotEmpty().WithMessage("Add at least one product.")
             .Must(i => i is null || i.Count <= FlashSale.MaxItems).WithMessage($"At most {FlashSale.MaxItems} products per sale.")
-            .Must(i => i is null || i.Select(x => FlashSkus.Normalize(x.Sku)).Distinct(StringComparer.Ordinal).Count() == i.Count)
+            .Must(i => i is null || i.Any(x => x is null) || i.Select(x => FlashSkus.Normalize(x.Sku)).Distinct(StringComparer.Ordinal).Count() == i.Count)
             .WithMessage("Each product may appear only once.")
+            .OverridePropertyName("Items");
+        // Child rules skip null entries, which the rule above and the handler would then dereference: a 500 instead of a 400.
+        validator.RuleForEach(c => items(c)).NotNull().WithMessage("Each product needs a SKU, a price or percentage, an allocation and a cap.")
             .OverridePropertyName("Items");
         validator.RuleForEach(c => items(c)).ChildRules(item =>
         {
