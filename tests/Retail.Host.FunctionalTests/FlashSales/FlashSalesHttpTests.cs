@@ -202,6 +202,25 @@ public sealed class FlashSalesHttpTests(FlashSalesAppFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task The_new_sale_page_shows_every_refused_product_instead_of_crashing()
+    {
+        using var browser = await factory.SignedInBrowserAsync(Users.Catalog);
+
+        var refused = await AppClient.PostFormAsync(browser, "/admin/flash-sales/new", new Dictionary<string, string>
+        {
+            ["Input.Name"] = "Two unknown products",
+            ["Input.StartsAt"] = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-ddTHH:mm"),
+            ["Input.EndsAt"] = DateTime.UtcNow.AddDays(2).AddHours(3).ToString("yyyy-MM-ddTHH:mm"),
+            ["Input.Products"] = "NOPE-0001, 5, 10, 1\nNOPE-0002, 5, 10, 1",
+        });
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var text = Html.Text(await refused.Content.ReadAsStringAsync());
+        text.ShouldContain("Product 1: There is no product with SKU NOPE-0001.");
+        text.ShouldContain("Product 2: There is no product with SKU NOPE-0002.");
+    }
+
+    [Fact]
     public async Task Switched_off_the_page_says_so_and_the_api_answers_503_problem_details()
     {
         using var admin = await factory.ApiClientAsync(Users.Admin);

@@ -159,9 +159,13 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
             ? error
             : error with
             {
-                FieldErrors = error.FieldErrors.ToDictionary(
-                    e => e.Key.StartsWith("Items", StringComparison.Ordinal) ? nameof(InputModel.Products) : e.Key,
-                    e => e.Value.Select(m => e.Key.StartsWith("Items[", StringComparison.Ordinal) ? $"Product {LineOf(e.Key)}: {m}" : m).ToArray()),
+                // Several products' errors all land under the products box: grouped, not one dictionary key each.
+                FieldErrors = error.FieldErrors
+                    .GroupBy(e => e.Key.StartsWith("Items", StringComparison.Ordinal) ? nameof(InputModel.Products) : e.Key, StringComparer.Ordinal)
+                    .ToDictionary(
+                        g => g.Key,
+                        g => g.SelectMany(e => e.Value.Select(m => e.Key.StartsWith("Items[", StringComparison.Ordinal) ? $"Product {LineOf(e.Key)}: {m}" : m)).ToArray(),
+                        StringComparer.Ordinal),
             };
         ShowError(mapped, nameof(Input));
         return Page();
