@@ -221,6 +221,34 @@ public sealed class FlashSalesHttpTests(FlashSalesAppFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task The_edit_page_refuses_an_allocation_below_the_units_sold_with_a_message_instead_of_the_error_page()
+    {
+        var (admin, sku, saleId) = await LiveSaleAsync();
+        using (admin)
+        {
+            var email = await CheckoutLoad.RegisterAsync(factory, "flash-edit");
+            using var customer = await CheckoutLoad.LoginAsync(factory, email);
+            (await CheckoutLoad.CheckoutAsync(customer.Client, sku)).StatusCode.ShouldBe(HttpStatusCode.Created);
+            (await CheckoutLoad.CheckoutAsync(customer.Client, sku)).StatusCode.ShouldBe(HttpStatusCode.Created);
+            using var browser = await factory.SignedInBrowserAsync(Users.Catalog);
+
+            var refused = await AppClient.PostFormAsync(browser, $"/admin/flash-sales/{saleId}/edit", new Dictionary<string, string>
+            {
+                ["Input.Name"] = "Deals " + sku,
+                ["Input.StartsAt"] = DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm"),
+                ["Input.EndsAt"] = DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm"),
+                ["Input.Products"] = $"{sku}, 7.5, 1, 1",
+            });
+
+            refused.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+            Html.Text(await refused.Content.ReadAsStringAsync())
+                .ShouldContain("A product that already sold units stays in the sale with an allocation of at least what it sold.");
+            var panel = await admin.GetFromJsonAsync<JsonElement>($"/api/flash/sales/{saleId}");
+            panel.GetProperty("items")[0].GetProperty("allocation").GetInt32().ShouldBe(20);
+        }
+    }
+
+    [Fact]
     public async Task Switched_off_the_page_says_so_and_the_api_answers_503_problem_details()
     {
         using var admin = await factory.ApiClientAsync(Users.Admin);

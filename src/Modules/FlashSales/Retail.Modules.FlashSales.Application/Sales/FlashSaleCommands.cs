@@ -4,6 +4,7 @@ using Microsoft.Extensions.Caching.Hybrid;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.BuildingBlocks.Application.Security;
+using Retail.BuildingBlocks.Domain;
 using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.FlashSales.Application.Abstractions;
 using Retail.Modules.FlashSales.Domain.Sales;
@@ -147,18 +148,35 @@ public sealed class UpdateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlas
             return specs.Error;
         }
 
+        Error? refused = null;
         var found = await unitOfWork.ExecuteAsync(
             async () =>
             {
+                refused = null;
                 var sale = await db.Sales.Include(s => s.Items).SingleOrDefaultAsync(s => s.Id == command.Id, cancellationToken);
-                sale?.Update(command.Name, command.StartsAt, command.EndsAt, specs.Value, time.GetUtcNow());
+                try
+                {
+                    sale?.Update(command.Name, command.StartsAt, command.EndsAt, specs.Value, time.GetUtcNow());
+                }
+                catch (BusinessRuleValidationException broken)
+                {
+                    // Only the stored sale knows its units sold (an allocation below them, a product with sales left out):
+                    // an answer the pages can show too, not an exception that only the API turned into a 422.
+                    refused = Error.Unprocessable("rule." + broken.RuleName, broken.Message);
+                }
+
                 return sale is not null;
             },
-            found => found,
+            found => found && refused is null,
             cancellationToken);
         if (!found)
         {
             return FlashSaleInputRules.NotFound(command.Id);
+        }
+
+        if (refused is not null)
+        {
+            return refused;
         }
 
         await cache.RemoveByTagAsync(FlashSalesModule.CacheTag, cancellationToken);
