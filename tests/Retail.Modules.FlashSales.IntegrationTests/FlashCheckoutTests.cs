@@ -360,6 +360,32 @@ public sealed class FlashCheckoutTests
     }
 
     [Fact]
+    public async Task A_second_sale_for_a_product_in_an_overlapping_window_is_refused_and_one_right_after_is_not()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 10, price: 20m);
+        var now = host.Time.GetUtcNow();
+        var first = await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 1, cap: 1, flashPrice: 10m);
+
+        // Checkout only ever takes the earliest live sale of a SKU: a second one at the same time could never sell its units.
+        var overlapping = await host.SendAsAsync<Result<Guid>>(FlashTestSupport.Admin,
+            new CreateFlashSaleCommand("Second", now.AddMinutes(30), now.AddHours(2), [new FlashSaleItemInput(sku.ToLowerInvariant(), 12m, null, 10, 2)]));
+        overlapping.Error!.Kind.ShouldBe(ErrorKind.Conflict);
+        overlapping.Error!.Code.ShouldBe("flash.sale_overlap");
+        overlapping.Error!.FieldErrors.Keys.ShouldContain("Items[0].Sku");
+
+        var after = await host.SendAsAsync<Result<Guid>>(FlashTestSupport.Admin,
+            new CreateFlashSaleCommand("After", now.AddHours(1), now.AddHours(2), [new FlashSaleItemInput(sku, 12m, null, 10, 2)]));
+        after.IsSuccess.ShouldBeTrue();
+        var movedIntoFirst = await host.SendAsAsync<Result>(FlashTestSupport.Admin,
+            new UpdateFlashSaleCommand(after.Value, "After", now.AddMinutes(59), now.AddHours(2), [new FlashSaleItemInput(sku, 12m, null, 10, 2)]));
+        movedIntoFirst.Error!.Code.ShouldBe("flash.sale_overlap");
+        (await host.SendAsAsync<Result>(FlashTestSupport.Admin,
+            new UpdateFlashSaleCommand(first, "First", now, now.AddHours(1), [new FlashSaleItemInput(sku, 9m, null, 1, 1)]))).IsSuccess.ShouldBeTrue();
+        (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_null_product_entry_in_a_create_or_update_is_a_validation_error_not_a_crash()
     {
         await using var host = await OrderingTestHost.StartAsync();

@@ -94,6 +94,36 @@ internal static class FlashSaleInputRules
         return errors.Count > 0 ? Error.Validation(errors) : specs;
     }
 
+    /// <summary>
+    /// A product may be in one sale at a time: checkout only ever claims from the earliest live sale of a SKU, so the units
+    /// of a second sale in an overlapping window would show as available but could not be bought.
+    /// </summary>
+    public static async Task<Error?> OverlapAsync(
+        IFlashSalesDbContext db, Guid? saleId, DateTimeOffset startsAt, DateTimeOffset endsAt, IReadOnlyList<FlashSaleItemSpec> specs, CancellationToken cancellationToken)
+    {
+        var skus = specs.Select(s => s.Sku).ToList();
+        var (start, end) = (startsAt.ToUniversalTime(), endsAt.ToUniversalTime());
+        var clashes = await (from i in db.Items.AsNoTracking()
+                             join s in db.Sales.AsNoTracking() on i.SaleId equals s.Id
+                             where skus.Contains(i.Sku) && s.Id != saleId && s.StartsAt < end && s.EndsAt > start
+                             select new { i.Sku, s.Name }).ToListAsync(cancellationToken);
+        if (clashes.Count == 0)
+        {
+            return null;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        for (var index = 0; index < specs.Count; index++)
+        {
+            if (clashes.FirstOrDefault(c => c.Sku == specs[index].Sku) is { } clash)
+            {
+                errors[$"Items[{index}].Sku"] = [$"{clash.Sku} is already in the flash sale '{clash.Name}' at that time."];
+            }
+        }
+
+        return Error.Conflict("flash.sale_overlap", "A product can be in only one flash sale at a time.") with { FieldErrors = errors };
+    }
+
     public static Error NotFound(Guid id) => Error.NotFound("flash.sale_not_found", $"There is no flash sale {id}.");
 }
 
@@ -123,6 +153,11 @@ public sealed class CreateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlas
             return specs.Error;
         }
 
+        if (await FlashSaleInputRules.OverlapAsync(db, null, command.StartsAt, command.EndsAt, specs.Value, cancellationToken) is { } overlap)
+        {
+            return overlap;
+        }
+
         var sale = FlashSale.Create(command.Name, command.StartsAt, command.EndsAt, specs.Value, time.GetUtcNow());
         await unitOfWork.ExecuteAsync(
             () =>
@@ -146,6 +181,11 @@ public sealed class UpdateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlas
         if (!specs.IsSuccess)
         {
             return specs.Error;
+        }
+
+        if (await FlashSaleInputRules.OverlapAsync(db, command.Id, command.StartsAt, command.EndsAt, specs.Value, cancellationToken) is { } overlap)
+        {
+            return overlap;
         }
 
         Error? refused = null;
