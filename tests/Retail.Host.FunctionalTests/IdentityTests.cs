@@ -204,6 +204,24 @@ public sealed class IdentityTests(RetailAppFactory factory) : IClassFixture<Reta
         validation.RootElement.GetProperty("errors").TryGetProperty("Password", out _).ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("/api/identity/register", """{"email":null,"password":"Brand-New-Passw0rd!"}""", "Email")]
+    [InlineData("/api/identity/register", """{"email":"","password":"Brand-New-Passw0rd!"}""", "Email")]
+    [InlineData("/api/identity/login", """{"email":null,"password":"Brand-New-Passw0rd!"}""", "Email")]
+    [InlineData("/api/identity/login", """{"email":"customer@retail.local","password":null}""", "Password")]
+    public async Task Api_register_and_login_with_a_null_field_are_a_400_naming_the_field_not_a_500(string path, string json, string field)
+    {
+        using var api = factory.AnonymousApi();
+
+        using var body = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        var response = await api.PostAsync(path, body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        problem.RootElement.GetProperty("code").GetString().ShouldBe("validation_failed");
+        problem.RootElement.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue();
+    }
+
     [Fact]
     public async Task A_bearer_token_authorizes_the_catalog_admin_api_by_role()
     {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity.Data;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.BuildingBlocks.Application.Security;
 using Retail.BuildingBlocks.Infrastructure;
@@ -135,14 +136,33 @@ public static class IdentityModuleExtensions
         group.MapIdentityApi<RetailUser>()
             .AddEndpointFilter(async (context, next) =>
             {
+                // JSON null satisfies the requests' `required` members, and Identity's login then throws (a 500): refuse it here.
+                if (context.Arguments.OfType<LoginRequest>().FirstOrDefault() is { } login)
+                {
+                    var missing = new Dictionary<string, string[]>();
+                    if (string.IsNullOrEmpty(login.Email))
+                    {
+                        missing["Email"] = ["Enter your email."];
+                    }
+
+                    if (string.IsNullOrEmpty(login.Password))
+                    {
+                        missing["Password"] = ["Enter your password."];
+                    }
+
+                    return missing.Count > 0 ? Error.Validation(missing).ToProblem(context.HttpContext) : await next(context);
+                }
+
                 if (context.Arguments.OfType<RegisterRequest>().FirstOrDefault() is not { } register)
                 {
                     return await next(context);
                 }
 
                 var sender = context.HttpContext.RequestServices.GetRequiredService<IRequestSender>();
-                var displayName = register.Email.Split('@')[0];
-                var result = await sender.Send(new RegisterCustomerCommand(register.Email, register.Password, register.Password, displayName), context.HttpContext.RequestAborted);
+                // A null email goes on to the validator, which names the field.
+                var email = register.Email ?? "";
+                var displayName = email.Split('@')[0];
+                var result = await sender.Send(new RegisterCustomerCommand(email, register.Password, register.Password, displayName), context.HttpContext.RequestAborted);
                 return result.ToHttpResult(context.HttpContext, _ => TypedResults.Ok());
             })
             .Finally(b =>
