@@ -92,6 +92,19 @@ public sealed class AuthorizationTests(RetailAppFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task A_users_page_number_past_int_range_is_refused_not_answered_with_the_first_page()
+    {
+        using var client = await factory.SignedInBrowserAsync(Users.Admin);
+
+        // (page - 1) * pageSize overflowed int and wrapped to a negative offset, which SQLite reads as 0: page 1 again.
+        var response = await client.GetAsync($"/admin/users?page={int.MaxValue}");
+
+        var text = Html.Text(await response.Content.ReadAsStringAsync());
+        text.ShouldNotContain(Users.Catalog, customMessage: "a page past the end lists no accounts");
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task The_job_dashboard_is_for_admins_only()
     {
         using (var anonymous = factory.Browser())
