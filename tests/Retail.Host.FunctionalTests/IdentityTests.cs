@@ -111,6 +111,26 @@ public sealed class IdentityTests(RetailAppFactory factory) : IClassFixture<Reta
     }
 
     [Fact]
+    public async Task An_admin_finds_a_customer_by_a_display_name_with_accented_letters()
+    {
+        var email = Users.NewEmail("accents");
+        var name = $"Jörg Ångström {Guid.NewGuid():N}"[..40];
+        using (var client = factory.Browser())
+        {
+            var registered = await RegisterThroughPageAsync(client, name, email, StrongPassword, StrongPassword);
+            registered.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await registered.Content.ReadAsStringAsync()));
+        }
+
+        using var admin = await factory.SignedInBrowserAsync(Users.Admin);
+
+        // Typed exactly as registered: SQLite's upper() leaves ö and Å alone while the term was upper-cased in .NET.
+        var response = await admin.GetAsync($"/admin/users?search={Uri.EscapeDataString(name)}");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        Html.Text(await response.Content.ReadAsStringAsync()).ShouldContain(email);
+    }
+
+    [Fact]
     public async Task Registering_an_email_twice_is_a_409_with_a_message()
     {
         var email = Users.NewEmail("twice");

@@ -66,8 +66,11 @@ internal sealed class IdentityService(
         var query = users.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var term = search.Trim().ToUpperInvariant();
-            query = query.Where(u => u.NormalizedEmail!.Contains(term) || u.DisplayName.ToUpper().Contains(term));
+            var exact = search.Trim();
+            var term = exact.ToUpperInvariant();
+            // SQLite's upper() changes ASCII letters only, so "Jörg" upper-cased in .NET never matched "JöRG": the name
+            // as typed is compared too.
+            query = query.Where(u => u.NormalizedEmail!.Contains(term) || u.DisplayName.ToUpper().Contains(term) || u.DisplayName.Contains(exact));
         }
 
         var total = await query.CountAsync(cancellationToken);
