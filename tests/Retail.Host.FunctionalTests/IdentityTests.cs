@@ -205,6 +205,20 @@ public sealed class IdentityTests(RetailAppFactory factory) : IClassFixture<Reta
     }
 
     [Fact]
+    public async Task Api_login_accepts_the_email_as_registered_with_surrounding_spaces_like_the_login_page()
+    {
+        var email = Users.NewEmail("spaces");
+        await RegisterThroughApiAsync($"  {email} ", StrongPassword);
+        using var api = factory.AnonymousApi();
+
+        // Registration stores the trimmed email; the login page trims too, so the API must not refuse the same input.
+        var response = await api.PostAsJsonAsync("/api/identity/login", new { email = $"  {email} ", password = StrongPassword });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        (await response.Content.ReadFromJsonAsync<AccessTokenResponse>())!.AccessToken.ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
     public async Task Api_register_refuses_a_taken_email_and_a_weak_password_with_problem_details()
     {
         using var api = factory.AnonymousApi();

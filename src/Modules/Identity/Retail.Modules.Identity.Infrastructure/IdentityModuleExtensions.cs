@@ -150,7 +150,21 @@ public static class IdentityModuleExtensions
                         missing["Password"] = ["Enter your password."];
                     }
 
-                    return missing.Count > 0 ? Error.Validation(missing).ToProblem(context.HttpContext) : await next(context);
+                    if (missing.Count > 0)
+                    {
+                        return Error.Validation(missing).ToProblem(context.HttpContext);
+                    }
+
+                    // Registration and the login page trim the email; without this the API refused the very email it registered.
+                    var index = context.Arguments.IndexOf(login);
+                    context.Arguments[index] = new LoginRequest
+                    {
+                        Email = login.Email.Trim(),
+                        Password = login.Password,
+                        TwoFactorCode = login.TwoFactorCode,
+                        TwoFactorRecoveryCode = login.TwoFactorRecoveryCode,
+                    };
+                    return await next(context);
                 }
 
                 if (context.Arguments.OfType<RegisterRequest>().FirstOrDefault() is not { } register)
