@@ -219,6 +219,21 @@ public sealed class IdentityTests(RetailAppFactory factory) : IClassFixture<Reta
     }
 
     [Fact]
+    public async Task Api_register_accepts_an_email_whose_name_part_is_longer_than_a_display_name()
+    {
+        // The API has no display name field: the name is taken from the email, and was refused past 100 characters.
+        var email = $"{new string('a', 120)}-{Guid.NewGuid():N}@example.test";
+
+        await RegisterThroughApiAsync(email, StrongPassword);
+
+        using var scope = factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<RetailUser>>();
+        var user = await users.FindByEmailAsync(email);
+        user.ShouldNotBeNull();
+        user.DisplayName.ShouldBe(new string('a', 100));
+    }
+
+    [Fact]
     public async Task Api_register_refuses_a_taken_email_and_a_weak_password_with_problem_details()
     {
         using var api = factory.AnonymousApi();

@@ -176,6 +176,12 @@ public static class IdentityModuleExtensions
                 // A null email goes on to the validator, which names the field.
                 var email = register.Email ?? "";
                 var displayName = email.Split('@')[0];
+                // The API has no display name field, so a long name part must not fail a rule the caller cannot meet.
+                if (displayName.Length > AccountPolicy.MaxDisplayNameLength)
+                {
+                    displayName = displayName[..AccountPolicy.MaxDisplayNameLength];
+                }
+
                 var result = await sender.Send(new RegisterCustomerCommand(email, register.Password, register.Password, displayName), context.HttpContext.RequestAborted);
                 return result.ToHttpResult(context.HttpContext, _ => TypedResults.Ok());
             })
