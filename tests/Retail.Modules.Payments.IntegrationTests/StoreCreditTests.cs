@@ -49,6 +49,27 @@ public sealed class StoreCreditTests(PaymentsDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task Reusing_an_issue_key_for_another_amount_or_customer_is_refused_and_changes_nothing()
+    {
+        await using var host = await PaymentsTestHost.StartAsync(database);
+        var customer = NewCustomer();
+        var other = NewCustomer();
+        var issue = new IssueStoreCredit(customer, 25m, "return RMA-2", "RMA-2", PaymentsTestHost.NewKey());
+        (await host.IssueStoreCreditAsync(issue)).Value.Balance.ShouldBe(25m);
+
+        var otherAmount = await host.IssueStoreCreditAsync(issue with { Amount = 40m });
+        var otherCustomer = await host.IssueStoreCreditAsync(issue with { CustomerId = other });
+
+        otherAmount.IsSuccess.ShouldBeFalse();
+        otherAmount.Error!.Code.ShouldBe("payments.idempotency_key_reused");
+        otherAmount.Error.Kind.ShouldBe(BuildingBlocks.Application.ErrorKind.Unprocessable);
+        otherCustomer.IsSuccess.ShouldBeFalse();
+        otherCustomer.Error!.Code.ShouldBe("payments.idempotency_key_reused");
+        (await host.IssueStoreCreditAsync(issue with { CustomerId = " " + customer + " " })).Value.Balance.ShouldBe(25m, "the same request, spaces aside, is a repeat");
+        (await host.QueryAsync(db => db.StoreCreditEntries.CountAsync(e => e.CustomerId == customer || e.CustomerId == other))).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Paying_more_than_the_balance_is_declined_and_changes_nothing()
     {
         await using var host = await PaymentsTestHost.StartAsync(database);

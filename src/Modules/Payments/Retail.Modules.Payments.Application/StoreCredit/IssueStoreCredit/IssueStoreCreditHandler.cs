@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Payments.Application.Abstractions;
@@ -12,6 +13,9 @@ public sealed class IssueStoreCreditHandler(IPaymentsDbContext db, StoreCreditLe
     /// <summary>Ledger keys are namespaced by operation so a caller's key for an issue can never collide with a payment's.</summary>
     public static string LedgerKey(string idempotencyKey) => "issue:" + idempotencyKey;
 
+    public static Error KeyReused(string key) => Error.Unprocessable(
+        "payments.idempotency_key_reused", $"The idempotency key '{key}' was already used for different store credit.");
+
     public async ValueTask<Result<StoreCreditBalanceDto>> Handle(IntegrationEvents.IssueStoreCredit command, CancellationToken cancellationToken)
     {
         var customerId = command.CustomerId.Trim();
@@ -19,6 +23,15 @@ public sealed class IssueStoreCreditHandler(IPaymentsDbContext db, StoreCreditLe
         if (result.Outcome == LedgerOutcome.Applied)
         {
             db.Publish(new StoreCreditIssued(Guid.NewGuid(), time.GetUtcNow(), customerId, command.Amount, result.Balance, command.Reason.Trim(), command.Reference.Trim()));
+        }
+
+        if (result.Outcome == LedgerOutcome.AlreadyApplied
+            && await db.StoreCreditEntries.AsNoTracking().SingleAsync(e => e.Id == result.EntryId, cancellationToken) is var seen
+            && (seen.CustomerId != customerId || seen.Amount != command.Amount))
+        {
+            // Same key, different credit: answering with the earlier entry would silently drop this one, so refuse it
+            // as ChargePayment and RefundPayment do.
+            return KeyReused(command.IdempotencyKey);
         }
 
         // A repeated key changes nothing and answers with today's balance.
