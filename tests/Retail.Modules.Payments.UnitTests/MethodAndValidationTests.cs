@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using Retail.Modules.Payments.Application;
 using Retail.Modules.Payments.Application.Operations.UpdateSimulatorSettings;
+using Retail.Modules.Payments.Application.PaymentMethods;
+using Retail.Modules.Payments.Application.PaymentMethods.CheckPaymentDetails;
 using Retail.Modules.Payments.Infrastructure.Methods;
 using Retail.BuildingBlocks.Contracts;
 using System.Reflection;
@@ -25,6 +27,19 @@ public sealed class MethodAndValidationTests
     [Fact]
     public void The_card_method_accepts_a_valid_card_expiring_this_month() =>
         Card().ValidateDetails(new Dictionary<string, string> { ["cardNumber"] = "4242 4242 4242 4242", ["expiry"] = "11/26" }).ShouldBeEmpty();
+
+    [Fact]
+    public async Task A_detail_given_twice_in_different_case_is_a_field_error_not_a_crash()
+    {
+        // JSON keeps "cardNumber" and "CardNumber" apart; the methods read details case-insensitively, so they clash.
+        var details = new Dictionary<string, string> { ["cardNumber"] = "4242424242424242", ["CardNumber"] = "4000000000000002", ["expiry"] = "12/30" };
+
+        var result = await new CheckPaymentDetailsHandler(new PaymentMethodRegistry([Card()])).Handle(new IntegrationEvents.CheckPaymentDetails("card", details), default);
+
+        result.IsSuccess.ShouldBeTrue();
+        result.Value.Keys.ShouldBe(["cardNumber"]);
+        result.Value["cardNumber"].ShouldBe(["Give each payment detail once."]);
+    }
 
     [Fact]
     public void Simulator_settings_are_validated_per_field()

@@ -13,8 +13,14 @@ public sealed class CheckPaymentDetailsHandler(PaymentMethodRegistry methods)
     {
         ArgumentNullException.ThrowIfNull(query);
         // An unknown method is the caller's validation to answer (checkout offers only registered ones): nothing to add here.
+        if (PaymentDetailsReader.GivenTwiceKeys(query.Details) is { Count: > 0 } twice)
+        {
+            return ValueTask.FromResult(Result.Success<IReadOnlyDictionary<string, string[]>>(
+                twice.ToDictionary(k => k, _ => new[] { PaymentDetailsReader.GivenTwice }, StringComparer.Ordinal)));
+        }
+
         var errors = methods.Find(query.Method) is { } method
-            ? method.ValidateDetails(new Dictionary<string, string>(query.Details ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase))
+            ? method.ValidateDetails(PaymentDetailsReader.CaseInsensitive(query.Details))
             : None;
         return ValueTask.FromResult(Result.Success(errors));
     }

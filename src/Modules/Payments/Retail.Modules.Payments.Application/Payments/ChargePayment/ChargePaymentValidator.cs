@@ -31,6 +31,11 @@ public sealed class ChargePaymentValidator : AbstractValidator<ChargePaymentComm
                 return;
             }
 
+            foreach (var field in PaymentDetailsReader.GivenTwiceKeys(command.Details))
+            {
+                context.AddFailure($"{nameof(command.Details)}.{field}", PaymentDetailsReader.GivenTwice);
+            }
+
             foreach (var (field, messages) in method.ValidateDetails(DetailsOf(command)))
             {
                 foreach (var message in messages)
@@ -43,5 +48,5 @@ public sealed class ChargePaymentValidator : AbstractValidator<ChargePaymentComm
 
     /// <summary>The details with case-insensitive keys (forms and JSON clients spell them differently).</summary>
     public static IReadOnlyDictionary<string, string> DetailsOf(ChargePaymentCommand command) =>
-        new Dictionary<string, string>(command?.Details ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+        PaymentDetailsReader.CaseInsensitive(command?.Details);
 }
