@@ -70,6 +70,22 @@ public sealed class StoreCreditTests(PaymentsDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_balance_built_from_several_issues_can_be_spent_and_refunded_in_one_payment_above_the_issue_limit()
+    {
+        await using var host = await PaymentsTestHost.StartAsync(database);
+        var customer = NewCustomer();
+        await host.IssueStoreCreditAsync(new IssueStoreCredit(customer, 100_000m, "return RMA-3", "RMA-3", PaymentsTestHost.NewKey()));
+        await host.IssueStoreCreditAsync(new IssueStoreCredit(customer, 100_000m, "return RMA-4", "RMA-4", PaymentsTestHost.NewKey()));
+
+        var paid = (await host.ChargeAsync(StoreCreditCharge(customer, 150_000m))).Value;
+        paid.Outcome.ShouldBe(PaymentOutcome.Succeeded);
+        (await host.QueryAsync(db => db.StoreCreditAccounts.SingleAsync(a => a.CustomerId == customer))).Balance.ShouldBe(50_000m);
+
+        (await host.RefundAsync(new RefundPayment(paid.PaymentId, 150_000m, PaymentsTestHost.NewKey(), "order cancelled"))).Value.Outcome.ShouldBe(RefundOutcome.Succeeded);
+        (await host.QueryAsync(db => db.StoreCreditAccounts.SingleAsync(a => a.CustomerId == customer))).Balance.ShouldBe(200_000m);
+    }
+
+    [Fact]
     public async Task Paying_more_than_the_balance_is_declined_and_changes_nothing()
     {
         await using var host = await PaymentsTestHost.StartAsync(database);

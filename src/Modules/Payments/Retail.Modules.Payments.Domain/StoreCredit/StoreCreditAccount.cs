@@ -38,11 +38,15 @@ public sealed class CustomerIdMustBePresentRule(string customerId) : IBusinessRu
     public string Message => "A store-credit account belongs to a customer.";
 }
 
-public sealed class StoreCreditAmountMustBePositiveRule(decimal amount) : IBusinessRule
+/// <param name="max">
+/// <see cref="MaxAmount"/> is the limit of one issue; a ledger line for spending or refunding credit moves one payment's
+/// worth, which a balance built from several issues can exceed, so those lines pass the payment limit instead.
+/// </param>
+public sealed class StoreCreditAmountMustBePositiveRule(decimal amount, decimal max = StoreCreditAmountMustBePositiveRule.MaxAmount) : IBusinessRule
 {
     public const decimal MaxAmount = 100_000m;
 
-    public bool IsBroken() => amount <= 0m || amount > MaxAmount || decimal.Round(amount, 2) != amount;
+    public bool IsBroken() => amount <= 0m || amount > max || decimal.Round(amount, 2) != amount;
 
-    public string Message => $"A store-credit amount is positive, at most {MaxAmount:N0}, with at most two decimals.";
+    public string Message => $"A store-credit amount is positive, at most {max:N0}, with at most two decimals.";
 }

@@ -1,4 +1,5 @@
 using Retail.BuildingBlocks.Domain;
+using Retail.Modules.Payments.Domain.Payments;
 
 namespace Retail.Modules.Payments.Domain.StoreCredit;
 
@@ -34,13 +35,13 @@ public sealed class StoreCreditEntry : Entity<Guid>
 
     public static StoreCreditEntry Credit(string customerId, decimal amount, decimal balanceAfter, string reason, string reference, string idempotencyKey, DateTimeOffset now)
     {
-        CheckRule(new StoreCreditAmountMustBePositiveRule(amount));
+        CheckRule(new StoreCreditAmountMustBePositiveRule(amount, PaymentAmountMustBePositiveRule.MaxAmount));
         return Create(customerId, amount, balanceAfter, reason, reference, idempotencyKey, now);
     }
 
     public static StoreCreditEntry Debit(string customerId, decimal amount, decimal balanceAfter, string reason, string reference, string idempotencyKey, DateTimeOffset now)
     {
-        CheckRule(new StoreCreditAmountMustBePositiveRule(amount));
+        CheckRule(new StoreCreditAmountMustBePositiveRule(amount, PaymentAmountMustBePositiveRule.MaxAmount));
         CheckRule(new StoreCreditBalanceCannotGoNegativeRule(balanceAfter));
         return Create(customerId, -amount, balanceAfter, reason, reference, idempotencyKey, now);
     }
