@@ -180,4 +180,19 @@ public sealed class PartnerAuthTests(PartnersAppFactory factory) : IClassFixture
         (await customer.GetAsync("/admin/partners")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await customer.GetAsync("/partner")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
+
+    [Fact]
+    public async Task An_audit_page_number_past_int_range_is_refused_not_answered_with_the_first_page()
+    {
+        using var client = factory.PartnerClient("rk_live_0ff5e70f.x");
+        await client.GetAsync("/api/partners/jobs");
+        using var admin = await factory.SignedInBrowserAsync(Users.Catalog);
+
+        // (page - 1) * pageSize overflowed int and wrapped to a negative offset, which SQLite reads as 0: page 1 again.
+        var response = await admin.GetAsync($"/admin/partners/audit?page={int.MaxValue}");
+
+        var text = Html.Text(await response.Content.ReadAsStringAsync());
+        text.ShouldNotContain("rk_live_0ff5e70f", customMessage: "a page past the end lists no attempts");
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
 }

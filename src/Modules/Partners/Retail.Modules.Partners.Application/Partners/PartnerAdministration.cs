@@ -282,7 +282,8 @@ public sealed class GetAuthAuditQueryValidator : AbstractValidator<GetAuthAuditQ
 {
     public GetAuthAuditQueryValidator()
     {
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1);
+        // The cap keeps (Page - 1) * PageSize inside int: past it the offset wrapped negative and SQLite showed page 1 again.
+        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(100_000);
         RuleFor(q => q.PageSize).InclusiveBetween(1, 200);
     }
 }
