@@ -195,4 +195,18 @@ public sealed class PartnerAuthTests(PartnersAppFactory factory) : IClassFixture
         text.ShouldNotContain("rk_live_0ff5e70f", customMessage: "a page past the end lists no attempts");
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task A_jobs_or_report_page_number_past_int_range_is_a_400_problem_not_the_first_page()
+    {
+        var partner = await factory.CreatePartnerAsync();
+        using var client = factory.PartnerClient(partner.LiveKey);
+        var job = (await (await client.PostFeedAsync(PartnerSetup.CsvFeed("PG-" + Guid.NewGuid().ToString("N")[..6], 1), "feed.csv")).Content.ReadFromJsonAsync<FeedJobJson>())!;
+
+        // (page - 1) * pageSize wrapped to a negative offset, which SQLite reads as 0: the first jobs came back as that page.
+        var list = await client.GetAsync($"/api/partners/jobs?page={int.MaxValue}");
+        (await list.Content.ReadAsStringAsync()).ShouldNotContain(job.Id.ToString());
+        await ShouldBeProblem(list, HttpStatusCode.BadRequest, "validation_failed");
+        await ShouldBeProblem(await client.GetAsync($"/api/partners/jobs/{job.Id}/report?page={int.MaxValue}"), HttpStatusCode.BadRequest, "validation_failed");
+    }
 }
