@@ -209,4 +209,26 @@ public sealed class PartnerAuthTests(PartnersAppFactory factory) : IClassFixture
         await ShouldBeProblem(list, HttpStatusCode.BadRequest, "validation_failed");
         await ShouldBeProblem(await client.GetAsync($"/api/partners/jobs/{job.Id}/report?page={int.MaxValue}"), HttpStatusCode.BadRequest, "validation_failed");
     }
+
+    [Fact]
+    public async Task Renaming_a_partner_to_another_partners_name_is_a_409_on_the_page_not_a_500()
+    {
+        var first = await factory.CreatePartnerAsync();
+        var second = await factory.CreatePartnerAsync();
+        using var admin = await factory.SignedInBrowserAsync(Users.Catalog);
+        var page = $"/admin/partners/{second.Id}";
+
+        var response = await AppClient.PostFormAsync(admin, page, new Dictionary<string, string>
+        {
+            ["Settings.Name"] = " " + first.Name + " ",
+            ["Settings.ContactEmail"] = "feeds@partner.example",
+            ["Settings.CallbackUrl"] = "",
+            ["Settings.StrictMode"] = "false",
+        }, postTo: page + "?handler=Settings");
+
+        var text = Html.Text(await response.Content.ReadAsStringAsync());
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict, text);
+        text.ShouldContain($"A partner named '{first.Name}' already exists.");
+        factory.Text("SELECT Name FROM partners_Partners WHERE Id = $p COLLATE NOCASE", ("$p", second.Id.ToString().ToUpperInvariant())).ShouldBe(second.Name);
+    }
 }

@@ -92,6 +92,13 @@ public sealed class UpdatePartnerCommandHandler(IPartnersDbContext db) : IComman
             return PartnerMapping.NotFound(command.PartnerId);
         }
 
+        // Names are unique (index): without this check a rename to another partner's name failed at the save as a 500.
+        var name = command.Name.Trim();
+        if (await db.Partners.AnyAsync(p => p.Name == name && p.Id != command.PartnerId, cancellationToken))
+        {
+            return Error.Conflict("partners.duplicate_name", $"A partner named '{name}' already exists.");
+        }
+
         partner.Update(command.Name, command.ContactEmail, command.CallbackUrl, command.StrictMode);
         return Result.Success();
     }
