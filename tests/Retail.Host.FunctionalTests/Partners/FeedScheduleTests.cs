@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Retail.Host.FunctionalTests.Infrastructure;
+using Retail.Modules.Partners.Application.Abstractions;
 
 namespace Retail.Host.FunctionalTests.Partners;
 
@@ -61,6 +63,21 @@ public sealed class FeedScheduleTests
         Html.FieldError(await add.Content.ReadAsStringAsync(), "Input.Cron").ShouldContain("cron");
     }
 
+    [Fact]
+    public async Task A_feed_url_that_redirects_is_not_followed_so_the_address_check_of_the_first_hop_cannot_be_bypassed()
+    {
+        using var feedServer = new FeedServer("sku,name,price,currency,stock\nRDR-1,Moved lamp,9.99,USD,3\n");
+        using var factory = new PartnersAppFactory();
+        await using var scope = factory.Services.CreateAsyncScope();
+        var fetcher = scope.ServiceProvider.GetRequiredService<IFeedFetcher>();
+
+        // Only the URL as registered is checked against private addresses: a followed redirect could lead anywhere
+        // (a public host answering 302 to http://127.0.0.1/ or 169.254.169.254). Here both hops are loopback because
+        // the test host allows private URLs; what matters is that the second hop is never requested.
+        (await fetcher.FetchAsync(feedServer.Url, 1_000_000, CancellationToken.None)).Feed.ShouldNotBeNull();
+        (await fetcher.FetchAsync(feedServer.MovedUrl, 1_000_000, CancellationToken.None)).Feed.ShouldBeNull();
+    }
+
     private static Task<HttpResponseMessage> Change(HttpClient portal, string scheduleId, string action) =>
         AppClient.PostFormAsync(portal, "/partner/schedules", new Dictionary<string, string> { ["scheduleId"] = scheduleId, ["action"] = action },
             postTo: "/partner/schedules?handler=Change");
@@ -94,6 +111,7 @@ public sealed class FeedScheduleTests
             probe.Stop();
             _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             Url = $"http://127.0.0.1:{port}/feeds/products.csv";
+            MovedUrl = $"http://127.0.0.1:{port}/moved";
             _listener.Start();
             _ = Task.Run(async () =>
             {
@@ -102,6 +120,14 @@ public sealed class FeedScheduleTests
                     try
                     {
                         var context = await _listener.GetContextAsync();
+                        if (context.Request.Url?.AbsolutePath == "/moved")
+                        {
+                            context.Response.StatusCode = (int)HttpStatusCode.Found;
+                            context.Response.RedirectLocation = Url;
+                            context.Response.Close();
+                            continue;
+                        }
+
                         var bytes = Encoding.UTF8.GetBytes(csv);
                         context.Response.ContentType = "text/csv";
                         await context.Response.OutputStream.WriteAsync(bytes);
@@ -116,6 +142,9 @@ public sealed class FeedScheduleTests
         }
 
         public string Url { get; }
+
+        /// <summary>Answers 302 to <see cref="Url"/>.</summary>
+        public string MovedUrl { get; }
 
         public void Dispose() => _listener.Close();
     }

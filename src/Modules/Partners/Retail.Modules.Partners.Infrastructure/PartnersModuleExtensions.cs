@@ -66,7 +66,9 @@ public static class PartnersModuleExtensions
         services.AddScoped<ScheduledFeedRunner>();
         services.AddScoped<ScheduledFeedJob>();
         services.AddScoped<IFeedScheduler, HangfireFeedScheduler>();
-        services.AddHttpClient<IFeedFetcher, HttpFeedFetcher>(c => c.Timeout = TimeSpan.FromMinutes(5));
+        // No redirects: only the URL as given is checked against private addresses, so a followed 3xx could reach any of them.
+        services.AddHttpClient<IFeedFetcher, HttpFeedFetcher>(c => c.Timeout = TimeSpan.FromMinutes(5))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddHostedService<FeedScheduleRegistration>();
 
         services.AddDataProtection();
@@ -79,7 +81,8 @@ public static class PartnersModuleExtensions
         services.AddSingleton<IWebhookWorkQueue>(sp => sp.GetRequiredService<WebhookWorker>());
         services.AddHostedService(sp => sp.GetRequiredService<WebhookWorker>());
         HttpCallbackClient.AddPipeline(services);
-        services.AddHttpClient<ICallbackClient, HttpCallbackClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient<ICallbackClient, HttpCallbackClient>(c => c.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddScoped<PartnerRecordsRetention>();
         services.AddScoped<PartnerRecordsRetentionJob>();
         services.AddHostedService<PartnersRecurringJobs>();
