@@ -70,4 +70,27 @@ public sealed class FeatureSwitchTests(FeatureSwitchAppFactory factory) : IClass
         var features = await admin.GetFromJsonAsync<JsonElement>("/api/admin/features");
         features.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order().ShouldBe(["flash-sales", "partner-ingest", "returns"]);
     }
+
+    [Theory]
+    [InlineData("maybe")]
+    [InlineData(null)]
+    public async Task The_features_page_refuses_a_switch_without_a_boolean_and_leaves_the_feature_on(string? enabled)
+    {
+        using var admin = await factory.SignedInBrowserAsync(Users.Admin);
+        var fields = new Dictionary<string, string> { ["name"] = "returns" };
+        if (enabled is not null)
+        {
+            fields["enabled"] = enabled;
+        }
+
+        var response = await AppClient.PostFormAsync(admin, "/admin/features", fields);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var html = await response.Content.ReadAsStringAsync();
+        Html.Text(html).ShouldContain("Choose on or off.");
+        Html.Text(html).ShouldContain("Reference:");
+        using var api = await factory.ApiClientAsync(Users.Admin);
+        var features = await api.GetFromJsonAsync<JsonElement>("/api/admin/features");
+        features.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "returns").GetProperty("enabled").GetBoolean().ShouldBeTrue("a malformed post must not switch returns off");
+    }
 }

@@ -16,7 +16,8 @@ public sealed class IndexModel(IFeatureToggles toggles, ICurrentUser user) : Ret
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string name, bool enabled, CancellationToken cancellationToken)
+    // Nullable: a missing or non-boolean value ("maybe") must not bind to false and switch the feature off.
+    public async Task<IActionResult> OnPostAsync(string name, bool? enabled, CancellationToken cancellationToken)
     {
         if (toggles.Find(name ?? "") is not { } toggle)
         {
@@ -24,7 +25,13 @@ public sealed class IndexModel(IFeatureToggles toggles, ICurrentUser user) : Ret
             return await OnGetAsync(cancellationToken);
         }
 
-        var state = await toggle.SetEnabledAsync(enabled, user.UserName ?? user.UserId ?? "admin", cancellationToken);
+        if (enabled is not { } on || !ModelState.IsValid)
+        {
+            ShowError(Error.Validation(new Dictionary<string, string[]> { ["enabled"] = ["Choose on or off."] }) with { Message = "Choose on or off." });
+            return await OnGetAsync(cancellationToken);
+        }
+
+        var state = await toggle.SetEnabledAsync(on, user.UserName ?? user.UserId ?? "admin", cancellationToken);
         StatusMessage = $"{state.DisplayName} switched {(state.Enabled ? "on" : "off")}.";
         return Redirect("/admin/features");
     }
