@@ -126,6 +126,29 @@ public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture
         Html.ElementText(after, "audit").ShouldContain("support@retail.local");
     }
 
+    [Fact]
+    public async Task A_page_number_past_the_cap_is_refused_instead_of_showing_the_first_returns_again()
+    {
+        using var api = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
+        var code = await ReturnsApi.SubmitCodeAsync(api, orderId, sku, 1);
+        using var browser = factory.Browser();
+        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        using var support = await factory.SignedInBrowserAsync(Users.Support);
+
+        // (page - 1) * 20 overflows int to a negative offset, which SQLite reads as 0.
+        var mine = await browser.GetAsync("/returns?page=2147483647");
+        var queue = await support.GetAsync($"/staff/returns?team=support&search={code}&page=2147483647");
+
+        foreach (var response in new[] { mine, queue })
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            var html = await response.Content.ReadAsStringAsync();
+            html.ShouldNotContain($"data-return-code=\"{code}\"");
+            Html.Text(html).ShouldContain("Reference:");
+        }
+    }
+
     private static async Task<HttpResponseMessage> PostMultipartAsync(HttpClient client, string url, string pageHtml, IDictionary<string, string> fields, params (string Name, string FileName, byte[] Content)[] files)
     {
         using var content = new MultipartFormDataContent();

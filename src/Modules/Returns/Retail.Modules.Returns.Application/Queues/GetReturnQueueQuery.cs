@@ -1,3 +1,4 @@
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Application;
@@ -17,6 +18,12 @@ namespace Retail.Modules.Returns.Application.Queues;
 [AuthorizeRoles(Roles.Support, Roles.Warehouse, Roles.Finance)]
 public sealed record GetReturnQueueQuery(string Team, string? Status = null, string? Search = null, bool OverdueOnly = false, int Page = 1, int PageSize = 20)
     : IQuery<ReturnQueueResultDto>;
+
+/// <summary>Caps the page like the other lists: past 42,949,673 the offset overflowed and the first returns were shown again.</summary>
+public sealed class GetReturnQueueQueryValidator : AbstractValidator<GetReturnQueueQuery>
+{
+    public GetReturnQueueQueryValidator() => RuleFor(q => q.Page).LessThanOrEqualTo(100_000);
+}
 
 public sealed record StageCountDto(string Status, int Count, int Overdue);
 

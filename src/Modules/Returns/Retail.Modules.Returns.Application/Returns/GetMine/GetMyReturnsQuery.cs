@@ -1,3 +1,4 @@
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Application;
@@ -11,6 +12,15 @@ namespace Retail.Modules.Returns.Application.Returns.GetMine;
 /// <summary>Customer: "My returns", newest first, paged.</summary>
 [Authenticated]
 public sealed record GetMyReturnsQuery(int Page = 1, int PageSize = 20) : IQuery<PagedResult<ReturnSummaryDto>>;
+
+/// <summary>
+/// Caps the page like the other lists: past 42,949,673 (page - 1) * size overflowed to a negative offset that SQLite reads
+/// as 0, so the first returns were shown under that page number. Below 1 still means page 1 (the handler clamps it).
+/// </summary>
+public sealed class GetMyReturnsQueryValidator : AbstractValidator<GetMyReturnsQuery>
+{
+    public GetMyReturnsQueryValidator() => RuleFor(q => q.Page).LessThanOrEqualTo(100_000);
+}
 
 public sealed class GetMyReturnsQueryHandler(IReturnsDbContext db, ReturnViewer viewer, IOptions<ReturnsOptions> options, TimeProvider time)
     : IQueryHandler<GetMyReturnsQuery, PagedResult<ReturnSummaryDto>>
