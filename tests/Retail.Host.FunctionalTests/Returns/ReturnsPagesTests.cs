@@ -149,6 +149,30 @@ public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture
         }
     }
 
+    [Fact]
+    public async Task A_version_that_is_not_a_number_is_a_400_with_the_field_named_and_nothing_changes()
+    {
+        using var api = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
+        var code = await ReturnsApi.SubmitCodeAsync(api, orderId, sku, 1);
+        using var browser = factory.Browser();
+        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        using var support = await factory.SignedInBrowserAsync(Users.Support);
+
+        var cancel = await AppClient.PostFormAsync(browser, $"/returns/{code}", new Dictionary<string, string> { ["version"] = "abc" }, $"/returns/{code}?handler=Cancel");
+        var approve = await AppClient.PostFormAsync(support, $"/staff/returns/{code}", new Dictionary<string, string> { ["action"] = "approve", ["version"] = "abc" }, $"/staff/returns/{code}?handler=Act");
+
+        foreach (var response in new[] { cancel, approve })
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, "not the 409 of a stale version: nobody changed the return");
+            var text = Html.Text(await response.Content.ReadAsStringAsync());
+            text.ShouldContain("not valid");
+            text.ShouldContain("Reference:");
+        }
+
+        (await ReturnsApi.DetailAsync(api, code)).GetProperty("status").GetString().ShouldBe("SUBMITTED");
+    }
+
     private static async Task<HttpResponseMessage> PostMultipartAsync(HttpClient client, string url, string pageHtml, IDictionary<string, string> fields, params (string Name, string FileName, byte[] Content)[] files)
     {
         using var content = new MultipartFormDataContent();

@@ -62,6 +62,17 @@ public abstract class RetailPageModel : PageModel
         return metadata?.UnderlyingOrModelType == typeof(bool);
     }
 
+    /// <summary>
+    /// Fields that did not bind (a scanner, a forged form: <c>version=abc</c>) as a 400 naming the first bad value; the
+    /// handler would otherwise run with the default (version 0) and answer a misleading "changed by someone else" 409.
+    /// </summary>
+    protected Error BindingError() =>
+        Error.Validation(new Dictionary<string, string[]>()) with
+        {
+            Message = ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).FirstOrDefault(m => !string.IsNullOrEmpty(m))
+                ?? "One or more fields are not valid.",
+        };
+
     /// <param name="fieldPrefix">Prefix of the bound input model (e.g. "Input"), so errors land beside the right field.</param>
     protected void ShowError(Error error, string? fieldPrefix = null)
     {

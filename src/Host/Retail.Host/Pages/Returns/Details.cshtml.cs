@@ -56,6 +56,11 @@ public sealed class DetailsModel(IRequestSender sender, IOptions<ReturnsOptions>
 
     private async Task<IActionResult> MoveAsync(string code, string action, TransitionInputDto? input, int version, string done, CancellationToken cancellationToken)
     {
+        if (!ModelState.IsValid)
+        {
+            return await ShowAsync(code, BindingError(), cancellationToken);
+        }
+
         var result = await sender.Send(new TransitionReturnCommand(code, action, input, version), cancellationToken);
         if (!result.IsSuccess)
         {

@@ -27,6 +27,11 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
     public async Task<IActionResult> OnPostActAsync(string code, string action, int version, ActionForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
+        if (!ModelState.IsValid)
+        {
+            return await ShowAsync(code, BindingError(), cancellationToken);
+        }
+
         var input = new TransitionInputDto(
             form.Reason,
             null,
@@ -51,6 +56,11 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
 
     public async Task<IActionResult> OnPostRepairShippedAsync(string code, int version, string? note, CancellationToken cancellationToken)
     {
+        if (!ModelState.IsValid)
+        {
+            return await ShowAsync(code, BindingError(), cancellationToken);
+        }
+
         var result = await sender.Send(new RecordRepairShippedCommand(code, note, version), cancellationToken);
         if (!result.IsSuccess)
         {
