@@ -14,8 +14,7 @@ public sealed class GetUsersQueryValidator : AbstractValidator<GetUsersQuery>
 {
     public GetUsersQueryValidator()
     {
-        // The cap keeps (Page - 1) * PageSize inside int: past it the offset wrapped negative and SQLite showed page 1 again.
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(100_000);
+        RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<UserSummaryDto>.MaxPageSize);
         RuleFor(q => q.Search).MaximumLength(100);
     }

@@ -20,8 +20,7 @@ public sealed class GetFeedReportQueryValidator : AbstractValidator<GetFeedRepor
 {
     public GetFeedReportQueryValidator()
     {
-        // The cap keeps (Page - 1) * PageSize inside int: past it the offset wrapped negative and SQLite showed page 1 again.
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(100_000);
+        RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).InclusiveBetween(0, 500);
     }
 }
@@ -56,8 +55,7 @@ public sealed class ListFeedJobsQueryValidator : AbstractValidator<ListFeedJobsQ
 {
     public ListFeedJobsQueryValidator()
     {
-        // The cap keeps (Page - 1) * PageSize inside int: past it the offset wrapped negative and SQLite showed page 1 again.
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(100_000);
+        RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).InclusiveBetween(1, 100);
     }
 }

@@ -289,8 +289,7 @@ public sealed class GetAuthAuditQueryValidator : AbstractValidator<GetAuthAuditQ
 {
     public GetAuthAuditQueryValidator()
     {
-        // The cap keeps (Page - 1) * PageSize inside int: past it the offset wrapped negative and SQLite showed page 1 again.
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(100_000);
+        RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).InclusiveBetween(1, 200);
     }
 }

@@ -19,10 +19,13 @@ namespace Retail.Modules.Returns.Application.Queues;
 public sealed record GetReturnQueueQuery(string Team, string? Status = null, string? Search = null, bool OverdueOnly = false, int Page = 1, int PageSize = 20)
     : IQuery<ReturnQueueResultDto>;
 
-/// <summary>Caps the page like the other lists: past 42,949,673 the offset overflowed and the first returns were shown again.</summary>
 public sealed class GetReturnQueueQueryValidator : AbstractValidator<GetReturnQueueQuery>
 {
-    public GetReturnQueueQueryValidator() => RuleFor(q => q.Page).LessThanOrEqualTo(100_000);
+    public GetReturnQueueQueryValidator()
+    {
+        RuleFor(q => q.Page).ValidPage();
+        RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<ReturnSummaryDto>.MaxPageSize);
+    }
 }
 
 public sealed record StageCountDto(string Status, int Count, int Overdue);
@@ -71,8 +74,7 @@ public sealed class GetReturnQueueQueryHandler(IReturnsDbContext db, IOptions<Re
             rows = rows.Where(r => r.StageEnteredAt < overdueBefore);
         }
 
-        var page = Math.Max(1, query.Page);
-        var size = Math.Clamp(query.PageSize, 1, PagedResult<ReturnSummaryDto>.MaxPageSize);
+        var (page, size) = (query.Page, query.PageSize);
         var total = await rows.CountAsync(cancellationToken);
         var items = await rows.OrderBy(r => r.StageEnteredAt).Skip((page - 1) * size).Take(size)
             .Select(r => new { r.Id, r.Code, r.OrderNumber, r.Status, r.CreatedAt, r.StageEnteredAt, Units = r.Lines.Sum(l => l.Quantity), r.CustomerId, r.Version })

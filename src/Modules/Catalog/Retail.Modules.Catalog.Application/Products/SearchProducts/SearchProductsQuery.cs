@@ -21,7 +21,7 @@ public sealed class SearchProductsQueryValidator : AbstractValidator<SearchProdu
 {
     public SearchProductsQueryValidator()
     {
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(100_000);
+        RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<ProductSummaryDto>.MaxPageSize);
         RuleFor(q => q.Search).MaximumLength(100);
         RuleFor(q => q.Category).MaximumLength(100);
@@ -32,7 +32,7 @@ public sealed class SearchProductsForAdminQueryValidator : AbstractValidator<Sea
 {
     public SearchProductsForAdminQueryValidator()
     {
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(100_000);
+        RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<ProductSummaryDto>.MaxPageSize);
         RuleFor(q => q.Search).MaximumLength(100);
     }

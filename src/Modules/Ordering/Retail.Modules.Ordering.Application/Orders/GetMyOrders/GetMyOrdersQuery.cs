@@ -16,8 +16,7 @@ public sealed class GetMyOrdersQueryValidator : AbstractValidator<GetMyOrdersQue
 {
     public GetMyOrdersQueryValidator()
     {
-        // Bounded like the catalog search: past int range, (Page - 1) * PageSize wrapped to a negative offset, i.e. page 1.
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(100_000);
+        RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<OrderSummaryDto>.MaxPageSize);
     }
 }

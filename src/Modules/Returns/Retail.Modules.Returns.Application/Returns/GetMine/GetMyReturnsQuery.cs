@@ -13,13 +13,13 @@ namespace Retail.Modules.Returns.Application.Returns.GetMine;
 [Authenticated]
 public sealed record GetMyReturnsQuery(int Page = 1, int PageSize = 20) : IQuery<PagedResult<ReturnSummaryDto>>;
 
-/// <summary>
-/// Caps the page like the other lists: past 42,949,673 (page - 1) * size overflowed to a negative offset that SQLite reads
-/// as 0, so the first returns were shown under that page number. Below 1 still means page 1 (the handler clamps it).
-/// </summary>
 public sealed class GetMyReturnsQueryValidator : AbstractValidator<GetMyReturnsQuery>
 {
-    public GetMyReturnsQueryValidator() => RuleFor(q => q.Page).LessThanOrEqualTo(100_000);
+    public GetMyReturnsQueryValidator()
+    {
+        RuleFor(q => q.Page).ValidPage();
+        RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<ReturnSummaryDto>.MaxPageSize);
+    }
 }
 
 public sealed class GetMyReturnsQueryHandler(IReturnsDbContext db, ReturnViewer viewer, IOptions<ReturnsOptions> options, TimeProvider time)
@@ -27,8 +27,7 @@ public sealed class GetMyReturnsQueryHandler(IReturnsDbContext db, ReturnViewer 
 {
     public async ValueTask<Result<PagedResult<ReturnSummaryDto>>> Handle(GetMyReturnsQuery query, CancellationToken cancellationToken)
     {
-        var page = Math.Max(1, query.Page);
-        var size = Math.Clamp(query.PageSize, 1, PagedResult<ReturnSummaryDto>.MaxPageSize);
+        var (page, size) = (query.Page, query.PageSize);
         var userId = viewer.UserId;
         var mine = db.Returns.AsNoTracking().Where(r => r.CustomerId == userId);
         var total = await mine.CountAsync(cancellationToken);
