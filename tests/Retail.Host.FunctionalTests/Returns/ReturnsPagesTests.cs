@@ -81,11 +81,8 @@ public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture
     [Fact]
     public async Task A_forged_post_without_the_token_is_refused_and_changes_nothing()
     {
-        using var api = await ReturnsApi.NewCustomerAsync(factory);
-        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
-        var code = await ReturnsApi.SubmitCodeAsync(api, orderId, sku, 1);
-        using var browser = factory.Browser();
-        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        using var customer = await CustomerWithReturnAsync();
+        var (api, browser, code) = customer;
 
         var forged = await AppClient.PostFormWithoutTokenAsync(browser, $"/returns/{code}?handler=Cancel", new Dictionary<string, string> { ["version"] = "1" });
 
@@ -96,11 +93,8 @@ public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture
     [Fact]
     public async Task Staff_queues_show_counts_and_overdue_and_actions_come_from_the_table()
     {
-        using var api = await ReturnsApi.NewCustomerAsync(factory);
-        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
-        var code = await ReturnsApi.SubmitCodeAsync(api, orderId, sku, 1);
-        using var customerBrowser = factory.Browser();
-        await AppClient.LoginAsync(customerBrowser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        using var customer = await CustomerWithReturnAsync();
+        var (_, customerBrowser, code) = customer;
         (await customerBrowser.GetAsync("/staff/returns")).StatusCode.ShouldBeOneOf(HttpStatusCode.Redirect, HttpStatusCode.Forbidden);
         (await customerBrowser.GetAsync($"/staff/returns/{code}")).StatusCode.ShouldBeOneOf(HttpStatusCode.Redirect, HttpStatusCode.Forbidden);
 
@@ -129,11 +123,8 @@ public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture
     [Fact]
     public async Task A_page_number_past_the_cap_is_refused_instead_of_showing_the_first_returns_again()
     {
-        using var api = await ReturnsApi.NewCustomerAsync(factory);
-        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
-        var code = await ReturnsApi.SubmitCodeAsync(api, orderId, sku, 1);
-        using var browser = factory.Browser();
-        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        using var customer = await CustomerWithReturnAsync();
+        var (_, browser, code) = customer;
         using var support = await factory.SignedInBrowserAsync(Users.Support);
 
         // (page - 1) * 20 overflows int to a negative offset, which SQLite reads as 0.
@@ -152,11 +143,8 @@ public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture
     [Fact]
     public async Task A_version_that_is_not_a_number_is_a_400_with_the_field_named_and_nothing_changes()
     {
-        using var api = await ReturnsApi.NewCustomerAsync(factory);
-        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
-        var code = await ReturnsApi.SubmitCodeAsync(api, orderId, sku, 1);
-        using var browser = factory.Browser();
-        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        using var customer = await CustomerWithReturnAsync();
+        var (api, browser, code) = customer;
         using var support = await factory.SignedInBrowserAsync(Users.Support);
 
         var cancel = await AppClient.PostFormAsync(browser, $"/returns/{code}", new Dictionary<string, string> { ["version"] = "abc" }, $"/returns/{code}?handler=Cancel");
@@ -190,5 +178,25 @@ public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture
         }
 
         return await client.PostAsync(url, content);
+    }
+
+    /// <summary>A new customer with a delivered order and a return submitted for it, and a browser signed in as them.</summary>
+    private async Task<CustomerWithReturn> CustomerWithReturnAsync()
+    {
+        var api = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
+        var code = await ReturnsApi.SubmitCodeAsync(api, orderId, sku, 1);
+        var browser = factory.Browser();
+        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        return new CustomerWithReturn(api, browser, code);
+    }
+
+    private sealed record CustomerWithReturn(HttpClient Api, HttpClient Browser, string Code) : IDisposable
+    {
+        public void Dispose()
+        {
+            Api.Dispose();
+            Browser.Dispose();
+        }
     }
 }
