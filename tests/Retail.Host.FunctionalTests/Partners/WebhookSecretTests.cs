@@ -112,6 +112,15 @@ public sealed class WebhookSecretTests(PartnersAppFactory factory) : IClassFixtu
         Html.Text(html).ShouldContain("between 0 and 72");
         ShouldBeProtected(factory.Text(Column, Id(partner)), rotated);
         (await SendAsync(client, rotated, "overlap-still", "ANY-1")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        // An overlap that is not whole hours ("24h") once bound as 0 and replaced the secret at once, with no overlap.
+        var unreadable = await AppClient.PostFormAsync(admin, page, new Dictionary<string, string> { ["overlapHours"] = "24h" }, postTo: page + "?handler=RotateWebhookSecret");
+        var unreadableHtml = await unreadable.Content.ReadAsStringAsync();
+        unreadable.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        unreadableHtml.ShouldNotContain("new-webhook-secret-value");
+        Html.Text(unreadableHtml).ShouldContain("whole hours from 0 to 72");
+        ShouldBeProtected(factory.Text(Column, Id(partner)), rotated);
+        (await SendAsync(client, rotated, "overlap-still-2", "ANY-1")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
     }
 
     [Fact]
@@ -130,6 +139,10 @@ public sealed class WebhookSecretTests(PartnersAppFactory factory) : IClassFixtu
         using var portal = factory.Browser();
         await AppClient.LoginAsync(portal, email, RetailAppFactory.DemoPassword);
         (await portal.GetStringAsync("/partner")).ShouldNotContain(partner.WebhookSecret);
+
+        var unreadable = await AppClient.PostFormAsync(portal, "/partner", new Dictionary<string, string> { ["overlapHours"] = "1.5" }, postTo: "/partner?handler=RotateWebhookSecret");
+        unreadable.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Html.Text(await unreadable.Content.ReadAsStringAsync()).ShouldContain("whole hours from 0 to 72");
 
         var issued = await AppClient.PostFormAsync(portal, "/partner", new Dictionary<string, string>(), postTo: "/partner?handler=RotateWebhookSecret");
         var html = await issued.Content.ReadAsStringAsync();

@@ -16,6 +16,14 @@ public sealed class IndexModel(IRequestSender sender) : PartnerPortalPageModel(s
 
     public async Task<IActionResult> OnPostRotateWebhookSecretAsync(int overlapHours, CancellationToken cancellationToken)
     {
+        if (!ModelState.IsValid)
+        {
+            // "24h" or "1.5" does not bind and would arrive as 0: the old secret would stop at once instead of overlapping.
+            ShowError(WebhookSecretForm.OverlapNotWholeHours);
+            await LoadPartnerAsync(cancellationToken);
+            return Page();
+        }
+
         var result = await Sender.Send(new RotateMyWebhookSecretCommand(overlapHours), cancellationToken);
         if (!result.IsSuccess)
         {

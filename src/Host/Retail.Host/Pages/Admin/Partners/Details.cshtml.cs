@@ -89,6 +89,13 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
 
     public async Task<IActionResult> OnPostRotateWebhookSecretAsync(Guid id, int overlapHours, CancellationToken cancellationToken)
     {
+        if (!ModelState.IsValid)
+        {
+            // "24h" or "1.5" does not bind and would arrive as 0: the old secret would stop at once instead of overlapping.
+            ShowError(Retail.Host.Pages.Partner.WebhookSecretForm.OverlapNotWholeHours);
+            return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+        }
+
         var result = await sender.Send(new RotateWebhookSecretCommand(id, overlapHours), cancellationToken);
         if (!result.IsSuccess)
         {
