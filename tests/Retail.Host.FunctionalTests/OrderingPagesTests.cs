@@ -180,14 +180,20 @@ public sealed class OrderingPagesTests(RetailAppFactory factory) : IClassFixture
         (await CatalogApi.GetProductAsync(api, sku)).Stock.ShouldBe(5);
     }
 
-    [Fact]
-    public async Task A_declined_card_on_the_page_shows_the_spec_message_with_a_reference_id()
+    /// <summary>A new product (5 in stock) in <paramref name="browser"/>'s cart and the checkout form's fields for it.</summary>
+    private async Task<(string Sku, Dictionary<string, string> Fields)> CheckoutFormAsync(HttpClient browser, string cardNumber)
     {
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
         var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5);
-        using var browser = await factory.SignedInBrowserAsync(Users.Warehouse);
         (await OrderingPages.AddToCartAsync(browser, sku)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        var fields = OrderingPages.CheckoutFields(await browser.GetStringAsync("/checkout"), cardNumber: "4000000000000002");
+        return (sku, OrderingPages.CheckoutFields(await browser.GetStringAsync("/checkout"), cardNumber));
+    }
+
+    [Fact]
+    public async Task A_declined_card_on_the_page_shows_the_spec_message_with_a_reference_id()
+    {
+        using var browser = await factory.SignedInBrowserAsync(Users.Warehouse);
+        var (sku, fields) = await CheckoutFormAsync(browser, cardNumber: "4000000000000002");
 
         var response = await browser.PostAsync("/checkout", new FormUrlEncodedContent(fields));
 
@@ -202,11 +208,8 @@ public sealed class OrderingPagesTests(RetailAppFactory factory) : IClassFixture
     [Fact]
     public async Task A_mistyped_card_number_on_the_page_is_shown_beside_the_card_field_and_places_no_order()
     {
-        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
-        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5);
         using var browser = await factory.SignedInBrowserAsync(Users.Warehouse);
-        (await OrderingPages.AddToCartAsync(browser, sku)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        var fields = OrderingPages.CheckoutFields(await browser.GetStringAsync("/checkout"), cardNumber: "4242424242424241");
+        var (sku, fields) = await CheckoutFormAsync(browser, cardNumber: "4242424242424241");
 
         var response = await browser.PostAsync("/checkout", new FormUrlEncodedContent(fields));
 

@@ -19,7 +19,7 @@ public sealed class IndexModel(IRequestSender sender) : PartnerPortalPageModel(s
         if (!ModelState.IsValid)
         {
             // "24h" or "1.5" does not bind and would arrive as 0: the old secret would stop at once instead of overlapping.
-            ShowError(WebhookSecretForm.OverlapNotWholeHours);
+            ShowError(BindingError());
             await LoadPartnerAsync(cancellationToken);
             return Page();
         }

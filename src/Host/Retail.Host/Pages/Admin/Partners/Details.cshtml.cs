@@ -92,7 +92,7 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
         if (!ModelState.IsValid)
         {
             // "24h" or "1.5" does not bind and would arrive as 0: the old secret would stop at once instead of overlapping.
-            ShowError(Retail.Host.Pages.Partner.WebhookSecretForm.OverlapNotWholeHours);
+            ShowError(BindingError());
             return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
         }
 
