@@ -14,6 +14,9 @@ public interface IFlashSalesDbContext : IModuleDbContext
     DbSet<FlashClaim> Claims { get; }
 
     DbSet<FlashPurchase> Purchases { get; }
+
+    /// <summary>Saves inside the command's transaction (the first purchase row is inserted before the claim goes on).</summary>
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>The module's unit of work, for handlers that commit their own transaction (to drop the cache after commit).</summary>

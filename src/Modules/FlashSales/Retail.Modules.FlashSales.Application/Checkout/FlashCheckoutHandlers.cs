@@ -240,7 +240,7 @@ public sealed class PrecheckFlashClaimHandler(
 /// index keeps single). Any refusal fails the command and the transaction rolls every line back. While flash sales are
 /// switched off nothing is claimed.
 /// </summary>
-public sealed class ClaimFlashAllocationHandler(
+public sealed partial class ClaimFlashAllocationHandler(
     IFlashSalesDbContext db,
     IFeatureToggles features,
     FlashCheckoutMemo memo,
@@ -346,9 +346,36 @@ public sealed class ClaimFlashAllocationHandler(
             return false;
         }
 
-        db.Purchases.Add(FlashPurchase.Start(itemId, customerId, quantity));
-        return true;
+        // The customer's first purchase of this item inserts the row now, not at the closing save: another first purchase
+        // of the same customer (another instance, another scope) may also have seen "no row" and insert it first. The
+        // unique index then refuses ours; the winner's row stands and our units go through its cap like any later purchase.
+        // Earlier lines' changes are saved first, so the insert is the only change a refused save rolls back (to EF's
+        // savepoint inside the transaction).
+        await db.SaveChangesAsync(cancellationToken);
+        var purchase = FlashPurchase.Start(itemId, customerId, quantity);
+        db.Purchases.Add(purchase);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.Purchases.Entry(purchase).State = EntityState.Detached;
+            if (!await db.Purchases.AsNoTracking().AnyAsync(p => p.ItemId == itemId && p.CustomerId == customerId, cancellationToken))
+            {
+                throw; // not the unique index: no other row is there
+            }
+        }
+
+        LogFirstPurchaseRaceLost(logger, customerId, itemId);
+        return await db.Purchases
+            .Where(p => p.ItemId == itemId && p.CustomerId == customerId && p.Quantity + quantity <= cap)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Quantity, p => p.Quantity + quantity), cancellationToken) > 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A concurrent first flash purchase of customer {CustomerId} for item {ItemId} inserted the purchase row first; this claim is added to it within the cap")]
+    private static partial void LogFirstPurchaseRaceLost(ILogger logger, string customerId, Guid itemId);
 }
 
 /// <summary>
