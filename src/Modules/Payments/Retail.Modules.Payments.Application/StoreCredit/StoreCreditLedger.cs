@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Retail.Modules.Payments.Application.Abstractions;
 using Retail.Modules.Payments.Domain.StoreCredit;
 
@@ -22,7 +23,7 @@ public sealed record LedgerResult(LedgerOutcome Outcome, decimal Balance, Guid? 
 /// where the balance covers it) and the ledger entry is added in the same transaction, which the caller owns. The
 /// entry's unique idempotency key makes a retried debit or credit a no-op.
 /// </summary>
-public sealed class StoreCreditLedger(IPaymentsDbContext db, TimeProvider time)
+public sealed partial class StoreCreditLedger(IPaymentsDbContext db, TimeProvider time, ILogger<StoreCreditLedger> logger)
 {
     /// <summary>Must run inside a transaction (the entry and the balance change commit together).</summary>
     public async Task<LedgerResult> DebitAsync(string customerId, decimal amount, string reason, string reference, string idempotencyKey, CancellationToken cancellationToken)
@@ -56,8 +57,7 @@ public sealed class StoreCreditLedger(IPaymentsDbContext db, TimeProvider time)
 
         if (!await db.StoreCreditAccounts.AnyAsync(a => a.CustomerId == customerId, cancellationToken))
         {
-            db.StoreCreditAccounts.Add(StoreCreditAccount.Open(customerId, time.GetUtcNow()));
-            await db.SaveChangesAsync(cancellationToken);
+            await OpenAccountAsync(customerId, cancellationToken);
         }
 
         await db.StoreCreditAccounts
@@ -68,6 +68,35 @@ public sealed class StoreCreditLedger(IPaymentsDbContext db, TimeProvider time)
         db.StoreCreditEntries.Add(entry);
         return new LedgerResult(LedgerOutcome.Applied, balance, entry.Id);
     }
+
+    /// <summary>
+    /// Opens the customer's account. Another first credit for the same customer (another instance, another scope) may
+    /// also have seen "no account" and opened it first: the unique index then refuses ours, and the credit goes onto the
+    /// winner's account like any later one — nothing is lost and nobody gets a 500. Inside a transaction the refused save
+    /// is rolled back to EF's savepoint, so the transaction goes on.
+    /// </summary>
+    private async Task OpenAccountAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var account = StoreCreditAccount.Open(customerId, time.GetUtcNow());
+        db.StoreCreditAccounts.Add(account);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.StoreCreditAccounts.Entry(account).State = EntityState.Detached;
+            if (!await db.StoreCreditAccounts.AsNoTracking().AnyAsync(a => a.CustomerId == customerId, cancellationToken))
+            {
+                throw; // not the unique index: no other account is there
+            }
+
+            LogAccountOpenedConcurrently(logger, customerId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A concurrent first store credit opened the account of customer {CustomerId} first; this credit is added to it")]
+    private static partial void LogAccountOpenedConcurrently(ILogger logger, string customerId);
 
     public async Task<decimal> BalanceOfAsync(string customerId, CancellationToken cancellationToken) =>
         await db.StoreCreditAccounts.AsNoTracking().Where(a => a.CustomerId == customerId).Select(a => (decimal?)a.Balance).SingleOrDefaultAsync(cancellationToken) ?? 0m;
