@@ -1,6 +1,8 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Features;
+using Retail.Modules.FlashSales.Application.Abstractions;
 using Retail.Modules.FlashSales.Application.Listing;
 using Retail.Modules.FlashSales.Application.Sales;
 using Retail.Modules.Ordering.Application.Abstractions;
@@ -383,6 +385,32 @@ public sealed class FlashCheckoutTests
         (await host.SendAsAsync<Result>(FlashTestSupport.Admin,
             new UpdateFlashSaleCommand(first, "First", now, now.AddHours(1), [new FlashSaleItemInput(sku, 9m, null, 1, 1)]))).IsSuccess.ShouldBeTrue();
         (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task An_inactive_catalog_product_is_refused_with_422_naming_it_on_create_and_when_added_by_an_update()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var active = await host.CreateProductAsync(stock: 10, price: 20m);
+        var inactive = await host.CreateProductAsync(stock: 10, price: 20m, active: false);
+        var now = host.Time.GetUtcNow();
+
+        var created = await host.SendAsAsync<Result<Guid>>(FlashTestSupport.Admin, new CreateFlashSaleCommand(
+            "Sale", now, now.AddHours(1), [new FlashSaleItemInput(active, 10m, null, 10, 2), new FlashSaleItemInput(inactive.ToLowerInvariant(), 10m, null, 10, 2)]));
+
+        created.Error!.Kind.ShouldBe(ErrorKind.Unprocessable);
+        created.Error.Code.ShouldBe("flash.product_inactive");
+        created.Error.Message.ShouldBe($"Test {inactive} ({inactive}) is not active in the catalog; only active products can be in a flash sale.");
+        created.Error.FieldErrors.Keys.ShouldBe(["Items[1].Sku"]);
+        created.Error.FieldErrors["Items[1].Sku"].ShouldBe([$"Test {inactive} ({inactive}) is not active in the catalog."]);
+        (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.ShouldBeEmpty();
+
+        var saleId = await host.CreateSaleAsync(active, now, now.AddHours(1), allocation: 10, cap: 2, flashPrice: 10m);
+        var added = await host.SendAsAsync<Result>(FlashTestSupport.Admin, new UpdateFlashSaleCommand(
+            saleId, "Sale", now, now.AddHours(1), [new FlashSaleItemInput(active, 10m, null, 10, 2), new FlashSaleItemInput(inactive, 10m, null, 10, 2)]));
+        added.Error!.Kind.ShouldBe(ErrorKind.Unprocessable);
+        added.Error.Code.ShouldBe("flash.product_inactive");
+        (await host.QueryAsync(sp => sp.GetRequiredService<IFlashSalesDbContext>().Items.CountAsync(i => i.SaleId == saleId))).ShouldBe(1);
     }
 
     [Fact]

@@ -58,8 +58,14 @@ internal static class FlashSaleInputRules
         }).OverridePropertyName("Items");
     }
 
-    /// <summary>Looks the SKUs up in Catalog (name and regular price) and turns the input into domain specs.</summary>
-    public static async Task<Result<IReadOnlyList<FlashSaleItemSpec>>> ToSpecsAsync(IRequestSender sender, IReadOnlyList<FlashSaleItemInput> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// Looks the SKUs up in Catalog (name, regular price, whether it is sold) and turns the input into domain specs. A
+    /// product Catalog does not sell (deactivated) is refused with 422 <c>flash.product_inactive</c> naming it: its units
+    /// would show in the sale but checkout can never reserve them. <paramref name="alreadyInSale"/> (an update's stored
+    /// SKUs) may stay although deactivated since: the admin can still edit or shorten a sale a product left meanwhile.
+    /// </summary>
+    public static async Task<Result<IReadOnlyList<FlashSaleItemSpec>>> ToSpecsAsync(
+        IRequestSender sender, IReadOnlyList<FlashSaleItemInput> items, CancellationToken cancellationToken, IReadOnlySet<string>? alreadyInSale = null)
     {
         var skus = items.Select(i => FlashSkus.Normalize(i.Sku)).ToList();
         var products = await sender.Send(new GetProductsForCheckout(skus), cancellationToken);
@@ -70,6 +76,8 @@ internal static class FlashSaleInputRules
 
         var bySku = products.Value.ToDictionary(p => p.Sku, StringComparer.Ordinal);
         var errors = new Dictionary<string, string[]>();
+        var inactive = new Dictionary<string, string[]>();
+        var inactiveNames = new List<string>();
         var specs = new List<FlashSaleItemSpec>();
         for (var index = 0; index < items.Count; index++)
         {
@@ -78,6 +86,13 @@ internal static class FlashSaleInputRules
             if (!bySku.TryGetValue(sku, out var product))
             {
                 errors[$"Items[{index}].Sku"] = [$"There is no product with SKU {sku}."];
+                continue;
+            }
+
+            if (!product.IsActive && alreadyInSale?.Contains(sku) != true)
+            {
+                inactive[$"Items[{index}].Sku"] = [$"{product.Name} ({sku}) is not active in the catalog."];
+                inactiveNames.Add($"{product.Name} ({sku})");
                 continue;
             }
 
@@ -91,8 +106,21 @@ internal static class FlashSaleInputRules
             specs.Add(new FlashSaleItemSpec(sku, product.Name, product.Price, price, input.Allocation, input.PerCustomerCap));
         }
 
-        return errors.Count > 0 ? Error.Validation(errors) : specs;
+        if (errors.Count > 0)
+        {
+            return Error.Validation(errors);
+        }
+
+        return inactive.Count > 0 ? ProductInactive(inactiveNames, inactive) : specs;
     }
+
+    private static Error ProductInactive(IReadOnlyList<string> names, Dictionary<string, string[]> fieldErrors) =>
+        Error.Unprocessable(
+            "flash.product_inactive",
+            names.Count == 1
+                ? $"{names[0]} is not active in the catalog; only active products can be in a flash sale."
+                : $"{string.Join(", ", names)} are not active in the catalog; only active products can be in a flash sale.")
+        with { FieldErrors = fieldErrors };
 
     /// <summary>
     /// A product may be in one sale at a time: checkout only ever claims from the earliest live sale of a SKU, so the units
@@ -177,7 +205,9 @@ public sealed class UpdateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlas
 {
     public async ValueTask<Result> Handle(UpdateFlashSaleCommand command, CancellationToken cancellationToken)
     {
-        var specs = await FlashSaleInputRules.ToSpecsAsync(sender, command.Items, cancellationToken);
+        var stored = (await db.Items.AsNoTracking().Where(i => i.SaleId == command.Id).Select(i => i.Sku).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        var specs = await FlashSaleInputRules.ToSpecsAsync(sender, command.Items, cancellationToken, stored);
         if (!specs.IsSuccess)
         {
             return specs.Error;
