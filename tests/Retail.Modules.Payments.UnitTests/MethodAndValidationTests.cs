@@ -24,6 +24,34 @@ public sealed class MethodAndValidationTests
         errors["expiry"].ShouldBe(["This card has expired."]);
     }
 
+    /// <summary>A two-digit expiry year is 20YY: invariant culture's 2049 cutoff made "12/50" December 1950, an expired card.</summary>
+    [Theory]
+    [InlineData("12/50", null)]
+    [InlineData("12/49", null)]
+    [InlineData("01/99", null)]
+    [InlineData("12/2050", null)]
+    [InlineData("01/26", null)]
+    [InlineData("1/26", null)]
+    [InlineData("12/25", "This card has expired.")]
+    [InlineData("12/2025", "This card has expired.")]
+    [InlineData("13/26", "Enter the expiry as MM/YY.")]
+    [InlineData("00/26", "Enter the expiry as MM/YY.")]
+    public void The_card_expiry_reads_a_two_digit_year_as_20YY(string expiry, string? error)
+    {
+        var card = new CardPaymentMethod(null!, new FakeTimeProvider(new DateTimeOffset(2026, 1, 15, 9, 0, 0, TimeSpan.Zero)));
+
+        var errors = card.ValidateDetails(new Dictionary<string, string> { ["cardNumber"] = "4242424242424242", ["expiry"] = expiry });
+
+        if (error is null)
+        {
+            errors.ShouldBeEmpty();
+        }
+        else
+        {
+            errors["expiry"].ShouldBe([error]);
+        }
+    }
+
     [Fact]
     public void The_card_method_accepts_a_valid_card_expiring_this_month() =>
         Card().ValidateDetails(new Dictionary<string, string> { ["cardNumber"] = "4242 4242 4242 4242", ["expiry"] = "11/26" }).ShouldBeEmpty();

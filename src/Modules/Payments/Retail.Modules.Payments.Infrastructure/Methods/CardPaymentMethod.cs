@@ -45,13 +45,32 @@ internal sealed class CardPaymentMethod(IPaymentGateway gateway, TimeProvider ti
 
     private string? ExpiryError(string expiry)
     {
-        if (!DateTime.TryParseExact(expiry, ["MM/yy", "MM/yyyy", "M/yy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        if (ParseExpiry(expiry) is not var (year, month))
         {
             return "Enter the expiry as MM/YY.";
         }
 
         var now = time.GetUtcNow();
-        var expired = parsed.Year < now.Year || (parsed.Year == now.Year && parsed.Month < now.Month);
+        var expired = year < now.Year || (year == now.Year && month < now.Month);
         return expired ? "This card has expired." : null;
+    }
+
+    /// <summary>
+    /// M/YY, MM/YY or MM/YYYY. A two-digit year is 20YY: cards are printed with the century left out, and
+    /// <c>DateTime.ParseExact</c>'s "yy" follows the calendar's 2049 cutoff, which read "12/50" as December 1950 and
+    /// refused a valid card as expired.
+    /// </summary>
+    private static (int Year, int Month)? ParseExpiry(string expiry)
+    {
+        var parts = expiry.Trim().Split('/');
+        if (parts.Length != 2 || parts[0].Length is < 1 or > 2 || parts[1].Length is not (2 or 4)
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var month)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            || month is < 1 or > 12)
+        {
+            return null;
+        }
+
+        return (parts[1].Length == 2 ? 2000 + year : year, month);
     }
 }
