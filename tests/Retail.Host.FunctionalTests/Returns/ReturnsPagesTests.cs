@@ -79,6 +79,27 @@ public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task An_upload_over_the_pages_form_limit_is_a_413_saying_the_photo_limit_with_a_reference_and_nothing_is_created()
+    {
+        using var api = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
+        using var browser = factory.Browser();
+        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        var fields = new Dictionary<string, string> { [$"Input.Quantities[{sku}]"] = "1", ["Input.Reason"] = "DEFECTIVE", ["Input.PreferredOutcome"] = "REFUND" };
+        var form = await browser.GetStringAsync($"/returns/new?orderId={orderId}");
+        var huge = new byte[Retail.Host.Pages.Returns.ReturnPhotoForms.MaxNewReturnBytes + 1];
+        ReturnsApi.Jpeg.CopyTo(huge, 0);
+
+        var refused = await PostMultipartAsync(browser, $"/returns/new?orderId={orderId}", form, fields, ("photos", "huge.jpg", huge));
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge, "not the generic 400 of an antiforgery check that could not read the form");
+        var html = await refused.Content.ReadAsStringAsync();
+        Html.Text(html).ShouldContain("Photos can be at most 5 MB each");
+        Html.ShouldBeFriendlyErrorPage(html);
+        Html.Text(await browser.GetStringAsync("/returns")).ShouldContain("You have no returns yet.");
+    }
+
+    [Fact]
     public async Task A_forged_post_without_the_token_is_refused_and_changes_nothing()
     {
         using var customer = await CustomerWithReturnAsync();

@@ -31,6 +31,7 @@ public sealed class ErrorModel(ILogger<ErrorModel> logger) : RetailPageModel
             401 => ("Please sign in", "Sign in to see this page."),
             403 => ("No access", "You do not have access to this page."),
             404 => ("Page not found", "We could not find that page."),
+            413 => ("Upload too large", HttpContext.Features.Get<Retail.Host.Web.RefusalMessage>()?.Text ?? "The upload is larger than this page accepts."),
             429 => ("Too many requests", UserMessages.RateLimited),
             503 => ("Please try again shortly", UserMessages.Overloaded),
             _ => ("Something went wrong", UserMessages.Unexpected),

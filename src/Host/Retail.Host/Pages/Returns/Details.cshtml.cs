@@ -11,8 +11,9 @@ using Retail.Modules.Returns.Application.Returns.Transition;
 namespace Retail.Host.Pages.Returns;
 
 /// <summary>One of the customer's returns: timeline, owner of the next step, next action; cancel before shipping, ship with tracking, add photos.</summary>
-[RequestSizeLimit(10 * 1024 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = 10 * 1024 * 1024)]
+[RequestSizeLimit(ReturnPhotoForms.MaxAddPhotoBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = ReturnPhotoForms.MaxAddPhotoBytes)]
+[TypeFilter<PhotoFormTooLargeFilter>(Order = ReturnPhotoForms.TooLargeFilterOrder)]
 public sealed class DetailsModel(IRequestSender sender, IOptions<ReturnsOptions> options) : RetailPageModel
 {
     public ReturnDetailDto? Return { get; private set; }

@@ -11,8 +11,9 @@ using Retail.Modules.Returns.Application.Returns.Submit;
 namespace Retail.Host.Pages.Returns;
 
 /// <summary>Start a return from a delivered order: eligibility line by line, reason, preferred outcome and up to five photos.</summary>
-[RequestSizeLimit(40 * 1024 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = 40 * 1024 * 1024)]
+[RequestSizeLimit(ReturnPhotoForms.MaxNewReturnBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = ReturnPhotoForms.MaxNewReturnBytes)]
+[TypeFilter<PhotoFormTooLargeFilter>(Order = ReturnPhotoForms.TooLargeFilterOrder)]
 public sealed class NewModel(IRequestSender sender, IOptions<ReturnsOptions> options) : RetailPageModel
 {
     [BindProperty(SupportsGet = true)]
