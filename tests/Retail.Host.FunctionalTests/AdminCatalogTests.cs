@@ -147,6 +147,32 @@ public sealed class AdminCatalogTests(RetailAppFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_value_that_does_not_bind_is_answered_like_the_other_pages_binding_errors_with_a_reference()
+    {
+        using var catalogApi = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogApi, price: 6.00m, stock: 3, name: "Unbound Price Trowel");
+        using var browser = await factory.SignedInBrowserAsync(Users.Catalog);
+
+        var edit = await AppClient.PostFormAsync(browser, $"/admin/catalog/edit/{sku}", ProductForm(sku, "Unbound Price Trowel", "garden", "abc"));
+        var stock = await AppClient.PostFormAsync(browser, $"/admin/catalog/stock/{sku}",
+            new Dictionary<string, string> { ["Input.Delta"] = "many", ["Input.Reason"] = "a reason" });
+
+        foreach (var (response, field, value) in new[] { (edit, "Input.Price", "abc"), (stock, "Input.Delta", "many") })
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            var html = await response.Content.ReadAsStringAsync();
+            Html.FieldError(html, field).ShouldNotBeNullOrWhiteSpace();
+            var text = Html.Text(html);
+            text.ShouldContain($"The value '{value}' is not valid", customMessage: "the top message names the bad value");
+            text.ShouldContain("Reference:");
+        }
+
+        var product = await CatalogApi.GetProductAsync(catalogApi, sku);
+        product.Price.ShouldBe(6.00m);
+        product.Stock.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Twenty_parallel_removals_of_one_from_a_stock_of_ten_let_exactly_ten_through()
     {
         using var catalogApi = await factory.ApiClientAsync(Users.Catalog);

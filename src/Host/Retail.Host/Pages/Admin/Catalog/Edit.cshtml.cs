@@ -68,8 +68,9 @@ public sealed class EditModel(IRequestSender sender) : RetailPageModel
         IsNew = string.IsNullOrEmpty(sku);
         if (!ModelState.IsValid)
         {
-            // Binding failed (e.g. "abc" as a price): report it like any other field error.
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            // Binding failed (e.g. "abc" as a price): the field keeps its message, and the page answers like every other
+            // page's binding error (a 400 naming the bad value, with the reference id).
+            ShowError(BindingError());
             await LoadCategoriesAsync(cancellationToken);
             return Page();
         }

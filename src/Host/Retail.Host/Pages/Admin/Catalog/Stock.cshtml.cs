@@ -49,7 +49,8 @@ public sealed class StockModel(IRequestSender sender) : RetailPageModel
         }
         else
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            // Binding failed (e.g. "many" as a change): answered like every other page's binding error, with the reference id.
+            ShowError(BindingError());
         }
 
         return await LoadAsync(sku, cancellationToken) ? Page() : NotFound();
