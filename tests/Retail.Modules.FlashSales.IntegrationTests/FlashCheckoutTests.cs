@@ -227,7 +227,7 @@ public sealed class FlashCheckoutTests
 
         refused.Error!.Code.ShouldBe("ordering.price_changed");
         refused.Error!.Kind.ShouldBe(ErrorKind.Conflict);
-        refused.Error!.Message.ShouldContain("is now 20.00 (was 15.00) because its flash sale has ended");
+        refused.Error!.Message.ShouldContain("is now 20.00 (was 15.00). Nothing was charged.");
         (await host.OrderCountAsync(buyer)).ShouldBe(0);
         (await host.StockOfAsync(sku)).ShouldBe(10);
 

@@ -30,6 +30,24 @@ public sealed class PlaceOrderTests
     }
 
     [Fact]
+    public async Task A_regular_price_raised_after_the_customer_saw_it_refuses_the_order_with_a_message_that_names_no_flash_sale()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        // No sale at all: the customer saw 10.00 and an admin has since raised the regular price to 12.00.
+        var sku = await host.CreateProductAsync(stock: 10, price: 12.00m);
+        var user = OrderingTestHost.NewUser();
+
+        var refused = await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku) with { ExpectedPrices = new Dictionary<string, decimal> { [sku] = 10.00m } });
+
+        refused.Error!.Code.ShouldBe("ordering.price_changed");
+        refused.Error.Kind.ShouldBe(ErrorKind.Conflict);
+        refused.Error.Message.ShouldContain("is now 12.00 (was 10.00)");
+        refused.Error.Message.ShouldNotContain("flash sale", Case.Insensitive, "the handler cannot tell why the price changed");
+        (await host.OrderCountAsync(user)).ShouldBe(0);
+        (await host.StockOfAsync(sku)).ShouldBe(10);
+    }
+
+    [Fact]
     public async Task The_same_key_twice_makes_one_order_and_one_reservation()
     {
         await using var host = await OrderingTestHost.StartAsync();

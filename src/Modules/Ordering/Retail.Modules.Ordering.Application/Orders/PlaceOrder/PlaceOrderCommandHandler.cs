@@ -69,12 +69,15 @@ public sealed class PlaceOrderCommandHandler(
 
     public static Error Overloaded() => new("ordering.overloaded", UserMessages.Overloaded, ErrorKind.Unavailable) { RetryAfter = TimeSpan.FromSeconds(1) };
 
-    /// <summary>Prices went up since the customer saw them (a flash sale ended): nothing was ordered.</summary>
+    /// <summary>
+    /// Prices went up since the customer saw them: nothing was ordered. The message names no cause: a flash sale that ended
+    /// and an admin raising the regular price look the same here, and "its flash sale has ended" was untrue for the second.
+    /// </summary>
     public static Error PriceChanged(IReadOnlyList<(string Sku, string Name, decimal Expected, decimal Actual)> changes) =>
         Error.Conflict(
             "ordering.price_changed",
             "Prices changed since you started checking out: " + string.Join("; ", changes.Select(c =>
-                string.Create(CultureInfo.InvariantCulture, $"{c.Name} is now {c.Actual:0.00} (was {c.Expected:0.00}) because its flash sale has ended")))
+                string.Create(CultureInfo.InvariantCulture, $"{c.Name} is now {c.Actual:0.00} (was {c.Expected:0.00})")))
             + ". Nothing was charged. Please review your order and place it again.")
         with { FieldErrors = changes.ToDictionary(c => c.Sku, c => new[] { string.Create(CultureInfo.InvariantCulture, $"Now {c.Actual:0.00}") }) };
 
