@@ -15,12 +15,18 @@ public sealed class PendingRefundSweep(IPaymentsDbContext db, RefundAttempts att
     public const string JobId = "payments-refund-sweep";
     public const int BatchSize = 100;
 
-    /// <summary>Tries each pending refund once, oldest first; returns how many completed.</summary>
+    /// <summary>
+    /// Tries up to <see cref="BatchSize"/> pending refunds once each, least-tried first (oldest first among equals); returns
+    /// how many completed. Oldest first alone took the same oldest batch every run, so a batch of refunds that keep
+    /// failing held back every newer one for ever; each attempt raises a refund's count, so the ones tried least come
+    /// round next and every pending refund is reached, still at most once per run.
+    /// </summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
         var pending = await db.Refunds.AsNoTracking()
             .Where(r => r.Status == RefundStatus.Pending)
-            .OrderBy(r => r.CreatedAt)
+            .OrderBy(r => r.Attempts)
+            .ThenBy(r => r.CreatedAt)
             .Select(r => r.Id)
             .Take(BatchSize)
             .ToListAsync(cancellationToken);
