@@ -21,6 +21,7 @@ using Retail.Modules.Partners.Application.Webhooks;
 using Retail.Modules.Partners.Infrastructure.Auth;
 using Retail.Modules.Partners.Infrastructure.Feeds;
 using Retail.Modules.Partners.Infrastructure.Jobs;
+using Retail.Modules.Partners.Infrastructure.Outbound;
 using Retail.Modules.Partners.Infrastructure.Persistence;
 using Retail.Modules.Partners.Infrastructure.Schedules;
 using Retail.Modules.Partners.Infrastructure.Webhooks;
@@ -66,9 +67,11 @@ public static class PartnersModuleExtensions
         services.AddScoped<ScheduledFeedRunner>();
         services.AddScoped<ScheduledFeedJob>();
         services.AddScoped<IFeedScheduler, HangfireFeedScheduler>();
-        // No redirects: only the URL as given is checked against private addresses, so a followed 3xx could reach any of them.
+        // Both outbound clients connect through PublicAddressConnector: no redirects, and the address checked is the one dialled.
+        services.AddSingleton<IHostAddressResolver, DnsHostAddressResolver>();
+        services.AddSingleton<PublicAddressConnector>();
         services.AddHttpClient<IFeedFetcher, HttpFeedFetcher>(c => c.Timeout = TimeSpan.FromMinutes(5))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<PublicAddressConnector>().CreateHandler());
         services.AddHostedService<FeedScheduleRegistration>();
 
         services.AddDataProtection();
@@ -82,7 +85,7 @@ public static class PartnersModuleExtensions
         services.AddHostedService(sp => sp.GetRequiredService<WebhookWorker>());
         HttpCallbackClient.AddPipeline(services);
         services.AddHttpClient<ICallbackClient, HttpCallbackClient>(c => c.Timeout = TimeSpan.FromSeconds(30))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<PublicAddressConnector>().CreateHandler());
         services.AddScoped<PartnerRecordsRetention>();
         services.AddScoped<PartnerRecordsRetentionJob>();
         services.AddHostedService<PartnersRecurringJobs>();

@@ -1,4 +1,3 @@
-using System.Net;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +10,7 @@ using Retail.Modules.Partners.Application.Abstractions;
 using Retail.Modules.Partners.Application.Keys;
 using Retail.Modules.Partners.Application.Schedules;
 using Retail.Modules.Partners.Domain.Schedules;
+using Retail.Modules.Partners.Infrastructure.Outbound;
 
 namespace Retail.Modules.Partners.Infrastructure.Schedules;
 
@@ -57,25 +57,18 @@ internal sealed class HangfireFeedScheduler(IRecurringJobManager recurring, IBac
     }
 }
 
-/// <summary>Downloads a scheduled feed URL into storage within the size limit; private addresses only in development.</summary>
-internal sealed class HttpFeedFetcher(HttpClient http, IFeedStorage storage, IOptions<PartnersOptions> options, ILogger<HttpFeedFetcher> logger) : IFeedFetcher
+/// <summary>
+/// Downloads a scheduled feed URL into storage within the size limit; private addresses only in development. The host is
+/// checked here and again, binding, by the client's connect step (<see cref="PublicAddressConnector"/>).
+/// </summary>
+internal sealed class HttpFeedFetcher(HttpClient http, IFeedStorage storage, PublicAddressConnector addresses, IOptions<PartnersOptions> options, ILogger<HttpFeedFetcher> logger) : IFeedFetcher
 {
     public async Task<(StoredFeed? Feed, string? ContentType)> FetchAsync(string url, long maxBytes, CancellationToken cancellationToken)
     {
-        var allowPrivate = options.Value.AllowPrivateCallbackUrls;
-        if (!CallbackUrlPolicy.IsAllowed(url, allowPrivate))
+        if (!CallbackUrlPolicy.IsAllowed(url, options.Value.AllowPrivateCallbackUrls)
+            || await addresses.ResolveAllowedAsync(new Uri(url).Host, cancellationToken) is null)
         {
             return (null, null);
-        }
-
-        var host = new Uri(url).Host;
-        if (!allowPrivate && !IPAddress.TryParse(host.Trim('[', ']'), out _))
-        {
-            var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
-            if (addresses.Length == 0 || !addresses.All(CallbackUrlPolicy.IsPublic))
-            {
-                return (null, null);
-            }
         }
 
         try

@@ -9,6 +9,7 @@ using Polly.Retry;
 using Retail.Modules.Partners.Application;
 using Retail.Modules.Partners.Application.Abstractions;
 using Retail.Modules.Partners.Application.Keys;
+using Retail.Modules.Partners.Infrastructure.Outbound;
 
 namespace Retail.Modules.Partners.Infrastructure.Webhooks;
 
@@ -16,9 +17,10 @@ namespace Retail.Modules.Partners.Infrastructure.Webhooks;
 /// Signed POSTs to a partner's callback URL (X-Timestamp and X-Signature like the webhook itself) through the
 /// <c>partners-callbacks</c> Polly pipeline: up to <see cref="PartnersOptions.CallbackRetries"/> retries with exponential
 /// backoff on errors and non-2xx answers. The host is resolved first and refused when it points at a private range
-/// (unless development configuration allows it).
+/// (unless development configuration allows it); the client's connect step (<see cref="PublicAddressConnector"/>) dials
+/// only addresses it has checked itself.
 /// </summary>
-internal sealed class HttpCallbackClient(HttpClient http, ResiliencePipelineProvider<string> pipelines, IOptions<PartnersOptions> options, TimeProvider time) : ICallbackClient
+internal sealed class HttpCallbackClient(HttpClient http, PublicAddressConnector addresses, ResiliencePipelineProvider<string> pipelines, IOptions<PartnersOptions> options, TimeProvider time) : ICallbackClient
 {
     public const string PipelineName = "partners-callbacks";
 
@@ -89,23 +91,20 @@ internal sealed class HttpCallbackClient(HttpClient http, ResiliencePipelineProv
         return (int)response.StatusCode;
     }
 
-    private static async Task<bool> IsAllowedAsync(string url, bool allowPrivate, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses a URL on a private address before any attempt (one recorded refusal instead of retried connection errors);
+    /// the connect step checks again, binding, the address it dials.
+    /// </summary>
+    private async Task<bool> IsAllowedAsync(string url, bool allowPrivate, CancellationToken cancellationToken)
     {
         if (!CallbackUrlPolicy.IsAllowed(url, allowPrivate))
         {
             return false;
         }
 
-        var host = new Uri(url).Host;
-        if (allowPrivate || IPAddress.TryParse(host.Trim('[', ']'), out _))
-        {
-            return true;
-        }
-
         try
         {
-            var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
-            return addresses.Length > 0 && addresses.All(CallbackUrlPolicy.IsPublic);
+            return await addresses.ResolveAllowedAsync(new Uri(url).Host, cancellationToken) is not null;
         }
         catch (System.Net.Sockets.SocketException)
         {
