@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Abstractions;
@@ -34,6 +35,21 @@ public sealed class PartnersFixture : IAsyncLifetime
 
     public RecordingQueue Queued { get; } = new();
 
+    /// <summary>What the modules logged (tests check that a failure was logged rather than thrown).</summary>
+    public CapturingLoggerProvider Log { get; } = new();
+
+    /// <summary>The outbound clients' name resolution: real DNS unless a test scripts the answer.</summary>
+    public ScriptableResolver Resolver { get; } = new();
+
+    public sealed class ScriptableResolver : Retail.Modules.Partners.Infrastructure.Outbound.IHostAddressResolver
+    {
+        /// <summary>Null: real DNS.</summary>
+        public Func<string, System.Net.IPAddress[]>? Answer { get; set; }
+
+        public Task<System.Net.IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+            Answer is { } answer ? Task.FromResult(answer(host)) : System.Net.Dns.GetHostAddressesAsync(host, cancellationToken);
+    }
+
     /// <summary>The SQL the module's contexts run, recorded only inside <see cref="CommandLog.Record"/>.</summary>
     public CommandLog Commands { get; } = new();
 
@@ -62,13 +78,14 @@ public sealed class PartnersFixture : IAsyncLifetime
             })
             .Build();
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging => logging.AddProvider(Log));
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<ICurrentUser, NoUser>();
         services.AddSingleton<IOutboxNudge, IgnoreNudges>();
         services.AddHybridCache();
         services.AddCatalogModule(configuration);
         services.AddPartnersModule(configuration);
+        services.AddSingleton<Retail.Modules.Partners.Infrastructure.Outbound.IHostAddressResolver>(Resolver);
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(Commands);
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(QueryPlans);
         // The key ring in the test's folder (the Host shares it through Redis when configured).

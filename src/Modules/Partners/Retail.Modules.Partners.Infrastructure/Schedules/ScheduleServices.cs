@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -61,18 +62,23 @@ internal sealed class HangfireFeedScheduler(IRecurringJobManager recurring, IBac
 /// Downloads a scheduled feed URL into storage within the size limit; private addresses only in development. The host is
 /// checked here and again, binding, by the client's connect step (<see cref="PublicAddressConnector"/>).
 /// </summary>
-internal sealed class HttpFeedFetcher(HttpClient http, IFeedStorage storage, PublicAddressConnector addresses, IOptions<PartnersOptions> options, ILogger<HttpFeedFetcher> logger) : IFeedFetcher
+internal sealed partial class HttpFeedFetcher(HttpClient http, IFeedStorage storage, PublicAddressConnector addresses, IOptions<PartnersOptions> options, ILogger<HttpFeedFetcher> logger) : IFeedFetcher
 {
     public async Task<(StoredFeed? Feed, string? ContentType)> FetchAsync(string url, long maxBytes, CancellationToken cancellationToken)
     {
-        if (!CallbackUrlPolicy.IsAllowed(url, options.Value.AllowPrivateCallbackUrls)
-            || await addresses.ResolveAllowedAsync(new Uri(url).Host, cancellationToken) is null)
+        if (!CallbackUrlPolicy.IsAllowed(url, options.Value.AllowPrivateCallbackUrls))
         {
             return (null, null);
         }
 
         try
         {
+            // Inside the try: a host that does not resolve (SocketException) is a failed fetch like any other, not a failed job.
+            if (await addresses.ResolveAllowedAsync(new Uri(url).Host, cancellationToken) is null)
+            {
+                return (null, null);
+            }
+
             using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength > maxBytes)
             {
@@ -82,12 +88,15 @@ internal sealed class HttpFeedFetcher(HttpClient http, IFeedStorage storage, Pub
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             return (await storage.SaveAsync(body, maxBytes, cancellationToken), response.Content.Headers.ContentType?.MediaType);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or SocketException)
         {
-            logger.LogWarning(ex, "Fetching scheduled feed {Url} failed", url);
+            LogFetchFailed(logger, ex, url);
             return (null, null);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fetching scheduled feed {Url} failed")]
+    private static partial void LogFetchFailed(ILogger logger, Exception exception, string url);
 }
 
 /// <summary>At start, registers the recurring job of every active schedule (in-memory Hangfire storage forgets them).</summary>
