@@ -64,6 +64,35 @@ public sealed class FeedScheduleTests
     }
 
     [Fact]
+    public async Task An_undefined_or_missing_schedule_action_is_refused_with_400_and_changes_nothing()
+    {
+        using var factory = new PartnersAppFactory();
+        var partner = await factory.CreatePartnerAsync();
+        using var portal = await PortalUserAsync(factory, partner);
+        var url = "https://feeds.example.com/" + Guid.NewGuid().ToString("N")[..8] + ".csv";
+        (await AppClient.PostFormAsync(portal, "/partner/schedules", new Dictionary<string, string> { ["Input.Url"] = url, ["Input.Cron"] = "0 3 * * *" }))
+            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var page = await portal.GetStringAsync("/partner/schedules");
+        var scheduleId = System.Text.RegularExpressions.Regex.Match(page, "name=\"scheduleId\" value=\"([0-9a-f-]+)\"").Groups[1].Value;
+
+        // An undefined name or number would bind as the enum's default (Pause), and a missing field too.
+        foreach (var form in new[]
+        {
+            new Dictionary<string, string> { ["scheduleId"] = scheduleId, ["action"] = "bogus" },
+            new Dictionary<string, string> { ["scheduleId"] = scheduleId, ["action"] = "7" },
+            new Dictionary<string, string> { ["scheduleId"] = scheduleId },
+        })
+        {
+            var refused = await AppClient.PostFormAsync(portal, "/partner/schedules", form, postTo: "/partner/schedules?handler=Change");
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, string.Join("&", form.Select(f => $"{f.Key}={f.Value}")));
+            Html.Text(await refused.Content.ReadAsStringAsync()).ShouldNotContain("Schedule paused");
+        }
+
+        Html.TableRows(await portal.GetStringAsync("/partner/schedules")).Single(r => r.Contains(url, StringComparison.Ordinal)).ShouldContain("active");
+        factory.Scalar("SELECT COUNT(*) FROM partners_FeedSchedules WHERE Url = $u AND IsPaused = 0", ("$u", url)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_feed_url_that_redirects_is_not_followed_so_the_address_check_of_the_first_hop_cannot_be_bypassed()
     {
         using var feedServer = new FeedServer("sku,name,price,currency,stock\nRDR-1,Moved lamp,9.99,USD,3\n");

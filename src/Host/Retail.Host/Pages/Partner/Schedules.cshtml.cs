@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Partners.Application.Schedules;
 
@@ -42,10 +43,18 @@ public sealed class SchedulesModel(IRequestSender sender) : PartnerPortalPageMod
         return Redirect("/partner/schedules");
     }
 
-    public async Task<IActionResult> OnPostChangeAsync(Guid scheduleId, ScheduleAction action, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostChangeAsync(Guid scheduleId, [BindRequired] ScheduleAction action, CancellationToken cancellationToken)
     {
         if (!await LoadPartnerAsync(cancellationToken))
         {
+            return Page();
+        }
+
+        if (!ModelState.IsValid)
+        {
+            // An undefined action (action=bogus, action=7) or none at all would arrive as the enum's default and pause the schedule.
+            ShowError(BindingError());
+            await LoadAsync(cancellationToken);
             return Page();
         }
 
