@@ -93,4 +93,23 @@ public sealed class FeatureSwitchTests(FeatureSwitchAppFactory factory) : IClass
         var features = await api.GetFromJsonAsync<JsonElement>("/api/admin/features");
         features.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "returns").GetProperty("enabled").GetBoolean().ShouldBeTrue("a malformed post must not switch returns off");
     }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"enabled\":null}")]
+    [InlineData("{\"Enable\":false}")]
+    public async Task The_switch_api_refuses_a_body_without_enabled_with_400_and_leaves_the_feature_on(string body)
+    {
+        using var admin = await factory.ApiClientAsync(Users.Admin);
+
+        var response = await admin.PutAsync("/api/admin/features/returns", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        problem.RootElement.GetProperty("errors").GetProperty("enabled")[0].GetString().ShouldBe("Send \"enabled\": true or false.");
+        problem.RootElement.GetProperty("traceId").GetString().ShouldNotBeNullOrEmpty();
+        var features = await admin.GetFromJsonAsync<JsonElement>("/api/admin/features");
+        features.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "returns").GetProperty("enabled").GetBoolean().ShouldBeTrue("a body without 'enabled' must not switch returns off");
+    }
 }

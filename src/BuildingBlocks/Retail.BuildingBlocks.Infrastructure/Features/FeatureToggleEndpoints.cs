@@ -10,7 +10,11 @@ using Retail.BuildingBlocks.Infrastructure.Web;
 namespace Retail.BuildingBlocks.Infrastructure.Features;
 
 /// <summary>Body of <c>PUT /api/admin/features/{name}</c>.</summary>
-public sealed record FeatureSwitchRequest(bool Enabled);
+/// <param name="Enabled">
+/// Nullable on purpose: with a plain bool a body without it (<c>{}</c>, a misspelt <c>"enable"</c>) bound to false and
+/// switched the feature off. A missing value is refused instead, like the features page does.
+/// </param>
+public sealed record FeatureSwitchRequest(bool? Enabled);
 
 public static class FeatureToggleEndpoints
 {
@@ -31,10 +35,19 @@ public static class FeatureToggleEndpoints
                     return Error.NotFound("feature.not_found", $"There is no feature called '{name}'.").ToProblem(http);
                 }
 
-                return TypedResults.Ok(await toggle.SetEnabledAsync(body.Enabled, user.UserName ?? user.UserId ?? "admin", ct));
+                if (body.Enabled is not { } enabled)
+                {
+                    return (Error.Validation(new Dictionary<string, string[]> { ["enabled"] = ["Send \"enabled\": true or false."] }) with
+                    {
+                        Message = "Send \"enabled\": true or false.",
+                    }).ToProblem(http);
+                }
+
+                return TypedResults.Ok(await toggle.SetEnabledAsync(enabled, user.UserName ?? user.UserId ?? "admin", ct));
             })
             .WithName("SetFeature")
             .Produces<FeatureState>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return endpoints;
