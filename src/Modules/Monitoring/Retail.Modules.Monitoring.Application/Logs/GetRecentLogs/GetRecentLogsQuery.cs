@@ -42,12 +42,15 @@ public static class RecentLogLevels
             return true;
         }
 
-        if (Enum.TryParse<LogLevel>(value, ignoreCase: true, out var parsed) && parsed is >= LogLevel.Trace and <= LogLevel.Critical)
+        // Only the names: Enum.TryParse also took numbers ("3" = Warning) and comma lists, which it ORs like flags
+        // ("Debug,Information" = 1 | 2 = Warning), so such a filter silently showed another level instead of a 400.
+        var name = Names.FirstOrDefault(n => string.Equals(n, value.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (name is null)
         {
-            level = parsed;
-            return true;
+            return false;
         }
 
-        return false;
+        level = Enum.Parse<LogLevel>(name);
+        return true;
     }
 }
