@@ -22,6 +22,14 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        // A page number that does not bind (page=abc, or past int range) left PageNumber at 1 and showed the first page
+        // as if nothing were wrong: say which value was refused instead.
+        if (!ModelState.IsValid)
+        {
+            ShowError(BindingError());
+            return;
+        }
+
         var result = await sender.Send(new GetUsersQuery(Search, Math.Max(1, PageNumber)), cancellationToken);
         if (result.IsSuccess)
         {
