@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -129,69 +127,6 @@ public sealed class OutboundAddressTests
         {
             var n = Interlocked.Increment(ref _lookups) - 1;
             return Task.FromResult(answers[Math.Min(n, answers.Length - 1)]);
-        }
-    }
-
-    /// <summary>A minimal HTTP/1.1 server on a loopback port answering every request with 200 and the body; counts connections.</summary>
-    private sealed class LoopbackServer : IDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly CancellationTokenSource _stop = new();
-        private int _connections;
-
-        public LoopbackServer(string body)
-        {
-            _listener.Start();
-            var response = Encoding.UTF8.GetBytes(
-                $"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}");
-            _ = Task.Run(async () =>
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    try
-                    {
-                        using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                        Interlocked.Increment(ref _connections);
-                        var stream = client.GetStream();
-                        var request = new StringBuilder();
-                        var buffer = new byte[4096];
-                        while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-                        {
-                            var read = await stream.ReadAsync(buffer, _stop.Token);
-                            if (read == 0)
-                            {
-                                break;
-                            }
-
-                            request.Append(Encoding.ASCII.GetString(buffer, 0, read));
-                        }
-
-                        await stream.WriteAsync(response, _stop.Token);
-                    }
-                    catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
-                    {
-                        if (_stop.IsCancellationRequested)
-                        {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-        /// <summary>
-        /// Connections accepted so far, counting those still waiting in the backlog: a refused request never reaches
-        /// connect, and a completed connect is in the backlog before the client's ConnectAsync returns.
-        /// </summary>
-        public int Connections => Volatile.Read(ref _connections) + (_listener.Pending() ? 1 : 0);
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-            _stop.Dispose();
         }
     }
 }

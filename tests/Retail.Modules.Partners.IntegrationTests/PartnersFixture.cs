@@ -23,9 +23,10 @@ namespace Retail.Modules.Partners.IntegrationTests;
 /// <summary>
 /// The Partners and Catalog modules as the Host wires them, on one real SQLite file migrated with the real migrations.
 /// Catalog's public requests are dispatched to Catalog's real handlers inside Catalog's real unit of work, the way the
-/// mediator's behavior runs them (this project has no source-generated mediator).
+/// mediator's behavior runs them (this project has no source-generated mediator). A subclass may change settings
+/// (<see cref="Settings"/>) for the tests that depend on one.
 /// </summary>
-public sealed class PartnersFixture : IAsyncLifetime
+public class PartnersFixture : IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "retail-partners-it-" + Guid.NewGuid().ToString("N"));
 
@@ -66,16 +67,19 @@ public sealed class PartnersFixture : IAsyncLifetime
         public void Enqueue(Guid jobId) => Jobs.Add(jobId);
     }
 
+    /// <summary>The module settings, as configuration keys; subclasses change what their tests need.</summary>
+    protected virtual IDictionary<string, string?> Settings() => new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Retail"] = $"Data Source={Path.Combine(_folder, "retail.db")}",
+        ["Partners:StorageFolder"] = Path.Combine(_folder, "feeds"),
+        ["Partners:BatchSize"] = "500",
+    };
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Retail"] = $"Data Source={Path.Combine(_folder, "retail.db")}",
-                ["Partners:StorageFolder"] = Path.Combine(_folder, "feeds"),
-                ["Partners:BatchSize"] = "500",
-            })
+            .AddInMemoryCollection(Settings())
             .Build();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(Log));

@@ -16,9 +16,9 @@ namespace Retail.Modules.Partners.Infrastructure.Webhooks;
 /// <summary>
 /// Signed POSTs to a partner's callback URL (X-Timestamp and X-Signature like the webhook itself) through the
 /// <c>partners-callbacks</c> Polly pipeline: up to <see cref="PartnersOptions.CallbackRetries"/> retries with exponential
-/// backoff on errors and non-2xx answers. The host is resolved first and refused when it points at a private range
-/// (unless development configuration allows it); the client's connect step (<see cref="PublicAddressConnector"/>) dials
-/// only addresses it has checked itself.
+/// backoff on errors and non-2xx answers (0: one attempt, no retry). The host is resolved first and refused when it points
+/// at a private range (unless development configuration allows it); the client's connect step
+/// (<see cref="PublicAddressConnector"/>) dials only addresses it has checked itself.
 /// </summary>
 internal sealed class HttpCallbackClient(HttpClient http, PublicAddressConnector addresses, ResiliencePipelineProvider<string> pipelines, IOptions<PartnersOptions> options, TimeProvider time) : ICallbackClient
 {
@@ -28,9 +28,16 @@ internal sealed class HttpCallbackClient(HttpClient http, PublicAddressConnector
         services.AddResiliencePipeline<string, int>(PipelineName, (builder, context) =>
         {
             var settings = context.ServiceProvider.GetRequiredService<IOptions<PartnersOptions>>().Value;
+            // 0 retries (one attempt) is a valid setting, but Polly's retry strategy refuses MaxRetryAttempts = 0 when the
+            // pipeline is built: without retries the pipeline is empty and runs the attempt once.
+            if (settings.CallbackRetries <= 0)
+            {
+                return;
+            }
+
             builder.AddRetry(new RetryStrategyOptions<int>
             {
-                MaxRetryAttempts = Math.Max(0, settings.CallbackRetries),
+                MaxRetryAttempts = settings.CallbackRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = settings.CallbackBaseDelay,
                 UseJitter = false,
