@@ -75,6 +75,11 @@ public class PartnersFixture : IAsyncLifetime
         ["Partners:BatchSize"] = "500",
     };
 
+    /// <summary>Changes to the module's registrations for the tests of a subclass (after the module's own).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
@@ -90,6 +95,7 @@ public class PartnersFixture : IAsyncLifetime
         services.AddCatalogModule(configuration);
         services.AddPartnersModule(configuration);
         services.AddSingleton<Retail.Modules.Partners.Infrastructure.Outbound.IHostAddressResolver>(Resolver);
+        ConfigureServices(services);
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(Commands);
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(QueryPlans);
         // The key ring in the test's folder (the Host shares it through Redis when configured).

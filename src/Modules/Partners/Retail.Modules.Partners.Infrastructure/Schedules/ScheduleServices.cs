@@ -60,7 +60,8 @@ internal sealed class HangfireFeedScheduler(IRecurringJobManager recurring, IBac
 
 /// <summary>
 /// Downloads a scheduled feed URL into storage within the size limit; private addresses only in development. The host is
-/// checked here and again, binding, by the client's connect step (<see cref="PublicAddressConnector"/>).
+/// checked here and again, binding, by the client's connect step (<see cref="PublicAddressConnector"/>). A host that does not
+/// resolve, a connection error or the client's timeout is a failed fetch (logged, nothing stored).
 /// </summary>
 internal sealed partial class HttpFeedFetcher(HttpClient http, IFeedStorage storage, PublicAddressConnector addresses, IOptions<PartnersOptions> options, ILogger<HttpFeedFetcher> logger) : IFeedFetcher
 {
@@ -88,7 +89,10 @@ internal sealed partial class HttpFeedFetcher(HttpClient http, IFeedStorage stor
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             return (await storage.SaveAsync(body, maxBytes, cancellationToken), response.Content.Headers.ContentType?.MediaType);
         }
-        catch (Exception ex) when (ex is HttpRequestException or SocketException)
+        catch (Exception ex) when (ex is HttpRequestException or SocketException
+            // The client's timeout (a server that never answers) is an OperationCanceledException too, but the run was not
+            // cancelled: it is a failed fetch, not a failed Hangfire job. A cancelled run still ends with its cancellation.
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             LogFetchFailed(logger, ex, url);
             return (null, null);
