@@ -1,5 +1,9 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Host.Web;
+using Retail.Modules.Partners.Application;
 using Retail.Modules.Partners.Application.Feeds;
 using Retail.Modules.Partners.Domain.Feeds;
 
@@ -8,6 +12,7 @@ namespace Retail.Host.Pages.Partner;
 /// <summary>Feed upload from the portal: the same pipeline as <c>POST /api/partners/feeds</c>.</summary>
 [RequestSizeLimit(PartnerPortalLimits.MaxUploadBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = PartnerPortalLimits.MaxUploadBytes)]
+[FormTooLarge<FeedUploadTooLargeMessage>]
 public sealed class UploadModel(IRequestSender sender, FeedSubmissions submissions) : PartnerPortalPageModel(sender)
 {
     [BindProperty]
@@ -53,5 +58,32 @@ public sealed class UploadModel(IRequestSender sender, FeedSubmissions submissio
 
 public static class PartnerPortalLimits
 {
-    public const long MaxUploadBytes = 50L * 1024 * 1024 + 64 * 1024;
+    /// <summary>The largest feed file the upload page takes (the API takes up to <c>Partners:MaxFeedBytes</c>).</summary>
+    public const long MaxFeedFileBytes = 50L * 1024 * 1024;
+
+    /// <summary>The upload form's body limit: the feed file and room for the form around it.</summary>
+    public const long MaxUploadBytes = MaxFeedFileBytes + 64 * 1024;
+}
+
+/// <summary>
+/// What a feed upload over the page's form limit is told (<see cref="FormTooLargeAttribute{TMessage}"/>): the largest feed
+/// the page accepts (its own limit, or <c>Partners:MaxFeedBytes</c> when that is lower, since the feed is refused above it
+/// anyway) and, when the API accepts larger feeds than the page, to send those through the API.
+/// </summary>
+public sealed class FeedUploadTooLargeMessage(IOptions<PartnersOptions> options) : IFormTooLargeMessage
+{
+    public string Text
+    {
+        get
+        {
+            var apiLimit = options.Value.MaxFeedBytes;
+            var pageLimit = Math.Min(PartnerPortalLimits.MaxFeedFileBytes, apiLimit);
+            var next = apiLimit > PartnerPortalLimits.MaxFeedFileBytes
+                ? $"Send larger feeds, up to {Megabytes(apiLimit)}, through the API (POST /api/partners/feeds)."
+                : "Send a smaller file, for example a delta feed with only the products that changed.";
+            return $"The feed file is too large. This page accepts feed files up to {Megabytes(pageLimit)}. {next}";
+        }
+    }
+
+    private static string Megabytes(long bytes) => (bytes / (1024d * 1024)).ToString("0.#", CultureInfo.InvariantCulture) + " MB";
 }

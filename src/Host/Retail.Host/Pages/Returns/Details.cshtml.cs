@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Host.Web;
 using Retail.Modules.Returns.Application;
 using Retail.Modules.Returns.Application.Photos;
 using Retail.Modules.Returns.Application.Returns;
@@ -13,7 +14,7 @@ namespace Retail.Host.Pages.Returns;
 /// <summary>One of the customer's returns: timeline, owner of the next step, next action; cancel before shipping, ship with tracking, add photos.</summary>
 [RequestSizeLimit(ReturnPhotoForms.MaxAddPhotoBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = ReturnPhotoForms.MaxAddPhotoBytes)]
-[TypeFilter<PhotoFormTooLargeFilter>(Order = ReturnPhotoForms.TooLargeFilterOrder)]
+[FormTooLarge<PhotoFormTooLargeMessage>]
 public sealed class DetailsModel(IRequestSender sender, IOptions<ReturnsOptions> options) : RetailPageModel
 {
     public ReturnDetailDto? Return { get; private set; }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Host.Web;
 using Retail.Modules.Returns.Application;
 using Retail.Modules.Returns.Application.Photos;
 using Retail.Modules.Returns.Application.Returns;
@@ -13,7 +14,7 @@ namespace Retail.Host.Pages.Returns;
 /// <summary>Start a return from a delivered order: eligibility line by line, reason, preferred outcome and up to five photos.</summary>
 [RequestSizeLimit(ReturnPhotoForms.MaxNewReturnBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = ReturnPhotoForms.MaxNewReturnBytes)]
-[TypeFilter<PhotoFormTooLargeFilter>(Order = ReturnPhotoForms.TooLargeFilterOrder)]
+[FormTooLarge<PhotoFormTooLargeMessage>]
 public sealed class NewModel(IRequestSender sender, IOptions<ReturnsOptions> options) : RetailPageModel
 {
     [BindProperty(SupportsGet = true)]
