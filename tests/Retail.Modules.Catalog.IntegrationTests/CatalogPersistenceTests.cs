@@ -164,6 +164,30 @@ public sealed class CatalogPersistenceTests(CatalogFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_stock_increase_past_the_largest_stock_is_refused_and_leaves_the_product_readable()
+    {
+        var sku = await CreateProductAsync("IT-OVERFLOW-1", 0);
+        // 2,147 adjustments of the largest allowed +1,000,000 reach this; set directly so the test need not run them all.
+        await fixture.QueryAsync(sp => sp.GetRequiredService<CatalogDbContext>().Products.Where(p => p.Sku == sku)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, 2_147_000_000)));
+
+        var result = await fixture.SendAsync(sp =>
+            new AdjustStockCommandHandler(sp.GetRequiredService<ICatalogDbContext>(), sp.GetRequiredService<ICurrentUser>(), fixture.Time)
+                .Handle(new AdjustStockCommand(sku, 1_000_000, "delivery"), default));
+
+        result.IsSuccess.ShouldBeFalse();
+        result.Error!.Code.ShouldBe("catalog.stock_limit");
+        var (stock, movements) = await fixture.QueryAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CatalogDbContext>();
+            return (await db.Products.Where(p => p.Sku == sku).Select(p => p.Stock).SingleAsync(),
+                await db.StockMovements.CountAsync(m => m.Sku == sku));
+        });
+        stock.ShouldBe(2_147_000_000);
+        movements.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Updating_a_product_changes_details_but_never_stock()
     {
         var sku = await CreateProductAsync("IT-UPD-1", 9, 5m);

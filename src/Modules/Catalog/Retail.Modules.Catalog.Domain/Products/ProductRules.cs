@@ -56,6 +56,9 @@ public static class StockAdjustmentRules
 {
     public const int MaxDelta = 1_000_000;
 
+    /// <summary>The most a product's stock can hold (its column is an int); an increase past it is refused.</summary>
+    public const int MaxStock = int.MaxValue;
+
     // Not Math.Abs: it throws for int.MinValue, which an API caller can send.
     public static bool IsValidDelta(int delta) => delta is not 0 and >= -MaxDelta and <= MaxDelta;
 }

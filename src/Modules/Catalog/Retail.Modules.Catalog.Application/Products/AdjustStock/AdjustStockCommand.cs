@@ -31,6 +31,9 @@ public sealed class AdjustStockCommandHandler(ICatalogDbContext db, ICurrentUser
     public static Error InsufficientStock(string sku) =>
         Error.Conflict("catalog.insufficient_stock", $"Stock of '{sku}' is too low for that change; stock never goes below zero.");
 
+    public static Error StockLimit(string sku) =>
+        Error.Conflict("catalog.stock_limit", $"Stock of '{sku}' cannot go above {StockAdjustmentRules.MaxStock:N0}.");
+
     public async ValueTask<Result<int>> Handle(AdjustStockCommand command, CancellationToken cancellationToken)
     {
         var sku = Skus.Normalize(command.Sku);
@@ -40,14 +43,19 @@ public sealed class AdjustStockCommandHandler(ICatalogDbContext db, ICurrentUser
             return GetProductQueryHandler.NotFound(command.Sku);
         }
 
-        // One conditional UPDATE decides: concurrent adjustments and purchases can never drive stock negative.
+        // One conditional UPDATE decides: concurrent adjustments and purchases can never drive stock negative, nor past
+        // what the int column holds. The bounds are compared with Stock itself, not with Stock + delta: SQLite would store
+        // a sum past int.MaxValue that no read of the product can convert back (a 500 on every page showing it), and SQL
+        // Server would fail the statement with an arithmetic overflow.
         var delta = command.Delta;
+        var floor = -delta;
+        var ceiling = delta > 0 ? StockAdjustmentRules.MaxStock - delta : StockAdjustmentRules.MaxStock;
         var changed = await db.Products
-            .Where(p => p.Id == id && p.Stock + delta >= 0)
+            .Where(p => p.Id == id && p.Stock >= floor && p.Stock <= ceiling)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, p => p.Stock + delta), cancellationToken);
         if (changed == 0)
         {
-            return InsufficientStock(sku);
+            return delta > 0 ? StockLimit(sku) : InsufficientStock(sku);
         }
 
         var stockAfter = await db.Products.Where(p => p.Id == id).Select(p => p.Stock).SingleAsync(cancellationToken);
