@@ -237,6 +237,25 @@ public sealed class CatalogBrowsingTests(RetailAppFactory factory) : IClassFixtu
         Html.Text(html).ShouldContain("One or more fields are not valid.");
     }
 
+    [Theory]
+    [InlineData("/catalog?page=abc")]
+    [InlineData("/catalog?page=99999999999")]
+    [InlineData("/catalog?category=books&page=2x")]
+    public async Task The_catalog_page_reports_a_page_number_that_is_not_a_number_instead_of_showing_page_one(string url)
+    {
+        using var client = factory.Browser();
+
+        var response = await client.GetAsync(url);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var html = await response.Content.ReadAsStringAsync();
+        Html.ShouldNotLeakExceptionDetails(html);
+        var text = Html.Text(html);
+        text.ShouldContain("is not valid");
+        text.ShouldContain("Reference:");
+        html.ShouldNotContain("id=\"result-count\"", customMessage: "no results are shown for a page that was never asked for");
+    }
+
     [Fact]
     public async Task The_product_page_shows_the_product()
     {

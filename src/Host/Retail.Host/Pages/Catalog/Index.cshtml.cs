@@ -36,6 +36,14 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
     {
         var categories = await sender.Send(new GetCategoriesQuery(), cancellationToken);
         Categories = categories.IsSuccess ? categories.Value : [];
+        if (!ModelState.IsValid)
+        {
+            // A page number that did not bind (page=abc, one past int.MaxValue) left PageNumber at 1: the visitor got page
+            // one as if they had asked for it. Say what was wrong instead.
+            ShowError(BindingError());
+            return;
+        }
+
         var result = await sender.Send(new SearchProductsQuery(Search, Category, PageNumber, 24), cancellationToken);
         if (result.IsSuccess)
         {
