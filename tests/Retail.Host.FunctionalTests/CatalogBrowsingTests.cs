@@ -135,6 +135,39 @@ public sealed class CatalogBrowsingTests(RetailAppFactory factory) : IClassFixtu
         messages.GetArrayLength().ShouldBeGreaterThan(0);
     }
 
+    [Theory]
+    [InlineData("?search=%00abc", "Search")]
+    [InlineData("?search=Kettle%00", "Search")]
+    [InlineData("?search=a%01b", "Search")]
+    [InlineData("?category=books%00", "Category")]
+    public async Task Control_characters_in_the_search_are_a_400_validation_problem_instead_of_matching_everything(string query, string field)
+    {
+        using var client = factory.AnonymousApi();
+
+        var response = await client.GetAsync("/api/catalog/products" + query);
+
+        // SQLite ends a LIKE pattern at a NUL: "%\0abc%" matched every active product.
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        problem.RootElement.GetProperty("code").GetString().ShouldBe("validation_failed");
+        problem.RootElement.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task The_catalog_page_reports_control_characters_in_the_search()
+    {
+        using var client = factory.Browser();
+
+        var response = await client.GetAsync("/catalog?search=%00abc");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var html = await response.Content.ReadAsStringAsync();
+        Html.ShouldNotLeakExceptionDetails(html);
+        Html.Text(html).ShouldContain("Reference:");
+        html.ShouldNotContain("id=\"result-count\"");
+    }
+
     [Fact]
     public async Task A_product_is_found_by_sku_in_any_case()
     {
