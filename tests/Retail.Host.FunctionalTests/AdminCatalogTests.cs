@@ -232,6 +232,38 @@ public sealed class AdminCatalogTests(RetailAppFactory factory) : IClassFixture<
         (await CatalogApi.GetProductAsync(catalogApi, sku)).Price.ShouldBe(5m);
     }
 
+    [Theory]
+    [InlineData("Null\u0000Lamp", "Plain text.", "Name")]
+    [InlineData("Bell\u0007Lamp", "Plain text.", "Name")]
+    [InlineData("Escape Lamp", "Text \u001b[31m red", "Description")]
+    public async Task Control_characters_in_a_product_name_or_description_are_a_validation_problem_and_save_nothing(string name, string description, string field)
+    {
+        using var catalogApi = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogApi, price: 5m);
+        var newSku = CatalogApi.NewSku();
+
+        var created = await catalogApi.PostAsJsonAsync("/api/catalog/products", new { sku = newSku, name, description, category = "garden", price = 6m, initialStock = 1 });
+        var updated = await catalogApi.PutAsJsonAsync($"/api/catalog/products/{sku}", new { name, description, category = "garden", price = 6m });
+
+        created.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await created.Content.ReadAsStringAsync());
+        (await created.Content.ReadAsStringAsync()).ShouldContain($"\"{field}\"");
+        updated.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await updated.Content.ReadAsStringAsync());
+        (await catalogApi.GetAsync($"/api/catalog/products/{newSku}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await CatalogApi.GetProductAsync(catalogApi, sku)).Price.ShouldBe(5m);
+    }
+
+    [Fact]
+    public async Task A_description_keeps_its_line_breaks_and_tabs()
+    {
+        using var catalogApi = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogApi, price: 5m);
+
+        var updated = await catalogApi.PutAsJsonAsync($"/api/catalog/products/{sku}", new { name = "Lined Lamp", description = "Line one\r\nLine two\tindented", category = "garden", price = 6m });
+
+        updated.StatusCode.ShouldBe(HttpStatusCode.NoContent, await updated.Content.ReadAsStringAsync());
+        (await CatalogApi.GetProductAsync(catalogApi, sku)).Description.ShouldBe("Line one\r\nLine two\tindented");
+    }
+
     [Fact]
     public async Task Search_treats_percent_and_underscore_in_product_names_literally()
     {

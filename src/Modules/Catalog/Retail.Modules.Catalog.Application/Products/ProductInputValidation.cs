@@ -11,8 +11,15 @@ internal static class ProductInputValidation
     public static void AddDetailRules<T>(AbstractValidator<T> validator, Func<T, string> name, Func<T, string?> description,
         Func<T, string> category, Func<T, decimal> price, Func<T, IReadOnlyList<string>?> imageUrls)
     {
-        validator.RuleFor(x => name(x)).NotEmpty().MaximumLength(200).OverridePropertyName("Name");
-        validator.RuleFor(x => description(x)).MaximumLength(4000).OverridePropertyName("Description");
+        // Control characters are refused as the partner feeds refuse them (SPEC S2): a NUL or an escape sequence in a name
+        // reached every page, cart and order that shows the product. A description keeps its line breaks and tabs.
+        validator.RuleFor(x => name(x)).NotEmpty().MaximumLength(200)
+            .Must(n => n is null || !n.Any(char.IsControl)).WithMessage("The name cannot contain control characters.")
+            .OverridePropertyName("Name");
+        validator.RuleFor(x => description(x)).MaximumLength(4000)
+            .Must(d => d is null || !d.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+            .WithMessage("The description cannot contain control characters other than line breaks and tabs.")
+            .OverridePropertyName("Description");
         validator.RuleFor(x => category(x)).NotEmpty().WithMessage("Choose a category.").MaximumLength(100).OverridePropertyName("Category");
         validator.RuleFor(x => price(x)).InclusiveBetween(0m, MaxPrice).PrecisionScale(12, 2, ignoreTrailingZeros: true).OverridePropertyName("Price");
         validator.RuleFor(x => imageUrls(x) ?? Array.Empty<string>())
