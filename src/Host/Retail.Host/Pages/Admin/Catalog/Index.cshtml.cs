@@ -22,6 +22,14 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        if (!ModelState.IsValid)
+        {
+            // A page number that did not bind (page=abc, one past int.MaxValue) left PageNumber at 1 and the admin got page
+            // one as if they had asked for it. Say which value was refused instead.
+            ShowError(BindingError());
+            return;
+        }
+
         var result = await sender.Send(new SearchProductsForAdminQuery(Search, PageNumber, 50), cancellationToken);
         if (result.IsSuccess)
         {
