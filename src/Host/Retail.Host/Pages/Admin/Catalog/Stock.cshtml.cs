@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.Application.Products;
@@ -31,8 +32,17 @@ public sealed class StockModel(IRequestSender sender) : RetailPageModel
 
     public string PageLink(int page) => $"/admin/catalog/stock/{Uri.EscapeDataString(Product?.Sku ?? "")}?page={page}";
 
-    public async Task<IActionResult> OnGetAsync(string sku, CancellationToken cancellationToken) =>
-        await LoadAsync(sku, cancellationToken) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(string sku, CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid)
+        {
+            // A page number that did not bind (page=abc, one past int.MaxValue) left PageNumber at 1 and the admin got the
+            // newest movements as if they had asked for them. Say which value was refused instead (the product still shows).
+            ShowError(BindingError());
+        }
+
+        return await LoadAsync(sku, cancellationToken) ? Page() : NotFound();
+    }
 
     public async Task<IActionResult> OnPostAsync(string sku, CancellationToken cancellationToken)
     {
@@ -65,8 +75,24 @@ public sealed class StockModel(IRequestSender sender) : RetailPageModel
         }
 
         Product = product.Value;
-        var movements = await sender.Send(new GetStockMovementsQuery(sku, Math.Max(1, PageNumber)), cancellationToken);
-        Movements = movements.IsSuccess ? movements.Value : null;
+        if (ModelState.TryGetValue("page", out var page) && page.ValidationState == ModelValidationState.Invalid)
+        {
+            // The page number did not bind: there is no page to show, and the binding error is already the page's message.
+            return true;
+        }
+
+        // No clamping: page 0 was shown as page 1 and a page past Paging's cap quietly listed nothing. The query's validator
+        // answers both, and its error is shown like any other unless the posted change already has one to show.
+        var movements = await sender.Send(new GetStockMovementsQuery(sku, PageNumber), cancellationToken);
+        if (movements.IsSuccess)
+        {
+            Movements = movements.Value;
+        }
+        else if (ErrorMessage is null)
+        {
+            ShowError(movements.Error);
+        }
+
         return true;
     }
 }
