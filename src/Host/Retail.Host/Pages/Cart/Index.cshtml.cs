@@ -23,6 +23,15 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
 
     public async Task<IActionResult> OnPostUpdateAsync(string sku, int quantity, CancellationToken cancellationToken)
     {
+        if (!ModelState.IsValid)
+        {
+            // A quantity that did not bind (quantity=abc, past int range) arrived as 0 and was refused by the range rule
+            // with a message about a 0 nobody typed. Say which value was refused instead, and change nothing.
+            ShowError(BindingError());
+            await LoadAsync(cancellationToken);
+            return Page();
+        }
+
         var result = await sender.Send(new UpdateCartLineCommand(sku ?? "", quantity), cancellationToken);
         if (result.IsSuccess)
         {
