@@ -118,7 +118,12 @@ public sealed class CatalogBrowsingTests(RetailAppFactory factory) : IClassFixtu
     [InlineData("?pageSize=101", "PageSize")]
     [InlineData("?page=0", "Page")]
     [InlineData("?page=-1&pageSize=10", "Page")]
-    public async Task Out_of_range_paging_is_a_400_validation_problem_naming_the_field(string query, string field)
+    // SQLite ends a LIKE pattern at a NUL: "%\0abc%" matched every active product.
+    [InlineData("?search=%00abc", "Search")]
+    [InlineData("?search=Kettle%00", "Search")]
+    [InlineData("?search=a%01b", "Search")]
+    [InlineData("?category=books%00", "Category")]
+    public async Task Out_of_range_paging_and_control_characters_in_the_search_are_a_400_validation_problem_naming_the_field(string query, string field)
     {
         using var client = factory.AnonymousApi();
 
@@ -133,25 +138,6 @@ public sealed class CatalogBrowsingTests(RetailAppFactory factory) : IClassFixtu
         var errors = problem.RootElement.GetProperty("errors");
         errors.TryGetProperty(field, out var messages).ShouldBeTrue($"errors should name {field}: {errors}");
         messages.GetArrayLength().ShouldBeGreaterThan(0);
-    }
-
-    [Theory]
-    [InlineData("?search=%00abc", "Search")]
-    [InlineData("?search=Kettle%00", "Search")]
-    [InlineData("?search=a%01b", "Search")]
-    [InlineData("?category=books%00", "Category")]
-    public async Task Control_characters_in_the_search_are_a_400_validation_problem_instead_of_matching_everything(string query, string field)
-    {
-        using var client = factory.AnonymousApi();
-
-        var response = await client.GetAsync("/api/catalog/products" + query);
-
-        // SQLite ends a LIKE pattern at a NUL: "%\0abc%" matched every active product.
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        problem.RootElement.GetProperty("code").GetString().ShouldBe("validation_failed");
-        problem.RootElement.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue();
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,37 +7,9 @@ using Retail.Modules.FlashSales.Application;
 using Retail.Modules.FlashSales.Application.Checkout;
 using Retail.Modules.FlashSales.IntegrationEvents;
 using Retail.Modules.Ordering.IntegrationTests;
+using Retail.Testing;
 
 namespace Retail.Modules.FlashSales.IntegrationTests;
-
-/// <summary>
-/// Runs <see cref="Competitor"/> once, right after the armed context has read that a customer has no purchase row yet:
-/// the moment two first purchases of one customer (two instances, or two scopes) have both seen "no row" and neither
-/// has inserted it. No timing: the competitor runs to its commit inside that window, every time.
-/// </summary>
-public sealed class AfterNoPurchaseRead : DbCommandInterceptor
-{
-    public DbContext? Armed { get; set; }
-
-    public Func<Task>? Competitor { get; set; }
-
-    public int Fired { get; private set; }
-
-    public override async ValueTask<DbDataReader> ReaderExecutedAsync(
-        DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
-    {
-        if (Armed is not null && ReferenceEquals(eventData.Context, Armed) && Competitor is { } competitor
-            && command.CommandText.Contains("\"flashsales_Purchases\"", StringComparison.Ordinal)
-            && command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
-        {
-            Armed = null;
-            Fired++;
-            await competitor();
-        }
-
-        return await base.ReaderExecutedAsync(command, eventData, result, cancellationToken);
-    }
-}
 
 /// <summary>A customer's first flash purchase of an item, twice at once: the per-customer row is inserted once, the cap holds, no 500.</summary>
 public sealed class FlashPurchaseRaceTests
@@ -52,7 +23,7 @@ public sealed class FlashPurchaseRaceTests
     [Fact]
     public async Task Two_first_purchases_of_one_customer_at_once_both_count_against_one_purchase_row()
     {
-        var race = new AfterNoPurchaseRead();
+        var race = new AfterFirstReadOf("flashsales_Purchases");
         await using var host = await OrderingTestHost.StartAsync(Settings, services => services.AddSingleton<IInterceptor>(race));
         var (sku, itemId) = await LiveItemAsync(host, cap: 2);
         var buyer = OrderingTestHost.NewUser();
@@ -69,7 +40,7 @@ public sealed class FlashPurchaseRaceTests
     [Fact]
     public async Task The_loser_of_two_first_purchases_is_refused_over_the_cap_and_the_cap_holds()
     {
-        var race = new AfterNoPurchaseRead();
+        var race = new AfterFirstReadOf("flashsales_Purchases");
         await using var host = await OrderingTestHost.StartAsync(Settings, services => services.AddSingleton<IInterceptor>(race));
         var (sku, itemId) = await LiveItemAsync(host, cap: 2);
         var buyer = OrderingTestHost.NewUser();
@@ -99,7 +70,7 @@ public sealed class FlashPurchaseRaceTests
     /// (on SQL Server both transactions can be past that read at once).
     /// </summary>
     private static async Task<(Result<IReadOnlyList<FlashClaimedLine>> First, Result<IReadOnlyList<FlashClaimedLine>> Second)> RaceFirstPurchasesAsync(
-        OrderingTestHost host, AfterNoPurchaseRead race, string sku, string buyer, int firstQuantity, int secondQuantity)
+        OrderingTestHost host, AfterFirstReadOf race, string sku, string buyer, int firstQuantity, int secondQuantity)
     {
         Result<IReadOnlyList<FlashClaimedLine>>? first = null;
         race.Competitor = async () => first = await ClaimAndSaveAsync(host, sku, buyer, firstQuantity, arm: null);
@@ -107,7 +78,7 @@ public sealed class FlashPurchaseRaceTests
         return (first.ShouldNotBeNull(), second);
     }
 
-    private static async Task<Result<IReadOnlyList<FlashClaimedLine>>> ClaimAndSaveAsync(OrderingTestHost host, string sku, string buyer, int quantity, AfterNoPurchaseRead? arm)
+    private static async Task<Result<IReadOnlyList<FlashClaimedLine>>> ClaimAndSaveAsync(OrderingTestHost host, string sku, string buyer, int quantity, AfterFirstReadOf? arm)
     {
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredKeyedService<ModuleDbContext>(FlashSalesModule.Name);

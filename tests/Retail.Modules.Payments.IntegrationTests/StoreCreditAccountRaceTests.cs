@@ -1,41 +1,12 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Modules.Payments.Application.StoreCredit.IssueStoreCredit;
 using Retail.Modules.Payments.Infrastructure.Persistence;
 using Retail.Modules.Payments.IntegrationEvents;
+using Retail.Testing;
 
 namespace Retail.Modules.Payments.IntegrationTests;
-
-/// <summary>
-/// Runs <see cref="Competitor"/> once, right after the armed context has read that the customer has no store-credit
-/// account: the moment two first issues for one customer (two instances, two scopes) have both seen "no account" and
-/// neither has opened it. No timing: the competitor runs to its commit inside that window, every time.
-/// </summary>
-public sealed class AfterNoAccountRead : DbCommandInterceptor
-{
-    public DbContext? Armed { get; set; }
-
-    public Func<Task>? Competitor { get; set; }
-
-    public int Fired { get; private set; }
-
-    public override async ValueTask<DbDataReader> ReaderExecutedAsync(
-        DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
-    {
-        if (Armed is not null && ReferenceEquals(eventData.Context, Armed) && Competitor is { } competitor
-            && command.CommandText.Contains("\"payments_StoreCreditAccounts\"", StringComparison.Ordinal)
-            && command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
-        {
-            Armed = null;
-            Fired++;
-            await competitor();
-        }
-
-        return await base.ReaderExecutedAsync(command, eventData, result, cancellationToken);
-    }
-}
 
 /// <summary>A customer's first store credit, issued twice at once: one account, both credits on it, none lost, no 500.</summary>
 public sealed class StoreCreditAccountRaceTests(PaymentsDatabase database) : IClassFixture<PaymentsDatabase>
@@ -43,7 +14,7 @@ public sealed class StoreCreditAccountRaceTests(PaymentsDatabase database) : ICl
     [Fact]
     public async Task Two_first_issues_for_one_customer_at_once_both_land_on_one_account()
     {
-        var race = new AfterNoAccountRead();
+        var race = new AfterFirstReadOf("payments_StoreCreditAccounts");
         await using var host = await PaymentsTestHost.StartAsync(database, services => services.AddSingleton<IInterceptor>(race));
         var customer = "customer-" + Guid.NewGuid().ToString("N");
         race.Competitor = async () =>
