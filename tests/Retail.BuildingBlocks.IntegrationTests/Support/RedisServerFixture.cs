@@ -28,15 +28,20 @@ public sealed class RedisServerFixture : IAsyncLifetime
     public string ConnectionString => _connectionString ?? throw new InvalidOperationException(_problem + HowToStart);
 
     /// <summary>
+    /// The server's address with patient timeouts, for a test's "app instance": test classes run in parallel against this
+    /// one server and process (one races 2,000 attempts), and the app's 1 s default would turn that queueing into a
+    /// fallback the test did not ask for. The fallback itself is tested on purpose: ConnectUnreachable, and errors injected
+    /// through the real server.
+    /// </summary>
+    public string PatientConnectionString => ConnectionString + ",connectTimeout=10000,syncTimeout=10000,asyncTimeout=10000";
+
+    /// <summary>
     /// A new, connected connection (a new "app instance"), disposed with the fixture. Connected up front so that tests
     /// measure the feature, not the lazy first connect (which is synchronous, and slow when many callers race for it).
     /// </summary>
     internal RedisConnection Connect()
     {
-        // Patient timeouts: test classes run in parallel against this one server and process (one races 2,000 attempts),
-        // and the app's 1 s default would turn that queueing into a fallback the test did not ask for. The fallback
-        // itself is tested on purpose: ConnectUnreachable, and errors injected through the real server.
-        var connection = Track(new RedisConnection(ConnectionString + ",syncTimeout=10000,asyncTimeout=10000", NullLogger<RedisConnection>.Instance));
+        var connection = Track(new RedisConnection(PatientConnectionString, NullLogger<RedisConnection>.Instance));
         // Bounded poll: the multiplexer keeps connecting in the background when its first attempt was slow.
         if (!SpinWait.SpinUntil(() => connection.IsConnected, TimeSpan.FromSeconds(10)))
         {
