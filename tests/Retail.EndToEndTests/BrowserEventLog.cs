@@ -22,6 +22,8 @@ public static partial class BrowserEventLog
         ArgumentNullException.ThrowIfNull(log);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         context.SetDefaultTimeout(BrowserApp.ActionTimeoutMs);
+        // Expect(...) assertions wait for the page like actions do (their own default is 5 s), for the same reason.
+        Assertions.SetDefaultExpectTimeout(BrowserApp.ActionTimeoutMs);
         var page = await context.NewPageAsync();
         Record(page, log.CreateLogger(Category));
         return page;
