@@ -4,9 +4,12 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Retail.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.BuildingBlocks.Contracts;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Modules.Catalog.Application;
@@ -36,6 +39,9 @@ public sealed class CatalogFixture : IAsyncLifetime
     /// <summary>SQLite's plans for the module's queries, recorded only inside <see cref="QueryPlanLog.Record"/>.</summary>
     public QueryPlanLog QueryPlans { get; } = new();
 
+    /// <summary>What the module logged (its warnings are part of what some tests check).</summary>
+    public CapturingLoggerProvider Log { get; } = new();
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
@@ -43,11 +49,15 @@ public sealed class CatalogFixture : IAsyncLifetime
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Retail"] = $"Data Source={Path.Combine(_folder, "catalog.db")}" })
             .Build();
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(b => b.AddProvider(Log));
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<ICurrentUser>(User);
         services.AddSingleton<IOutboxNudge, IgnoreNudges>();
+        services.AddSingleton<IRequestSender, NoMediator>();
         services.AddHybridCache();
+        services.AddOptions<OutboxOptions>();
+        services.AddSingleton<IntegrationEventSubscriptions>();
+        services.AddSingleton<OutboxRelay>();
         services.AddCatalogModule(configuration);
         services.AddSingleton<IInterceptor>(QueryPlans);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
@@ -76,6 +86,26 @@ public sealed class CatalogFixture : IAsyncLifetime
         return await query(scope.ServiceProvider);
     }
 
+    /// <summary>
+    /// Puts the events into Catalog's outbox (the relay delivers by event name, whoever wrote the row) and runs the real
+    /// relay, which hands them to the module's subscriptions with their inbox rows, as another module's events arrive.
+    /// </summary>
+    public async Task<int> DeliverAsync(params IIntegrationEvent[] events)
+    {
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+            foreach (var e in events)
+            {
+                db.Publish(e);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        return await Services.GetRequiredService<OutboxRelay>().RunAsync(CatalogModule.Name);
+    }
+
     /// <summary>A partner batch through the real handler (in the unit of work, as the mediator runs it).</summary>
     public Task<Result<PartnerUpsertResult>> UpsertPartnerProductsAsync(string partner, string? batchKey, params PartnerProductRow[] rows) =>
         SendAsync(sp => ActivatorUtilities.CreateInstance<UpsertPartnerProductsHandler>(sp, Time)
@@ -99,6 +129,18 @@ public sealed class CatalogFixture : IAsyncLifetime
         public string? UserName => "catalog@retail.local";
 
         public bool IsInRole(string role) => role == "catalog-admin";
+    }
+
+    /// <summary>The fixture runs handlers itself; a handler that sends through the mediator is a test this fixture cannot run.</summary>
+    private sealed class NoMediator : IRequestSender
+    {
+        public ValueTask<Result> Send(ICommand command, CancellationToken cancellationToken = default) => throw Unsupported(command);
+
+        public ValueTask<Result<TValue>> Send<TValue>(ICommand<TValue> command, CancellationToken cancellationToken = default) => throw Unsupported(command);
+
+        public ValueTask<Result<TValue>> Send<TValue>(IQuery<TValue> query, CancellationToken cancellationToken = default) => throw Unsupported(query);
+
+        private static NotSupportedException Unsupported(object request) => new($"CatalogFixture has no mediator to send {request.GetType().Name}.");
     }
 
     private sealed class IgnoreNudges : IOutboxNudge

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.Application.Abstractions;
@@ -19,9 +20,11 @@ public sealed class ReleaseStockValidator : AbstractValidator<IntegrationEvents.
 
 /// <summary>
 /// Puts back the stock held for an order. Each reservation is claimed with a conditional UPDATE on its
-/// <c>ReleasedAt</c> before the stock goes back, so two concurrent releases (a job and a request) return it once.
+/// <c>ReleasedAt</c> before the stock goes back, so two concurrent releases (a job and a request) return it once. Stock
+/// goes back up to <see cref="StockAdjustmentRules.MaxStock"/> and no further (why: <see cref="StockPutBack"/>): a
+/// refused release would leave the order asking for it forever.
 /// </summary>
-public sealed class ReleaseStockHandler(ICatalogDbContext db, TimeProvider time) : ICommandHandler<IntegrationEvents.ReleaseStock>
+public sealed partial class ReleaseStockHandler(ICatalogDbContext db, TimeProvider time, ILogger<ReleaseStockHandler> logger) : ICommandHandler<IntegrationEvents.ReleaseStock>
 {
     public async ValueTask<Result> Handle(IntegrationEvents.ReleaseStock command, CancellationToken cancellationToken)
     {
@@ -47,20 +50,29 @@ public sealed class ReleaseStockHandler(ICatalogDbContext db, TimeProvider time)
                 continue;
             }
 
-            var quantity = reservation.Quantity;
             var sku = reservation.Sku;
-            await db.Products.Where(p => p.Sku == sku)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, p => p.Stock + quantity), cancellationToken);
-            var product = await db.Products.Where(p => p.Sku == sku).Select(p => new { p.Id, p.Stock }).SingleOrDefaultAsync(cancellationToken);
-            if (product is null)
+            if (await StockPutBack.AddUpToCeilingAsync(db, sku, reservation.Quantity, cancellationToken) is not { } put)
             {
                 continue;
             }
 
-            db.StockMovements.Add(StockMovement.Record(product.Id, sku, quantity, product.Stock, reason, "checkout", now));
-            db.Publish(new StockChanged(Guid.NewGuid(), now, product.Id, sku, quantity, product.Stock, reason));
+            if (put.Added < reservation.Quantity)
+            {
+                LogReleaseCapped(logger, orderId, sku, reservation.Quantity - put.Added, StockAdjustmentRules.MaxStock);
+            }
+
+            if (put.Added == 0)
+            {
+                continue;
+            }
+
+            db.StockMovements.Add(StockMovement.Record(put.ProductId, sku, put.Added, put.StockAfter, reason, "checkout", now));
+            db.Publish(new StockChanged(Guid.NewGuid(), now, put.ProductId, sku, put.Added, put.StockAfter, reason));
         }
 
         return Result.Success();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} released: {Dropped} units of SKU {Sku} not put back, its stock is at the most it can hold ({MaxStock})")]
+    private static partial void LogReleaseCapped(ILogger logger, Guid orderId, string sku, int dropped, int maxStock);
 }

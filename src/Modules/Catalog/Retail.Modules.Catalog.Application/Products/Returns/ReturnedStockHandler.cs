@@ -12,9 +12,11 @@ namespace Retail.Modules.Catalog.Application.Products.Returns;
 /// <summary>
 /// Stock from returns. Inspected units in a sellable grade go back on the shelf (one conditional increment per line, a
 /// stock movement and StockChanged); a replacement order gets its stock reserved like a checkout (all or nothing).
-/// Once per event through the inbox; Returns publishes each line's restock once.
+/// Once per event through the inbox; Returns publishes each line's restock once. A line that would take the stock past
+/// <see cref="StockAdjustmentRules.MaxStock"/> fills it to there and the rest is logged (why: <see cref="StockPutBack"/>):
+/// the event completes and the return's other lines are restocked.
 /// </summary>
-public sealed class ReturnedStockHandler(ICatalogDbContext db, IRequestSender sender, TimeProvider time, ILogger<ReturnedStockHandler> logger) :
+public sealed partial class ReturnedStockHandler(ICatalogDbContext db, IRequestSender sender, TimeProvider time, ILogger<ReturnedStockHandler> logger) :
     IIntegrationEventHandler<ReturnRestockRequested>,
     IIntegrationEventHandler<ReplacementRequested>
 {
@@ -27,19 +29,29 @@ public sealed class ReturnedStockHandler(ICatalogDbContext db, IRequestSender se
         {
             var sku = line.Sku.Trim().ToUpperInvariant();
             var quantity = line.Quantity;
-            var updated = await db.Products.Where(p => p.Sku == sku)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, p => p.Stock + quantity), cancellationToken);
-            if (updated == 0)
+            if (await StockPutBack.AddUpToCeilingAsync(db, sku, quantity, cancellationToken) is not { } put)
             {
                 logger.LogWarning("Return {ReturnCode}: SKU {Sku} no longer exists; {Quantity} units not restocked", integrationEvent.Code, sku, quantity);
                 continue;
             }
 
-            var product = await db.Products.AsNoTracking().Where(p => p.Sku == sku).Select(p => new { p.Id, p.Stock }).SingleAsync(cancellationToken);
-            db.StockMovements.Add(StockMovement.Record(product.Id, sku, quantity, product.Stock, reason, "returns", now));
-            db.Publish(new StockChanged(Guid.NewGuid(), now, product.Id, sku, quantity, product.Stock, reason));
+            if (put.Added < quantity)
+            {
+                LogRestockCapped(logger, integrationEvent.Code, sku, quantity - put.Added, StockAdjustmentRules.MaxStock);
+            }
+
+            if (put.Added == 0)
+            {
+                continue;
+            }
+
+            db.StockMovements.Add(StockMovement.Record(put.ProductId, sku, put.Added, put.StockAfter, reason, "returns", now));
+            db.Publish(new StockChanged(Guid.NewGuid(), now, put.ProductId, sku, put.Added, put.StockAfter, reason));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Return {ReturnCode}: {Dropped} units of SKU {Sku} not restocked, its stock is at the most it can hold ({MaxStock})")]
+    private static partial void LogRestockCapped(ILogger logger, string returnCode, string sku, int dropped, int maxStock);
 
     public async Task Handle(ReplacementRequested integrationEvent, CancellationToken cancellationToken)
     {
