@@ -13,7 +13,7 @@ namespace Retail.Host.Pages.Partner;
 [RequestSizeLimit(PartnerPortalLimits.MaxUploadBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = PartnerPortalLimits.MaxUploadBytes)]
 [FormTooLarge<FeedUploadTooLargeMessage>]
-public sealed class UploadModel(IRequestSender sender, FeedSubmissions submissions) : PartnerPortalPageModel(sender)
+public sealed class UploadModel(IRequestSender sender, FeedSubmissions submissions, IOptions<PartnersOptions> options) : PartnerPortalPageModel(sender)
 {
     [BindProperty]
     public IFormFile? Feed { get; set; }
@@ -43,6 +43,16 @@ public sealed class UploadModel(IRequestSender sender, FeedSubmissions submissio
         await using var stream = Feed.OpenReadStream();
         var result = await submissions.SubmitAsync(new FeedUpload(Partner!.Id, stream, Feed.ContentType, Feed.FileName,
             ValidateOnly ? FeedMode.Validate : FeedMode.Import, FullFeed ? FeedKind.Full : FeedKind.Delta, FeedSource.Portal, null), cancellationToken);
+        if (!result.IsSuccess && result.Error.Code == FeedSubmissions.TooLarge.Code)
+        {
+            // Under the form limit but over Partners:MaxFeedBytes (when that is set lower): the same 413 and words as a
+            // form over the limit gets, naming the largest feed accepted, instead of "The feed is larger than the limit."
+            // The form stays on the page so a smaller file can be chosen.
+            ShowError(result.Error with { Message = new FeedUploadTooLargeMessage(options).Text });
+            Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return Page();
+        }
+
         if (!result.IsSuccess)
         {
             ShowError(result.Error);
