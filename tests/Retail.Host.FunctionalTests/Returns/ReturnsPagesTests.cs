@@ -182,6 +182,33 @@ public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture
         (await ReturnsApi.DetailAsync(api, code)).GetProperty("status").GetString().ShouldBe("SUBMITTED");
     }
 
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("abc")]
+    public async Task A_quantity_that_does_not_bind_is_a_400_naming_it_and_no_return_starts(string quantity)
+    {
+        using var api = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 1);
+        using var browser = factory.Browser();
+        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        var form = await browser.GetStringAsync($"/returns/new?orderId={orderId}");
+
+        var submitted = await PostMultipartAsync(browser, $"/returns/new?orderId={orderId}", form, new Dictionary<string, string>
+        {
+            [$"Input.Quantities[{sku}]"] = quantity,
+            ["Input.Reason"] = "DEFECTIVE",
+            ["Input.PreferredOutcome"] = "REFUND",
+        });
+
+        submitted.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var text = Html.Text(await submitted.Content.ReadAsStringAsync());
+        // Not "Choose at least one item to return.": the customer chose one; what they typed did not read as a number.
+        text.ShouldContain($"The value '{quantity}' is not valid");
+        text.ShouldNotContain("Choose at least one item");
+        text.ShouldContain("Reference:");
+        Html.Text(await browser.GetStringAsync("/returns")).ShouldContain("You have no returns yet.");
+    }
+
     private static async Task<HttpResponseMessage> PostMultipartAsync(HttpClient client, string url, string pageHtml, IDictionary<string, string> fields, params (string Name, string FileName, byte[] Content)[] files)
     {
         using var content = new MultipartFormDataContent();

@@ -37,6 +37,14 @@ public sealed class NewModel(IRequestSender sender, IOptions<ReturnsOptions> opt
             return NotFound();
         }
 
+        // A quantity that did not bind (abc, 99999999999) is missing from Quantities: the return would start without that
+        // line, or be refused with "Choose at least one item to return." about an item the customer did choose.
+        if (!ModelState.IsValid)
+        {
+            ShowError(BindingError());
+            return Page();
+        }
+
         var (photos, problem) = await ReturnView.ReadPhotosAsync(Request.Form.Files, Limits.MaxPhotos, Limits.MaxPhotoBytes, cancellationToken);
         if (problem is not null)
         {
