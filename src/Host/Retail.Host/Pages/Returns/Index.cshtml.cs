@@ -28,7 +28,16 @@ public sealed class IndexModel(IRequestSender sender, ICurrentUser user, TimePro
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var mine = await sender.Send(new GetMyReturnsQuery(Math.Max(1, PageNumber)), cancellationToken);
+        if (!ModelState.IsValid)
+        {
+            // A page number that did not bind (page=abc, one past int.MaxValue) left PageNumber at 1: the customer got page
+            // one as if they had asked for it. Say which value was refused instead.
+            ShowError(BindingError());
+            return Page();
+        }
+
+        // No clamping: page 0 was shown as page 1. The query's validator answers it like a page past the cap.
+        var mine = await sender.Send(new GetMyReturnsQuery(PageNumber), cancellationToken);
         if (!mine.IsSuccess)
         {
             ShowError(mine.Error);

@@ -18,7 +18,16 @@ public sealed class AuditModel(IRequestSender sender) : RetailPageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var result = await sender.Send(new GetAuthAuditQuery(null, Math.Max(1, PageNumber)), cancellationToken);
+        if (!ModelState.IsValid)
+        {
+            // A page number that did not bind (page=abc, one past int.MaxValue) left PageNumber at 1 and the admin got page
+            // one as if they had asked for it. Say which value was refused instead.
+            ShowError(BindingError());
+            return;
+        }
+
+        // No clamping: page 0 was shown as page 1. The query's validator answers it like a page past the cap.
+        var result = await sender.Send(new GetAuthAuditQuery(null, PageNumber), cancellationToken);
         if (result.IsSuccess)
         {
             Audit = result.Value;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Partners.Application.Feeds;
 
@@ -22,10 +23,26 @@ public sealed class DetailsModel(IRequestSender sender) : PartnerPortalPageModel
             return Page();
         }
 
-        var result = await Sender.Send(new GetFeedReportQuery(Partner!.Id, id, Math.Max(1, PageNumber)), cancellationToken);
+        if (!ModelState.IsValid)
+        {
+            // A page number that did not bind (page=abc, one past int.MaxValue) left PageNumber at 1 and the partner got
+            // the first errors as if they had asked for them. Say which value was refused instead.
+            ShowError(BindingError());
+            return Page();
+        }
+
+        // No clamping: page 0 was shown as page 1, and a page past the cap was answered 404 as if the job were unknown.
+        // The query's validator answers both; only an unknown job is a 404.
+        var result = await Sender.Send(new GetFeedReportQuery(Partner!.Id, id, PageNumber), cancellationToken);
         if (!result.IsSuccess)
         {
-            return NotFound();
+            if (result.Error.Kind == ErrorKind.NotFound)
+            {
+                return NotFound();
+            }
+
+            ShowError(result.Error);
+            return Page();
         }
 
         Report = result.Value;

@@ -22,7 +22,16 @@ public sealed class IndexModel(IRequestSender sender) : PartnerPortalPageModel(s
             return;
         }
 
-        var result = await Sender.Send(new ListFeedJobsQuery(Partner!.Id, Math.Max(1, PageNumber)), cancellationToken);
+        if (!ModelState.IsValid)
+        {
+            // A page number that did not bind (page=abc, one past int.MaxValue) left PageNumber at 1 and the partner got
+            // page one as if they had asked for it. Say which value was refused instead.
+            ShowError(BindingError());
+            return;
+        }
+
+        // No clamping: page 0 was shown as page 1. The query's validator answers it like a page past the cap.
+        var result = await Sender.Send(new ListFeedJobsQuery(Partner!.Id, PageNumber), cancellationToken);
         if (result.IsSuccess)
         {
             Jobs = result.Value;

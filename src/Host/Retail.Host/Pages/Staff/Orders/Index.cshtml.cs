@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Ordering.Application.Orders;
@@ -29,6 +30,13 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
+        if (!ModelState.IsValid)
+        {
+            // A page number that did not bind (page=abc, one past int.MaxValue) left PageNumber at 1: staff got page one
+            // as if they had asked for it. Say which value was refused instead.
+            ShowError(BindingError());
+        }
+
         await LoadAsync(cancellationToken);
         return Page();
     }
@@ -41,11 +49,23 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
 
     private async Task<IActionResult> MoveAsync(ICommand command, string done, CancellationToken cancellationToken)
     {
+        if (!ModelState.IsValid)
+        {
+            // An order id or page number that did not bind (id=abc, page=abc): answered like every other page's binding
+            // error, and nothing is moved.
+            ShowError(BindingError());
+            await LoadAsync(cancellationToken);
+            return Page();
+        }
+
         var result = await sender.Send(command, cancellationToken);
         if (result.IsSuccess)
         {
             StatusMessage = $"Order marked {done}.";
-            return Redirect(PageLink(Math.Max(1, PageNumber)));
+
+            // Back to the list (Post/Redirect/Get). The order has moved, so the landing page must be one the list shows: a
+            // hand-made post with page=0 or a page past the cap would otherwise answer the done move with a 400.
+            return Redirect(PageLink(PageNumber is >= 1 and <= Paging.MaxPage ? PageNumber : 1));
         }
 
         ShowError(result.Error);
@@ -55,7 +75,15 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var result = await sender.Send(new GetOrdersForStaffQuery(Status, Math.Max(1, PageNumber)), cancellationToken);
+        if (ModelState.TryGetValue("page", out var page) && page.ValidationState == ModelValidationState.Invalid)
+        {
+            // The page number did not bind: there is no page to show, and the binding error is already the page's message.
+            return;
+        }
+
+        // No clamping: page 0 was shown as page 1. The query's validator answers it like a page past the cap, and its error
+        // is shown unless a refused move already has one to show.
+        var result = await sender.Send(new GetOrdersForStaffQuery(Status, PageNumber), cancellationToken);
         if (result.IsSuccess)
         {
             Orders = result.Value;

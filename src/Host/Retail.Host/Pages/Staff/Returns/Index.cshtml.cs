@@ -49,7 +49,16 @@ public sealed class IndexModel(IRequestSender sender, TimeProvider time) : Retai
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var result = await sender.Send(new GetReturnQueueQuery(CurrentTeam, Status, Search, OverdueOnly, Math.Max(1, PageNumber)), cancellationToken);
+        if (!ModelState.IsValid)
+        {
+            // A page number (or overdue flag) that did not bind (page=abc) left its default: staff got page one of the
+            // queue as if they had asked for it. Say which value was refused instead.
+            ShowError(BindingError());
+            return Page();
+        }
+
+        // No clamping: page 0 was shown as page 1. The query's validator answers it like a page past the cap.
+        var result = await sender.Send(new GetReturnQueueQuery(CurrentTeam, Status, Search, OverdueOnly, PageNumber), cancellationToken);
         if (result.IsSuccess)
         {
             Queue = result.Value;
