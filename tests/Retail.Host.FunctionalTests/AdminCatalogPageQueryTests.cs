@@ -43,10 +43,10 @@ public sealed class AdminCatalogPageQueryTests(RetailAppFactory factory) : IClas
     [InlineData("abc", "The value 'abc' is not valid")]
     [InlineData("2x", "The value '2x' is not valid")]
     [InlineData("99999999999", "The value '99999999999' is not valid")]
-    // One that binds but is out of range: the query's validation error, as the catalog list shows it.
-    [InlineData("0", "One or more fields are not valid.")]
-    [InlineData("-1", "One or more fields are not valid.")]
-    [InlineData("999999999", "One or more fields are not valid.")]
+    // One that binds but is out of range: the query's validation error with its field's own message, not only the generic one.
+    [InlineData("0", "One or more fields are not valid. 'Page' must be between 1 and 100000. You entered 0.")]
+    [InlineData("-1", "One or more fields are not valid. 'Page' must be between 1 and 100000. You entered -1.")]
+    [InlineData("999999999", "One or more fields are not valid. 'Page' must be between 1 and 100000. You entered 999999999.")]
     public async Task The_stock_history_answers_a_page_it_cannot_show_with_400_its_message_and_a_reference(string page, string message)
     {
         var sku = await ProductWithOneMovementAsync("history page check");
@@ -59,6 +59,7 @@ public sealed class AdminCatalogPageQueryTests(RetailAppFactory factory) : IClas
         Html.ShouldNotLeakExceptionDetails(html);
         var text = Html.Text(html);
         text.ShouldContain(message);
+        html.ShouldNotContain(message, customMessage: "messages are HTML-encoded (their quotes as entities), never written raw");
         text.ShouldContain("Reference:");
         text.ShouldNotContain("history page check", customMessage: "page one of the history is not shown as if it had been asked for");
         Html.ElementText(html, "current-stock").ShouldBe("8", "the product and its stock form are still shown");

@@ -15,6 +15,12 @@ public abstract class RetailPageModel : PageModel
     /// <summary>A message for the top of the page, with the reference id that matches the log entry.</summary>
     public string? ErrorMessage { get; private set; }
 
+    /// <summary>
+    /// The field messages of the shown error that no field of the page shows (<see cref="ShowError"/> without a field
+    /// prefix): a refused page number only said "One or more fields are not valid." without saying which value or why.
+    /// </summary>
+    public IReadOnlyList<string> ErrorDetails { get; private set; } = [];
+
     public string ReferenceId => ProblemResults.ReferenceId(HttpContext);
 
     [Microsoft.AspNetCore.Mvc.TempData]
@@ -86,6 +92,10 @@ public abstract class RetailPageModel : PageModel
         }
 
         ErrorMessage = error.Message;
+        ErrorDetails = string.IsNullOrEmpty(fieldPrefix)
+            ? [.. error.FieldErrors.Values.SelectMany(m => m).Where(m => m != error.Message).Distinct()]
+            : [];
+
         if (error.Kind == ErrorKind.RateLimited && error.RetryAfter is { } retry)
         {
             ErrorMessage = UserMessages.RateLimitedWithSeconds(retry);
