@@ -94,6 +94,24 @@ public sealed class FeatureSwitchTests(FeatureSwitchAppFactory factory) : IClass
         features.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "returns").GetProperty("enabled").GetBoolean().ShouldBeTrue("a malformed post must not switch returns off");
     }
 
+    [Fact]
+    public async Task The_switch_api_answers_an_unknown_feature_with_404_naming_the_known_ones_without_echoing_the_name()
+    {
+        using var admin = await factory.ApiClientAsync(Users.Admin);
+        var name = "no-such-feature-" + new string('x', 4000) + "<script>alert(1)</script>";
+
+        var response = await admin.PutAsJsonAsync($"/api/admin/features/{Uri.EscapeDataString(name)}", new { enabled = false });
+
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound, body);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        using var problem = JsonDocument.Parse(body);
+        problem.RootElement.GetProperty("code").GetString().ShouldBe("feature.not_found");
+        problem.RootElement.GetProperty("detail").GetString().ShouldBe("There is no such feature. The features are: flash-sales, partner-ingest, returns.");
+        body.ShouldNotContain("no-such-feature", customMessage: "nothing the caller sent is echoed, however long");
+        body.Length.ShouldBeLessThan(1000);
+    }
+
     [Theory]
     [InlineData("{}")]
     [InlineData("{\"enabled\":null}")]

@@ -32,7 +32,10 @@ public static class FeatureToggleEndpoints
             {
                 if (toggles.Find(name) is not { } toggle)
                 {
-                    return Error.NotFound("feature.not_found", $"There is no feature called '{name}'.").ToProblem(http);
+                    // The name is not echoed: it was written back whole (any length, any markup) into the body. The known
+                    // names are what the caller needs to correct the request.
+                    var known = string.Join(", ", toggles.All.Select(t => t.Name).Order(StringComparer.Ordinal));
+                    return Error.NotFound("feature.not_found", $"There is no such feature. The features are: {known}.").ToProblem(http);
                 }
 
                 if (body.Enabled is not { } enabled)
