@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Retail.BuildingBlocks.Application.Abstractions;
 using Retail.BuildingBlocks.Contracts;
@@ -9,6 +10,7 @@ using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.Modules.Monitoring.Application;
 using Retail.Modules.Monitoring.Infrastructure;
 using Retail.Modules.Monitoring.Infrastructure.Persistence;
+using Retail.Testing;
 
 namespace Retail.Modules.Monitoring.IntegrationTests;
 
@@ -24,6 +26,9 @@ public sealed class MonitoringFixture : IAsyncLifetime
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
 
     public ServiceProvider Services { get; private set; } = null!;
+
+    /// <summary>What the module logged (kept across <see cref="RestartAsync"/>).</summary>
+    public CapturingLoggerProvider Log { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -100,7 +105,7 @@ public sealed class MonitoringFixture : IAsyncLifetime
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Retail"] = $"Data Source={Path.Combine(_folder, "monitoring.db")}" })
             .Build();
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging => logging.AddProvider(Log));
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<IOutboxNudge, IgnoreNudges>();
         services.AddOptions<OutboxOptions>();

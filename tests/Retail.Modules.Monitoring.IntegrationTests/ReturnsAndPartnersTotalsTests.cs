@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Retail.Modules.Monitoring.Domain.Totals;
 using Retail.Modules.Monitoring.Infrastructure.Partners;
 using Retail.Modules.Partners.IntegrationEvents;
@@ -74,6 +75,21 @@ public sealed class ReturnsAndPartnersTotalsTests : IAsyncLifetime
         totals[BusinessCounters.WebhooksProcessed].ShouldBe(3);
         totals[BusinessCounters.WebhooksFailed].ShouldBe(1);
         totals[BusinessCounters.CallbacksFailed].ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_feed_job_with_a_status_monitoring_does_not_know_is_counted_nowhere_and_logged_as_a_warning()
+    {
+        var unknown = Job("Paused", 300, 1.0);
+
+        await _app.DeliverAsync(Job("Cancelled", 0, 0.1), unknown);
+
+        var totals = await _app.TotalsAsync();
+        totals[BusinessCounters.IngestJobsCancelled].ShouldBe(1, "only the job that was cancelled");
+        totals.ShouldNotContainKey(BusinessCounters.IngestJobsCompleted);
+        totals.ShouldNotContainKey(BusinessCounters.IngestJobsFailed);
+        totals.ShouldNotContainKey(BusinessCounters.IngestRows);
+        _app.Log.Entries.ShouldContain(e => e.Level == LogLevel.Warning && e.Message.Contains(unknown.JobId.ToString(), StringComparison.Ordinal) && e.Message.Contains("'Paused'", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Retail.BuildingBlocks.Application.Abstractions;
 using Retail.Modules.Catalog.IntegrationEvents;
 using Retail.Modules.Identity.IntegrationEvents;
@@ -16,7 +17,7 @@ namespace Retail.Modules.Monitoring.Application.Totals;
 /// Runs inside the subscriber transaction together with the inbox row, so a repeated delivery changes nothing; each
 /// increment is one atomic <c>UPDATE … SET Value = Value + @n</c>, so concurrent deliveries never lose a count.
 /// </summary>
-public sealed class RecordBusinessTotalsHandler(IMonitoringDbContext db, TimeProvider time) :
+public sealed partial class RecordBusinessTotalsHandler(IMonitoringDbContext db, TimeProvider time, ILogger<RecordBusinessTotalsHandler> logger) :
     IIntegrationEventHandler<PaymentSucceeded>,
     IIntegrationEventHandler<PaymentFailed>,
     IIntegrationEventHandler<RefundIssued>,
@@ -56,7 +57,9 @@ public sealed class RecordBusinessTotalsHandler(IMonitoringDbContext db, TimePro
 
     /// <summary>
     /// Completed (with or without rejected rows), Failed and Cancelled jobs are counted apart; rows and duration only for
-    /// jobs that wrote to the catalog (not validate-only runs) and completed, so rows ÷ duration is the ingest rate.
+    /// jobs that wrote to the catalog (not validate-only runs) and completed, so rows ÷ duration is the ingest rate. A
+    /// status Monitoring does not know (Partners added one) is counted nowhere and logged: it used to fall through to
+    /// "cancelled", so the dashboard reported cancellations nobody made.
     /// </summary>
     public Task Handle(FeedJobFinished integrationEvent, CancellationToken cancellationToken)
     {
@@ -71,11 +74,23 @@ public sealed class RecordBusinessTotalsHandler(IMonitoringDbContext db, TimePro
                 (BusinessCounters.IngestDurationMs, (long)Math.Round(Math.Max(0, integrationEvent.DurationSeconds) * 1000)));
         }
 
-        var counter = completed ? BusinessCounters.IngestJobsCompleted
-            : integrationEvent.Status == "Failed" ? BusinessCounters.IngestJobsFailed
-            : BusinessCounters.IngestJobsCancelled;
+        string? counter = completed ? BusinessCounters.IngestJobsCompleted : integrationEvent.Status switch
+        {
+            "Failed" => BusinessCounters.IngestJobsFailed,
+            "Cancelled" => BusinessCounters.IngestJobsCancelled,
+            _ => null,
+        };
+        if (counter is null)
+        {
+            LogUnknownFeedJobStatus(integrationEvent.JobId, integrationEvent.Status);
+            return Task.CompletedTask;
+        }
+
         return AddAsync(integrationEvent.OccurredAt, cancellationToken, (counter, 1));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed job {JobId} finished with status '{Status}', which the ingest totals do not know; it is counted in none of them")]
+    private partial void LogUnknownFeedJobStatus(Guid jobId, string status);
 
     public Task Handle(WebhookProcessed integrationEvent, CancellationToken cancellationToken)
     {
