@@ -83,6 +83,20 @@ public sealed class PlaceOrderCommandHandler(
 
     public static Error StoreCreditTooHigh() => Error.Unprocessable("ordering.store_credit_exceeds_total", "Store credit used cannot be more than the order total.");
 
+    /// <summary>
+    /// More store credit than the customer has: answered before anything is stored, beside the store-credit field. Left to
+    /// the debit, it was an order placed, declined, cancelled and mailed about, with "Payment could not be processed"
+    /// pointing at a card that was fine.
+    /// </summary>
+    public static Error StoreCreditExceedsBalance(decimal balance)
+    {
+        var message = string.Create(CultureInfo.InvariantCulture, $"Your store credit balance is {balance:0.00}; you cannot use more than that.");
+        return Error.Unprocessable("ordering.store_credit_exceeds_balance", message) with
+        {
+            FieldErrors = new Dictionary<string, string[]> { [nameof(PlaceOrderCommand.StoreCredit)] = [message] },
+        };
+    }
+
     public async ValueTask<Result<PlaceOrderResult>> Handle(PlaceOrderCommand command, CancellationToken cancellationToken)
     {
         var result = await PlaceAsync(command, cancellationToken);
@@ -229,9 +243,21 @@ public sealed class PlaceOrderCommandHandler(
 
         var flashPrice = claimed.Value.ToDictionary(c => c.Sku, c => c.UnitPrice, StringComparer.Ordinal);
         var lines = items.Select(i => OrderLine.Create(i.Sku, bySku[i.Sku].Name, flashPrice.GetValueOrDefault(i.Sku, bySku[i.Sku].Price), i.Quantity)).ToList();
-        var refusal = PriceRaised(command.ExpectedPrices, lines)
-            ?? (decimal.Round(command.StoreCredit, 2) > lines.Sum(l => l.LineTotal) ? StoreCreditTooHigh() : null)
-            ?? await PaymentDetailsRefusalAsync(command, lines, cancellationToken);
+        Error? refusal;
+        try
+        {
+            refusal = PriceRaised(command.ExpectedPrices, lines)
+                ?? (decimal.Round(command.StoreCredit, 2) > lines.Sum(l => l.LineTotal) ? StoreCreditTooHigh() : null)
+                ?? await StoreCreditRefusalAsync(userId, command, lines, cancellationToken)
+                ?? await PaymentDetailsRefusalAsync(command, lines, cancellationToken);
+        }
+        catch
+        {
+            // The balance is a read of its own: failing here must not keep the flash units just claimed.
+            await ReleaseFlashAsync(id, claimed.Value, "checkout failed before the order was stored");
+            throw;
+        }
+
         if (refusal is not null)
         {
             await ReleaseFlashAsync(id, claimed.Value, "checkout refused before the order was stored");
@@ -324,6 +350,26 @@ public sealed class PlaceOrderCommandHandler(
         return check.IsSuccess && check.Value.Count > 0
             ? Error.Validation(check.Value.ToDictionary(e => $"{nameof(PlaceOrderCommand.PaymentDetails)}.{e.Key}", e => e.Value))
             : null;
+    }
+
+    /// <summary>
+    /// The store credit this order would debit (its store-credit part, or the whole amount when store credit is also the
+    /// method) against the balance now. Advisory: the debit stays the conditional update that decides, so credit spent
+    /// meanwhile by another order is still a decline.
+    /// </summary>
+    private async Task<Error?> StoreCreditRefusalAsync(string userId, PlaceOrderCommand command, IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken)
+    {
+        var credit = decimal.Round(command.StoreCredit, 2);
+        var needed = string.Equals(command.PaymentMethod.Trim(), OrderPaymentProcessor.StoreCreditMethod, StringComparison.OrdinalIgnoreCase)
+            ? lines.Sum(l => l.LineTotal)
+            : credit;
+        if (needed <= 0)
+        {
+            return null;
+        }
+
+        var balance = await sender.Send(new GetStoreCreditBalance(userId), cancellationToken);
+        return balance.IsSuccess && balance.Value.Balance < needed ? StoreCreditExceedsBalance(balance.Value.Balance) : null;
     }
 
     private static Error? PriceRaised(IReadOnlyDictionary<string, decimal>? expected, IReadOnlyList<OrderLine> lines)

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.BuildingBlocks.Application.Messaging;
+using Retail.Host.FunctionalTests.Infrastructure;
+using Retail.Modules.Identity.Infrastructure.Persistence;
+using Retail.Modules.Payments.IntegrationEvents;
+
+namespace Retail.Host.FunctionalTests;
+
+/// <summary>Checkout input at its edges (store credit, addresses, the page's hidden fields), through the API and the page.</summary>
+public sealed class OrderingCheckoutInputTests(RetailAppFactory factory) : IClassFixture<RetailAppFactory>
+{
+    private static object Body(string sku, decimal storeCredit = 0m, object? address = null, string paymentMethod = "card") => new
+    {
+        items = new[] { new { sku, quantity = 1 } },
+        shippingAddress = address ?? new { name = "Ann", line1 = "1 Main St", city = "Springfield", postalCode = "12345", country = "US" },
+        paymentMethod,
+        paymentDetails = new Dictionary<string, string> { ["cardNumber"] = CheckoutLoad.PayingCard, ["expiry"] = "12/30" },
+        storeCredit,
+    };
+
+    private static async Task<HttpResponseMessage> CheckoutAsync(HttpClient client, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/checkout") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        return await client.SendAsync(request);
+    }
+
+    private static async Task<int> OrderCountAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/orders")).GetProperty("totalCount").GetInt32();
+
+    private static async Task<decimal> BalanceAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/payments/store-credit")).GetProperty("balance").GetDecimal();
+
+    private static async Task<string> CodeOfAsync(HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("code").GetString() ?? "";
+    }
+
+    /// <summary>Store credit as a return would issue it (Payments' own command; there is no HTTP route to give credit).</summary>
+    private async Task IssueStoreCreditAsync(string email, decimal amount)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<RetailUser>>().FindByEmailAsync(email);
+        user.ShouldNotBeNull();
+        var issued = await scope.ServiceProvider.GetRequiredService<IRequestSender>()
+            .Send(new IssueStoreCredit(user.Id, amount, "goodwill", "test", Guid.NewGuid().ToString("N")));
+        issued.IsSuccess.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Store_credit_above_the_balance_is_refused_before_any_order_and_the_balance_itself_pays()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 20m);
+        using var customer = (await CheckoutLoad.RegisterCustomersAsync(factory, 1, "credit"))[0];
+        await IssueStoreCreditAsync(customer.Email, 5m);
+
+        // Was: the order was stored, the debit declined, the order cancelled with its e-mail, and the customer read
+        // "Payment could not be processed. Please try again or use a different payment method." about a card that was fine.
+        var over = await CheckoutAsync(customer.Client, Body(sku, storeCredit: 5.01m));
+
+        over.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, await over.Content.ReadAsStringAsync());
+        (await CodeOfAsync(over)).ShouldBe("ordering.store_credit_exceeds_balance");
+        (await over.Content.ReadAsStringAsync()).ShouldContain("5.00");
+        (await OrderCountAsync(customer.Client)).ShouldBe(0, "nothing is stored for a refused checkout");
+        (await CatalogApi.GetProductAsync(customer.Client, sku)).Stock.ShouldBe(5);
+
+        var exact = await CheckoutAsync(customer.Client, Body(sku, storeCredit: 5m));
+
+        exact.StatusCode.ShouldBe(HttpStatusCode.Created, await exact.Content.ReadAsStringAsync());
+        using var placed = JsonDocument.Parse(await exact.Content.ReadAsStringAsync());
+        placed.RootElement.GetProperty("order").GetProperty("storeCreditAmount").GetDecimal().ShouldBe(5m);
+        (await BalanceAsync(customer.Client)).ShouldBe(0m);
+    }
+
+    [Fact]
+    public async Task Store_credit_above_the_balance_on_the_checkout_page_is_shown_beside_the_field_and_places_no_order()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 20m);
+        using var browser = await factory.SignedInBrowserAsync(Users.Customer2);
+        using var api = await factory.ApiClientAsync(Users.Customer2);
+        var before = await OrderCountAsync(api);
+        var balance = await BalanceAsync(api);
+        (await OrderingPages.AddToCartAsync(browser, sku)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var fields = OrderingPages.CheckoutFields(await browser.GetStringAsync("/checkout"));
+        fields["Input.StoreCredit"] = (balance + 1m).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var response = await browser.PostAsync("/checkout", new FormUrlEncodedContent(fields));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var html = await response.Content.ReadAsStringAsync();
+        Html.FieldError(html, "Input.StoreCredit").ShouldContain("store credit");
+        Html.Text(html).ShouldNotContain(Retail.BuildingBlocks.Application.UserMessages.PaymentFailed);
+        html.ShouldContain("Reference:");
+        (await OrderCountAsync(api)).ShouldBe(before);
+        (await CatalogApi.GetProductAsync(api, sku)).Stock.ShouldBe(5);
+    }
+}
