@@ -101,4 +101,30 @@ public sealed class OrderingCheckoutInputTests(RetailAppFactory factory) : IClas
         (await OrderCountAsync(api)).ShouldBe(before);
         (await CatalogApi.GetProductAsync(api, sku)).Stock.ShouldBe(5);
     }
+    [Fact]
+    public async Task Paying_with_store_credit_as_the_method_and_a_store_credit_part_is_a_validation_error_not_a_declined_order()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 20m);
+        using var customer = (await CheckoutLoad.RegisterCustomersAsync(factory, 1, "credit-method"))[0];
+        await IssueStoreCreditAsync(customer.Email, 50m);
+
+        // Both parts were charged under the one key order-{id}:store-credit; Payments refused the second as a reused key,
+        // so an order was stored, cancelled as "declined" and mailed about, though the balance covered it twice over.
+        var both = await CheckoutAsync(customer.Client, Body(sku, storeCredit: 5m, paymentMethod: "store-credit"));
+
+        both.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await both.Content.ReadAsStringAsync());
+        using (var problem = JsonDocument.Parse(await both.Content.ReadAsStringAsync()))
+        {
+            problem.RootElement.GetProperty("errors").TryGetProperty("PaymentMethod", out _).ShouldBeTrue();
+        }
+
+        (await OrderCountAsync(customer.Client)).ShouldBe(0);
+        (await BalanceAsync(customer.Client)).ShouldBe(50m);
+
+        var whole = await CheckoutAsync(customer.Client, Body(sku, paymentMethod: "store-credit"));
+
+        whole.StatusCode.ShouldBe(HttpStatusCode.Created, await whole.Content.ReadAsStringAsync());
+        (await BalanceAsync(customer.Client)).ShouldBe(30m);
+    }
 }

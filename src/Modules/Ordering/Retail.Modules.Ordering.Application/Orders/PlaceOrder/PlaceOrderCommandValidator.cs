@@ -2,6 +2,7 @@ using FluentValidation;
 using Retail.BuildingBlocks.Application.Behaviors;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.IntegrationEvents;
+using Retail.Modules.Ordering.Application.Orders.Payments;
 using Retail.Modules.Ordering.Domain.Orders;
 using Retail.Modules.Payments.IntegrationEvents;
 
@@ -49,6 +50,12 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
             // Only the lookup waits for a method: applied to the whole rule, the condition also switched NotEmpty off, so a
             // checkout without a method stored an order and cancelled it as "declined".
             .When(c => !string.IsNullOrWhiteSpace(c.PaymentMethod), ApplyConditionTo.CurrentValidator);
+        // Both parts would be charged under the one key order-{id}:store-credit, and Payments refuses the second as a
+        // reused key: the order was stored, then cancelled as declined although the balance covered it.
+        RuleFor(c => c.PaymentMethod)
+            .Must(method => !string.Equals(method?.Trim(), OrderPaymentProcessor.StoreCreditMethod, StringComparison.OrdinalIgnoreCase))
+            .WithMessage("Store credit is already the payment method: leave the store credit amount at 0, or choose another method for the rest.")
+            .When(c => c.StoreCredit > 0);
         // "paymentDetails":{"cardNumber":null} binds a null value, which the request hash and the charge cannot use.
         RuleFor(c => c.PaymentDetails).Must(d => d is null || d.Values.All(v => v is not null)).WithMessage("Fill in every payment detail.");
         RuleFor(c => c.StoreCredit).GreaterThanOrEqualTo(0m).PrecisionScale(12, 2, ignoreTrailingZeros: true);
