@@ -127,4 +127,30 @@ public sealed class OrderingCheckoutInputTests(RetailAppFactory factory) : IClas
         whole.StatusCode.ShouldBe(HttpStatusCode.Created, await whole.Content.ReadAsStringAsync());
         (await BalanceAsync(customer.Client)).ShouldBe(30m);
     }
+
+    [Fact]
+    public async Task Control_characters_in_the_shipping_address_are_field_errors_and_store_nothing()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5);
+        using var customer = await factory.ApiClientAsync(Users.Customer);
+        var before = await OrderCountAsync(customer);
+        var address = new { name = "Ann\u0000Page", line1 = "1 Main St\r\nSecond line", line2 = "Flat\u001b[2J", city = "Springfield", postalCode = "12\t345", country = "US" };
+
+        var response = await CheckoutAsync(customer, Body(sku, address: address));
+
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        using var problem = JsonDocument.Parse(body);
+        var errors = problem.RootElement.GetProperty("errors");
+        foreach (var field in new[] { "ShippingAddress.Name", "ShippingAddress.Line1", "ShippingAddress.Line2", "ShippingAddress.PostalCode" })
+        {
+            errors.TryGetProperty(field, out var messages).ShouldBeTrue(field);
+            (messages[0].GetString() ?? "").ShouldContain("control characters");
+        }
+
+        errors.TryGetProperty("ShippingAddress.City", out _).ShouldBeFalse();
+        (await OrderCountAsync(customer)).ShouldBe(before);
+        (await CatalogApi.GetProductAsync(customer, sku)).Stock.ShouldBe(5);
+    }
 }

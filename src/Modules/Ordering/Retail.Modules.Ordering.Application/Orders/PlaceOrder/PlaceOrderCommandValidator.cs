@@ -16,6 +16,8 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
 {
     public const int MaxKeyLength = 100;
 
+    private const string ControlCharacters = "This field cannot contain control characters (line breaks, tabs).";
+
     public PlaceOrderCommandValidator()
     {
         RuleFor(c => c.Items).NotNull().NotEmpty().WithMessage("Add at least one item.")
@@ -37,12 +39,13 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
         RuleFor(c => c.ShippingAddress).NotNull().WithMessage("Enter a shipping address.");
         When(c => c.ShippingAddress is not null, () =>
         {
-            RuleFor(c => c.ShippingAddress.Name).NotEmpty().MaximumLength(100).OverridePropertyName("ShippingAddress.Name");
-            RuleFor(c => c.ShippingAddress.Line1).NotEmpty().MaximumLength(200).OverridePropertyName("ShippingAddress.Line1");
-            RuleFor(c => c.ShippingAddress.Line2).MaximumLength(200).OverridePropertyName("ShippingAddress.Line2");
-            RuleFor(c => c.ShippingAddress.City).NotEmpty().MaximumLength(100).OverridePropertyName("ShippingAddress.City");
-            RuleFor(c => c.ShippingAddress.PostalCode).NotEmpty().MaximumLength(20).OverridePropertyName("ShippingAddress.PostalCode");
-            RuleFor(c => c.ShippingAddress.Country).NotEmpty().MaximumLength(100).OverridePropertyName("ShippingAddress.Country");
+            // Each field is one line of a parcel label: a NUL, a line break or an escape sequence was stored as typed.
+            RuleFor(c => c.ShippingAddress.Name).NotEmpty().MaximumLength(100).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Name");
+            RuleFor(c => c.ShippingAddress.Line1).NotEmpty().MaximumLength(200).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Line1");
+            RuleFor(c => c.ShippingAddress.Line2).MaximumLength(200).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Line2");
+            RuleFor(c => c.ShippingAddress.City).NotEmpty().MaximumLength(100).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.City");
+            RuleFor(c => c.ShippingAddress.PostalCode).NotEmpty().MaximumLength(20).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.PostalCode");
+            RuleFor(c => c.ShippingAddress.Country).NotEmpty().MaximumLength(100).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Country");
         });
 
         RuleFor(c => c.PaymentMethod).NotEmpty().WithMessage("Choose a payment method.")
@@ -61,6 +64,8 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
         RuleFor(c => c.StoreCredit).GreaterThanOrEqualTo(0m).PrecisionScale(12, 2, ignoreTrailingZeros: true);
         RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("An idempotency key is required.").MaximumLength(MaxKeyLength);
     }
+
+    private static bool NoControlCharacters(string? value) => value is null || !value.Any(char.IsControl);
 
     private static string Normalize(string? sku) => (sku ?? "").Trim().ToUpperInvariant();
 
