@@ -153,4 +153,22 @@ public sealed class OrderingCheckoutInputTests(RetailAppFactory factory) : IClas
         (await OrderCountAsync(customer)).ShouldBe(before);
         (await CatalogApi.GetProductAsync(customer, sku)).Stock.ShouldBe(5);
     }
+    [Fact]
+    public async Task An_emptied_store_credit_field_on_the_checkout_page_means_none_and_places_the_order()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 9m);
+        using var browser = await factory.SignedInBrowserAsync(Users.Customer2);
+        (await OrderingPages.AddToCartAsync(browser, sku)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var fields = OrderingPages.CheckoutFields(await browser.GetStringAsync("/checkout"));
+        // What a browser sends when the customer clears the "0" in the number field: was a 400 "The value '' is invalid."
+        fields["Input.StoreCredit"] = "";
+
+        var placed = await browser.PostAsync("/checkout", new FormUrlEncodedContent(fields));
+
+        placed.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await placed.Content.ReadAsStringAsync()));
+        var order = await browser.GetStringAsync(placed.RedirectTarget().AbsolutePath);
+        Html.ElementText(order, "order-status").ShouldBe("Paid");
+        (await CatalogApi.GetProductAsync(browser, sku)).Stock.ShouldBe(4);
+    }
 }

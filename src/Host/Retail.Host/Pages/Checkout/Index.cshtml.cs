@@ -56,7 +56,8 @@ public sealed class IndexModel(IRequestSender sender, ICurrentUser currentUser) 
         /// <summary>Detail fields by name (e.g. cardNumber); only the chosen method's fields are sent.</summary>
         public Dictionary<string, string> Details { get; set; } = [];
 
-        public decimal StoreCredit { get; set; }
+        /// <summary>Empty means none: a customer who clears the "0" sends an empty value, which a decimal refused ("The value '' is invalid.").</summary>
+        public decimal? StoreCredit { get; set; } = 0m;
 
         public string IdempotencyKey { get; set; } = "";
 
@@ -104,7 +105,7 @@ public sealed class IndexModel(IRequestSender sender, ICurrentUser currentUser) 
             new ShippingAddressInput(a.Name ?? "", a.Line1 ?? "", a.Line2, a.City ?? "", a.PostalCode ?? "", a.Country ?? ""),
             Input.PaymentMethod ?? "",
             details,
-            Input.StoreCredit,
+            Input.StoreCredit ?? 0m,
             Input.IdempotencyKey ?? "",
             ClearCart: true,
             ExpectedPrices: Input.ExpectedPrices);
