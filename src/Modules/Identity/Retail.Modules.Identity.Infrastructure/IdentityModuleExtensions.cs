@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity.Data;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.BuildingBlocks.Application.Security;
@@ -19,6 +20,7 @@ using Retail.Modules.Identity.Application.Register;
 using Retail.Modules.Identity.Domain;
 using Retail.Modules.Identity.Infrastructure.Persistence;
 using Retail.Modules.Identity.Infrastructure.Seeding;
+using Retail.Modules.Identity.Infrastructure.Sessions;
 
 namespace Retail.Modules.Identity.Infrastructure;
 
@@ -49,6 +51,8 @@ public static class IdentityModuleExtensions
         services.AddScoped<IIdentityService, IdentityService>();
         services.AddScoped<IModuleSeeder, IdentitySeeder>();
         services.Configure<SuperAdminOptions>(configuration.GetSection("Identity:SuperAdmin"));
+        services.AddCheckedOptions<IdentityModuleOptions, IdentityModuleOptionsValidator>(configuration.GetSection("Identity"));
+        services.AddSingleton<SecurityStampCheck>();
 
         services.AddIdentityApiEndpoints<RetailUser>(o =>
             {
@@ -61,13 +65,23 @@ public static class IdentityModuleExtensions
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<IdentityModuleDbContext>();
 
-        // Sign-in is read from a bearer token or the cookie; challenges and forbids go through the cookie handler,
-        // which redirects pages to the login/access-denied pages and answers 401/403 on APIs (RedirectOrStatus).
+        // Sign-in is read from a bearer token or the cookie, and either ends once the account's password changes (security
+        // stamp, checked at most Identity:SecurityStampValidationInterval apart); challenges and forbids go through the
+        // cookie handler, which redirects pages to the login/access-denied pages and answers 401/403 on APIs (RedirectOrStatus).
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, StampCheckedSignInHandler>(StampCheckedSignInHandler.SchemeName, o =>
+            {
+                o.ForwardChallenge = IdentityConstants.ApplicationScheme;
+                o.ForwardForbid = IdentityConstants.ApplicationScheme;
+            });
         services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o =>
         {
+            o.DefaultAuthenticateScheme = StampCheckedSignInHandler.SchemeName;
             o.DefaultChallengeScheme = IdentityConstants.ApplicationScheme;
             o.DefaultForbidScheme = IdentityConstants.ApplicationScheme;
         });
+        services.AddOptions<SecurityStampValidatorOptions>()
+            .Configure<IOptions<IdentityModuleOptions>>((o, settings) => o.ValidationInterval = settings.Value.SecurityStampValidationInterval);
 
         services.ConfigureApplicationCookie(o =>
         {
