@@ -30,7 +30,9 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
             return;
         }
 
-        var result = await sender.Send(new GetUsersQuery(Search, Math.Max(1, PageNumber)), cancellationToken);
+        // Out of range (0, -1, past Paging.MaxPage) is the query's validation error, as on every other list; page 0 used to
+        // be turned into page 1 here and shown as if asked for.
+        var result = await sender.Send(new GetUsersQuery(Search, PageNumber), cancellationToken);
         if (result.IsSuccess)
         {
             Results = result.Value;
