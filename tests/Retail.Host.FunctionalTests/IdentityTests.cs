@@ -110,6 +110,30 @@ public sealed class IdentityTests(RetailAppFactory factory) : IClassFixture<Reta
         (await later.GetAsync("/admin/catalog")).StatusCode.ShouldNotBe(HttpStatusCode.OK, "a customer is no catalog admin");
     }
 
+    [Theory]
+    [InlineData("o'brien")]
+    [InlineData("first!last")]
+    [InlineData("a&b=c")]
+    [InlineData("team{shop}")]
+    public async Task An_email_with_the_special_characters_email_addresses_allow_registers_and_signs_in(string localPart)
+    {
+        // The email is the user name, and Identity's default user name characters (letters, digits, -._@+) refused
+        // everyday addresses such as o'brien@… with "Username … is invalid, can only contain letters or digits."
+        var email = $"{localPart}-{Guid.NewGuid():N}@example.test";
+        using var client = factory.Browser();
+
+        var response = await RegisterThroughPageAsync(client, "Special Characters", email, StrongPassword, StrongPassword);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await response.Content.ReadAsStringAsync()));
+        using var later = factory.Browser();
+        await AppClient.LoginAsync(later, email, StrongPassword);
+        using var api = factory.AnonymousApi();
+        (await api.PostAsJsonAsync("/api/identity/login", new { email, password = StrongPassword })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var secondEmail = $"{localPart}-{Guid.NewGuid():N}@example.test";
+        (await api.PostAsJsonAsync("/api/identity/register", new { email = secondEmail, password = StrongPassword })).StatusCode
+            .ShouldBe(HttpStatusCode.OK, "the API registers the same kind of address");
+    }
+
     [Fact]
     public async Task An_admin_finds_a_customer_by_a_display_name_with_accented_letters()
     {

@@ -61,6 +61,9 @@ public static class IdentityModuleExtensions
                 o.Lockout.DefaultLockoutTimeSpan = AccountPolicy.LockoutDuration;
                 o.Lockout.AllowedForNewUsers = true;
                 o.User.RequireUniqueEmail = true;
+                // The user name is the email: besides Identity's letters, digits and -._@+ it may hold every other character
+                // an email's local part may (RFC 5322 atext); without them o'brien@… could not register.
+                o.User.AllowedUserNameCharacters += "!#$%&'*/=?^`{|}~";
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<IdentityModuleDbContext>();
