@@ -14,6 +14,7 @@ public sealed class IdentityTests(RetailAppFactory factory) : IClassFixture<Reta
     private const string InvalidCredentials = "Email or password is not correct.";
     private const string LockedOut = "This account is locked after too many failed sign-ins.";
     private const string StrongPassword = "Brand-New-Passw0rd!";
+    private const string EmailCharacters = "An email address here may hold letters a–z, digits and the characters . _ - + ' ! # $ % & * / = ? ^ ` { | } ~ (no spaces or accented letters).";
 
     [Fact]
     public async Task Page_login_sets_the_cookie_and_returns_to_a_local_return_url()
@@ -132,6 +133,27 @@ public sealed class IdentityTests(RetailAppFactory factory) : IClassFixture<Reta
         var secondEmail = $"{localPart}-{Guid.NewGuid():N}@example.test";
         (await api.PostAsJsonAsync("/api/identity/register", new { email = secondEmail, password = StrongPassword })).StatusCode
             .ShouldBe(HttpStatusCode.OK, "the API registers the same kind of address");
+    }
+
+    [Theory]
+    [InlineData("two words")]
+    [InlineData("jörg")]
+    [InlineData("tab\there")]
+    public async Task An_email_with_characters_the_shop_cannot_take_is_a_400_that_talks_about_the_email_not_a_user_name(string localPart)
+    {
+        var email = $"{localPart}-{Guid.NewGuid():N}@example.test";
+        using var client = factory.Browser();
+
+        var response = await RegisterThroughPageAsync(client, "Odd Address", email, StrongPassword, StrongPassword);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var html = await response.Content.ReadAsStringAsync();
+        Html.FieldError(html, "Input.Email").ShouldBe(EmailCharacters, $"page: {Html.Text(html)}");
+        using var api = factory.AnonymousApi();
+        var viaApi = await api.PostAsJsonAsync("/api/identity/register", new { email, password = StrongPassword });
+        viaApi.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var problem = JsonDocument.Parse(await viaApi.Content.ReadAsStringAsync());
+        problem.RootElement.GetProperty("errors").GetProperty("Email")[0].GetString().ShouldBe(EmailCharacters);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public static class IdentityModuleExtensions
                 o.User.RequireUniqueEmail = true;
                 // The user name is the email: besides Identity's letters, digits and -._@+ it may hold every other character
                 // an email's local part may (RFC 5322 atext); without them o'brien@… could not register.
-                o.User.AllowedUserNameCharacters += "!#$%&'*/=?^`{|}~";
+                o.User.AllowedUserNameCharacters = AccountPolicy.EmailCharacters;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<IdentityModuleDbContext>();
@@ -192,7 +192,8 @@ public static class IdentityModuleExtensions
                 var sender = context.HttpContext.RequestServices.GetRequiredService<IRequestSender>();
                 // A null email goes on to the validator, which names the field.
                 var email = register.Email ?? "";
-                var displayName = email.Split('@')[0];
+                // Control characters are the email's to be refused for (Email), not a display name the caller never sent.
+                var displayName = string.Concat(email.Split('@')[0].Where(c => !char.IsControl(c)));
                 // The API has no display name field, so a long name part must not fail a rule the caller cannot meet.
                 if (displayName.Length > AccountPolicy.MaxDisplayNameLength)
                 {

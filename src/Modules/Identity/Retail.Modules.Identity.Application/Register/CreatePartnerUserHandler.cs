@@ -12,7 +12,8 @@ public sealed class CreatePartnerUserValidator : AbstractValidator<CreatePartner
 {
     public CreatePartnerUserValidator()
     {
-        RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(256);
+        RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(256)
+            .Must(e => !new EmailMustUseAcceptedCharactersRule(e).IsBroken()).WithMessage(EmailMustUseAcceptedCharactersRule.Explanation);
         RuleFor(c => c.Password).NotEmpty().MinimumLength(AccountPolicy.MinimumPasswordLength).MaximumLength(200);
         RuleFor(c => c.DisplayName).Must(n => !new DisplayNameMustBePrintableRule(n).IsBroken())
             .WithMessage($"Enter a name of 1–{AccountPolicy.MaxDisplayNameLength} printable characters.");
