@@ -304,7 +304,12 @@ public sealed class IdentityTests(RetailAppFactory factory) : IClassFixture<Reta
     [InlineData("/api/identity/register", """{"email":"","password":"Brand-New-Passw0rd!"}""", "Email")]
     [InlineData("/api/identity/login", """{"email":null,"password":"Brand-New-Passw0rd!"}""", "Email")]
     [InlineData("/api/identity/login", """{"email":"customer@retail.local","password":null}""", "Password")]
-    public async Task Api_register_and_login_with_a_null_field_are_a_400_naming_the_field_not_a_500(string path, string json, string field)
+    [InlineData("/api/identity/forgotPassword", """{"email":null}""", "Email")]
+    [InlineData("/api/identity/resendConfirmationEmail", """{"email":null}""", "Email")]
+    [InlineData("/api/identity/resetPassword", """{"email":null,"resetCode":"abc","newPassword":"Brand-New-Passw0rd!"}""", "Email")]
+    [InlineData("/api/identity/resetPassword", """{"email":"customer@retail.local","resetCode":null,"newPassword":"Brand-New-Passw0rd!"}""", "ResetCode")]
+    [InlineData("/api/identity/resetPassword", """{"email":"customer@retail.local","resetCode":"abc","newPassword":null}""", "NewPassword")]
+    public async Task Api_identity_requests_with_a_null_field_are_a_400_naming_the_field_not_a_500(string path, string json, string field)
     {
         using var api = factory.AnonymousApi();
 

@@ -153,25 +153,14 @@ public static class IdentityModuleExtensions
         group.MapIdentityApi<RetailUser>()
             .AddEndpointFilter(async (context, next) =>
             {
-                // JSON null satisfies the requests' `required` members, and Identity's login then throws (a 500): refuse it here.
+                // JSON null satisfies the requests' `required` members, and Identity then throws on it (a 500): refuse it here.
+                if (MissingFields(context.Arguments) is { Count: > 0 } missing)
+                {
+                    return Error.Validation(missing).ToProblem(context.HttpContext);
+                }
+
                 if (context.Arguments.OfType<LoginRequest>().FirstOrDefault() is { } login)
                 {
-                    var missing = new Dictionary<string, string[]>();
-                    if (string.IsNullOrEmpty(login.Email))
-                    {
-                        missing["Email"] = ["Enter your email."];
-                    }
-
-                    if (string.IsNullOrEmpty(login.Password))
-                    {
-                        missing["Password"] = ["Enter your password."];
-                    }
-
-                    if (missing.Count > 0)
-                    {
-                        return Error.Validation(missing).ToProblem(context.HttpContext);
-                    }
-
                     // Registration and the login page trim the email; without this the API refused the very email it registered.
                     var index = context.Arguments.IndexOf(login);
                     context.Arguments[index] = new LoginRequest
@@ -212,6 +201,43 @@ public static class IdentityModuleExtensions
                 }
             });
         return endpoints;
+    }
+
+    /// <summary>The required members of Identity's API requests that arrived as JSON null, each with what to enter.</summary>
+    private static Dictionary<string, string[]> MissingFields(IList<object?> arguments)
+    {
+        var missing = new Dictionary<string, string[]>();
+        void Require(string? value, string field, string message)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                missing[field] = [message];
+            }
+        }
+
+        foreach (var argument in arguments)
+        {
+            switch (argument)
+            {
+                case LoginRequest login:
+                    Require(login.Email, "Email", "Enter your email.");
+                    Require(login.Password, "Password", "Enter your password.");
+                    break;
+                case ForgotPasswordRequest forgot:
+                    Require(forgot.Email, "Email", "Enter your email.");
+                    break;
+                case ResendConfirmationEmailRequest resend:
+                    Require(resend.Email, "Email", "Enter your email.");
+                    break;
+                case ResetPasswordRequest reset:
+                    Require(reset.Email, "Email", "Enter your email.");
+                    Require(reset.ResetCode, "ResetCode", "Enter the reset code from the email.");
+                    Require(reset.NewPassword, "NewPassword", "Enter a new password.");
+                    break;
+            }
+        }
+
+        return missing;
     }
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
