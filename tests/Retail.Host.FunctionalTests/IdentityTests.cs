@@ -323,6 +323,33 @@ public sealed class IdentityTests(RetailAppFactory factory) : IClassFixture<Reta
     }
 
     [Fact]
+    public async Task A_new_password_longer_than_sign_in_accepts_is_refused_by_the_api_and_the_old_one_still_works()
+    {
+        // The login page takes passwords of up to 200 characters; the API set longer ones, and the customer could then no
+        // longer sign in on the page.
+        var email = Users.NewEmail("long-password");
+        await RegisterThroughApiAsync(email, StrongPassword);
+        using var api = factory.AnonymousApi();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", await factory.GetBearerTokenAsync(email, StrongPassword));
+        var tooLong = "Aa1!" + new string('x', 197);
+
+        var response = await api.PostAsJsonAsync("/api/identity/manage/info", new { oldPassword = StrongPassword, newPassword = tooLong });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        using (var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
+        {
+            problem.RootElement.GetProperty("errors").GetProperty("NewPassword")[0].GetString().ShouldBe("A password has at most 200 characters.");
+        }
+
+        using var browser = factory.Browser();
+        await AppClient.LoginAsync(browser, email, StrongPassword);
+        using var anonymous = factory.AnonymousApi();
+        var reset = await anonymous.PostAsJsonAsync("/api/identity/resetPassword", new { email, resetCode = "abc", newPassword = tooLong });
+        reset.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await reset.Content.ReadAsStringAsync()).ShouldContain("A password has at most 200 characters.");
+    }
+
+    [Fact]
     public async Task A_bearer_token_authorizes_the_catalog_admin_api_by_role()
     {
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);

@@ -6,6 +6,9 @@ namespace Retail.Modules.Identity.Domain;
 public static class AccountPolicy
 {
     public const int MinimumPasswordLength = 10;
+
+    /// <summary>What the sign-in accepts, so no way of setting a password may go past it.</summary>
+    public const int MaxPasswordLength = 200;
     public const int MaxFailedSignIns = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
     public const int MaxDisplayNameLength = 100;

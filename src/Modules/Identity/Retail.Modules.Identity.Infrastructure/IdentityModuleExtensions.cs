@@ -153,10 +153,11 @@ public static class IdentityModuleExtensions
         group.MapIdentityApi<RetailUser>()
             .AddEndpointFilter(async (context, next) =>
             {
-                // JSON null satisfies the requests' `required` members, and Identity then throws on it (a 500): refuse it here.
-                if (MissingFields(context.Arguments) is { Count: > 0 } missing)
+                // JSON null satisfies the requests' `required` members, and Identity then throws on it (a 500); a new password
+                // past what sign-in accepts would lock the customer out of the login page. Refuse both here.
+                if (RefusedFields(context.Arguments) is { Count: > 0 } refused)
                 {
-                    return Error.Validation(missing).ToProblem(context.HttpContext);
+                    return Error.Validation(refused).ToProblem(context.HttpContext);
                 }
 
                 if (context.Arguments.OfType<LoginRequest>().FirstOrDefault() is { } login)
@@ -203,15 +204,26 @@ public static class IdentityModuleExtensions
         return endpoints;
     }
 
-    /// <summary>The required members of Identity's API requests that arrived as JSON null, each with what to enter.</summary>
-    private static Dictionary<string, string[]> MissingFields(IList<object?> arguments)
+    /// <summary>
+    /// The members of Identity's API requests that cannot be used: required ones that arrived as JSON null (each with what
+    /// to enter) and new passwords longer than sign-in accepts.
+    /// </summary>
+    private static Dictionary<string, string[]> RefusedFields(IList<object?> arguments)
     {
-        var missing = new Dictionary<string, string[]>();
+        var refused = new Dictionary<string, string[]>();
         void Require(string? value, string field, string message)
         {
             if (string.IsNullOrEmpty(value))
             {
-                missing[field] = [message];
+                refused[field] = [message];
+            }
+        }
+
+        void LimitPassword(string? value)
+        {
+            if (value is { Length: > AccountPolicy.MaxPasswordLength })
+            {
+                refused["NewPassword"] = [$"A password has at most {AccountPolicy.MaxPasswordLength} characters."];
             }
         }
 
@@ -233,11 +245,15 @@ public static class IdentityModuleExtensions
                     Require(reset.Email, "Email", "Enter your email.");
                     Require(reset.ResetCode, "ResetCode", "Enter the reset code from the email.");
                     Require(reset.NewPassword, "NewPassword", "Enter a new password.");
+                    LimitPassword(reset.NewPassword);
+                    break;
+                case InfoRequest info:
+                    LimitPassword(info.NewPassword);
                     break;
             }
         }
 
-        return missing;
+        return refused;
     }
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)

@@ -14,7 +14,7 @@ public sealed class CreatePartnerUserValidator : AbstractValidator<CreatePartner
     {
         RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(256)
             .Must(e => !new EmailMustUseAcceptedCharactersRule(e).IsBroken()).WithMessage(EmailMustUseAcceptedCharactersRule.Explanation);
-        RuleFor(c => c.Password).NotEmpty().MinimumLength(AccountPolicy.MinimumPasswordLength).MaximumLength(200);
+        RuleFor(c => c.Password).NotEmpty().MinimumLength(AccountPolicy.MinimumPasswordLength).MaximumLength(AccountPolicy.MaxPasswordLength);
         RuleFor(c => c.DisplayName).Must(n => !new DisplayNameMustBePrintableRule(n).IsBroken())
             .WithMessage($"Enter a name of 1–{AccountPolicy.MaxDisplayNameLength} printable characters.");
     }

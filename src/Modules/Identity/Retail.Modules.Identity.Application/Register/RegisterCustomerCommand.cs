@@ -16,7 +16,7 @@ public sealed class RegisterCustomerCommandValidator : AbstractValidator<Registe
     {
         RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(256)
             .Must(e => !new EmailMustUseAcceptedCharactersRule(e).IsBroken()).WithMessage(EmailMustUseAcceptedCharactersRule.Explanation);
-        RuleFor(c => c.Password).NotEmpty().MinimumLength(AccountPolicy.MinimumPasswordLength).MaximumLength(200);
+        RuleFor(c => c.Password).NotEmpty().MinimumLength(AccountPolicy.MinimumPasswordLength).MaximumLength(AccountPolicy.MaxPasswordLength);
         RuleFor(c => c.ConfirmPassword).Equal(c => c.Password).WithMessage("The passwords do not match.");
         RuleFor(c => c.DisplayName).Must(n => !new DisplayNameMustBePrintableRule(n).IsBroken())
             .WithMessage($"Enter a name of 1–{AccountPolicy.MaxDisplayNameLength} printable characters.");

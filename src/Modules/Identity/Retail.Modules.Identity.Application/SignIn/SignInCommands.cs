@@ -2,6 +2,7 @@ using FluentValidation;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Identity.Application.Abstractions;
+using Retail.Modules.Identity.Domain;
 
 namespace Retail.Modules.Identity.Application.SignIn;
 
@@ -16,7 +17,7 @@ public sealed class SignInCommandValidator : AbstractValidator<SignInCommand>
     public SignInCommandValidator()
     {
         RuleFor(c => c.Email).NotEmpty().MaximumLength(256);
-        RuleFor(c => c.Password).NotEmpty().MaximumLength(200);
+        RuleFor(c => c.Password).NotEmpty().MaximumLength(AccountPolicy.MaxPasswordLength);
     }
 }
 
