@@ -10,4 +10,20 @@ public sealed class IdentityModuleOptions
     /// default, 30 minutes for cookies and never for bearer tokens, left a stolen session working long after the change.
     /// </summary>
     public TimeSpan SecurityStampValidationInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The site's public address (e.g. <c>https://shop.example.com</c>) that links in account emails (confirmation, password
+    /// reset) start with. Empty: the address the request came in on, which only the Host header decides unless
+    /// <c>AllowedHosts</c> or a proxy pins it; set it in production so a forged Host header cannot point a customer's
+    /// reset link at another site.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>
+    /// How many "forgot password" emails one address may be sent within <see cref="PasswordResetEmailWindow"/>; more
+    /// requests are refused (for any address alike, so the refusal says nothing about accounts). Stops mail-bombing.
+    /// </summary>
+    public int PasswordResetEmailLimit { get; set; } = 3;
+
+    public TimeSpan PasswordResetEmailWindow { get; set; } = TimeSpan.FromMinutes(15);
 }

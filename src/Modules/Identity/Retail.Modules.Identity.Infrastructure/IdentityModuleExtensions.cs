@@ -16,8 +16,10 @@ using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.BuildingBlocks.Infrastructure.Web;
 using Retail.Modules.Identity.Application;
 using Retail.Modules.Identity.Application.Abstractions;
+using Retail.Modules.Identity.Application.PasswordReset;
 using Retail.Modules.Identity.Application.Register;
 using Retail.Modules.Identity.Domain;
+using Retail.Modules.Identity.Infrastructure.Email;
 using Retail.Modules.Identity.Infrastructure.Persistence;
 using Retail.Modules.Identity.Infrastructure.Seeding;
 using Retail.Modules.Identity.Infrastructure.Sessions;
@@ -53,6 +55,11 @@ public static class IdentityModuleExtensions
         services.Configure<SuperAdminOptions>(configuration.GetSection("Identity:SuperAdmin"));
         services.AddCheckedOptions<IdentityModuleOptions, IdentityModuleOptionsValidator>(configuration.GetSection("Identity"));
         services.AddSingleton<SecurityStampCheck>();
+        // Identity's confirmation and reset emails go out through the app's email sender: this closed registration wins over
+        // the open-generic no-op AddIdentityApiEndpoints installs, which answered "forgot password" without sending anything.
+        // Singletons: MapIdentityApi resolves the sender once, from the root provider, when it maps the endpoints.
+        services.AddSingleton<AccountLinks>();
+        services.AddSingleton<IEmailSender<RetailUser>, IdentityEmailSender>();
 
         services.AddIdentityApiEndpoints<RetailUser>(o =>
             {
@@ -174,12 +181,20 @@ public static class IdentityModuleExtensions
                     return await next(context);
                 }
 
+                var sender = context.HttpContext.RequestServices.GetRequiredService<IRequestSender>();
+                if (context.Arguments.OfType<ForgotPasswordRequest>().FirstOrDefault() is { } forgot)
+                {
+                    // The page's use case: the same limit per address, and an unconfirmed account gets its confirmation link
+                    // again (Identity's endpoint sent nothing to it, so it could never reset).
+                    var requested = await sender.Send(new RequestPasswordResetCommand(forgot.Email), context.HttpContext.RequestAborted);
+                    return requested.ToHttpResult(context.HttpContext, () => TypedResults.Ok());
+                }
+
                 if (context.Arguments.OfType<RegisterRequest>().FirstOrDefault() is not { } register)
                 {
                     return await next(context);
                 }
 
-                var sender = context.HttpContext.RequestServices.GetRequiredService<IRequestSender>();
                 // A null email goes on to the validator, which names the field.
                 var email = register.Email ?? "";
                 // Control characters are the email's to be refused for (Email), not a display name the caller never sent.

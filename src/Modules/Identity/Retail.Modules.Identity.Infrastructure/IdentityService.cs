@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Retail.BuildingBlocks.Infrastructure.Redis;
+using Retail.Modules.Identity.Application;
+using Retail.Modules.Identity.Infrastructure.Email;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Security;
 using Retail.Modules.Identity.Application.Abstractions;
@@ -8,12 +12,24 @@ using Retail.Modules.Identity.Infrastructure.Persistence;
 
 namespace Retail.Modules.Identity.Infrastructure;
 
-internal sealed class IdentityService(
+internal sealed partial class IdentityService(
     UserManager<RetailUser> users,
     SignInManager<RetailUser> signIn,
+    IEmailSender<RetailUser> accountEmails,
+    AccountLinks links,
+    ISlidingWindowRateLimiter limiter,
+    IOptions<IdentityModuleOptions> options,
     TimeProvider time,
     ILogger<IdentityService> logger) : IIdentityService
 {
+    /// <summary>One answer for a wrong email, a wrong code and an expired one, so the form cannot be used to probe accounts.</summary>
+    public static readonly Error InvalidResetCode = new("identity.invalid_reset_code",
+        "This password reset code is not valid or has expired, and your password was not changed. Ask for a new email with \"Forgot your password?\".",
+        ErrorKind.Validation);
+
+    public static readonly Error InvalidConfirmationLink = new("identity.invalid_confirmation_link",
+        "This confirmation link is not valid or has expired. Ask for a new one with \"Forgot your password?\" on the sign-in page.", ErrorKind.Validation);
+
     public static readonly Error InvalidCredentials = new("identity.invalid_credentials", "Email or password is not correct.", ErrorKind.Unauthorized);
     public static readonly Error LockedOut = new("identity.locked_out", "This account is locked after too many failed sign-ins. Try again in 15 minutes.", ErrorKind.Forbidden);
 
@@ -60,6 +76,136 @@ internal sealed class IdentityService(
     }
 
     public Task SignOutAsync() => signIn.SignOutAsync();
+
+    public async Task SendEmailConfirmationAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user?.Email is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await SendConfirmationAsync(user);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogConfirmationNotSent(logger, ex, user.Id);
+        }
+    }
+
+    public async Task<Result> RequestPasswordResetAsync(string email, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        // Keyed on the address as typed (normalised), whether or not an account has it: the refusal tells nothing.
+        var decision = await limiter.TryAcquireAsync(
+            "identity:password-reset:" + email.ToUpperInvariant(), settings.PasswordResetEmailLimit, settings.PasswordResetEmailWindow, cancellationToken);
+        if (!decision.Allowed)
+        {
+            LogResetRateLimited(logger);
+            return new Error("rate_limited", UserMessages.RateLimited, ErrorKind.RateLimited) { RetryAfter = decision.RetryAfter };
+        }
+
+        var user = await users.FindByEmailAsync(email);
+        if (user?.Email is null)
+        {
+            LogResetForUnknownEmail(logger);
+            return Result.Success();
+        }
+
+        if (!await users.IsEmailConfirmedAsync(user))
+        {
+            // Codes go to confirmed addresses only (as Identity's own endpoint does); an account that never confirmed gets
+            // the confirmation link again, after which it can ask for the reset.
+            await SendConfirmationAsync(user);
+            LogResetAskedUnconfirmed(logger, user.Id);
+            return Result.Success();
+        }
+
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        await accountEmails.SendPasswordResetCodeAsync(user, user.Email, AccountCodes.Encode(token));
+        LogResetCodeSent(logger, user.Id);
+        return Result.Success();
+    }
+
+    public async Task<Result> ResetPasswordAsync(string email, string code, string newPassword, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByEmailAsync(email);
+        var token = AccountCodes.Decode(code);
+        if (user is null || token is null)
+        {
+            LogResetRefused(logger, user is null ? "unknown email" : "malformed code");
+            return InvalidResetCode;
+        }
+
+        var reset = await users.ResetPasswordAsync(user, token, newPassword);
+        if (!reset.Succeeded)
+        {
+            if (reset.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)))
+            {
+                LogResetRefused(logger, "invalid or expired code");
+                return InvalidResetCode;
+            }
+
+            return Error.Validation(new Dictionary<string, string[]> { ["NewPassword"] = [.. reset.Errors.Select(e => e.Description)] });
+        }
+
+        // Whoever holds the mailbox may sign in again at once: the lockout that likely led here ends with the reset.
+        await users.ResetAccessFailedCountAsync(user);
+        await users.SetLockoutEndDateAsync(user, null);
+        LogPasswordReset(logger, user.Id);
+        return Result.Success();
+    }
+
+    public async Task<Result> ConfirmEmailAsync(string userId, string code, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        var token = AccountCodes.Decode(code);
+        if (user is null || token is null)
+        {
+            return InvalidConfirmationLink;
+        }
+
+        var confirmed = await users.ConfirmEmailAsync(user, token);
+        if (!confirmed.Succeeded)
+        {
+            return InvalidConfirmationLink;
+        }
+
+        LogEmailConfirmed(logger, user.Id);
+        return Result.Success();
+    }
+
+    private async Task SendConfirmationAsync(RetailUser user)
+    {
+        var token = await users.GenerateEmailConfirmationTokenAsync(user);
+        await accountEmails.SendConfirmationLinkAsync(user, user.Email!, links.ConfirmEmail(user.Id, AccountCodes.Encode(token)));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Confirmation email for user {UserId} could not be sent; the account was created")]
+    private static partial void LogConfirmationNotSent(ILogger logger, Exception exception, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Password reset refused: too many requests for one address")]
+    private static partial void LogResetRateLimited(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Password reset asked for an email no account has; nothing sent")]
+    private static partial void LogResetForUnknownEmail(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Password reset asked for user {UserId}, whose email is not confirmed; confirmation link sent")]
+    private static partial void LogResetAskedUnconfirmed(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Password reset code sent to user {UserId}")]
+    private static partial void LogResetCodeSent(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Password reset refused: {Reason}")]
+    private static partial void LogResetRefused(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Password of user {UserId} reset with an emailed code")]
+    private static partial void LogPasswordReset(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email of user {UserId} confirmed")]
+    private static partial void LogEmailConfirmed(ILogger logger, string userId);
 
     public async Task<PagedResult<UserSummaryDto>> ListUsersAsync(string? search, int page, int pageSize, CancellationToken cancellationToken)
     {

@@ -18,6 +18,23 @@ public interface IIdentityService
 
     Task SignOutAsync();
 
+    /// <summary>
+    /// Emails the account a link that confirms its address. Best effort: a failed send is logged and the caller goes on
+    /// (a registration must not fail because the mail server is down; "Forgot your password?" sends a new link).
+    /// </summary>
+    Task SendEmailConfirmationAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Emails a reset code and link to a confirmed account, a confirmation link to an unconfirmed one, nothing when no
+    /// account has the email; fails only when the address has asked too often (the same for every address).
+    /// </summary>
+    Task<Result> RequestPasswordResetAsync(string email, CancellationToken cancellationToken);
+
+    /// <summary>Sets the new password when the code is valid for the account; a wrong email and a wrong code look the same.</summary>
+    Task<Result> ResetPasswordAsync(string email, string code, string newPassword, CancellationToken cancellationToken);
+
+    Task<Result> ConfirmEmailAsync(string userId, string code, CancellationToken cancellationToken);
+
     Task<PagedResult<UserSummaryDto>> ListUsersAsync(string? search, int page, int pageSize, CancellationToken cancellationToken);
 }
 

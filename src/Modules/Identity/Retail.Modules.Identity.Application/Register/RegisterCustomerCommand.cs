@@ -7,7 +7,7 @@ using Retail.Modules.Identity.IntegrationEvents;
 
 namespace Retail.Modules.Identity.Application.Register;
 
-/// <summary>Creates a customer account; returns the new user id. Anyone may register.</summary>
+/// <summary>Creates a customer account and emails a link to confirm its address; returns the new user id. Anyone may register.</summary>
 public sealed record RegisterCustomerCommand(string Email, string Password, string ConfirmPassword, string DisplayName) : ICommand<string>;
 
 public sealed class RegisterCustomerCommandValidator : AbstractValidator<RegisterCustomerCommand>
@@ -34,6 +34,8 @@ public sealed class RegisterCustomerCommandHandler(IIdentityService identity, II
         }
 
         db.Publish(new CustomerRegistered(Guid.NewGuid(), time.GetUtcNow(), created.Value, command.Email.Trim(), command.DisplayName.Trim()));
+        // Password reset codes only go to confirmed addresses, so every new customer is asked to confirm theirs.
+        await identity.SendEmailConfirmationAsync(created.Value, cancellationToken);
         return created.Value;
     }
 }

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.Modules.Identity.Application;
+using Retail.Modules.Identity.Infrastructure.Persistence;
+using AppEmailSender = Retail.BuildingBlocks.Application.Abstractions.IEmailSender;
+
+namespace Retail.Modules.Identity.Infrastructure.Email;
+
+/// <summary>
+/// Absolute links to the account pages for emails: from <c>Identity:PublicBaseUrl</c> when set, otherwise from the
+/// address the request came in on (as Identity's own confirmation link is built).
+/// </summary>
+internal sealed class AccountLinks(IHttpContextAccessor http, IOptions<IdentityModuleOptions> options)
+{
+    public const string ConfirmEmailPath = "/identity/confirm-email";
+    public const string ResetPasswordPath = "/identity/reset-password";
+
+    public string ConfirmEmail(string userId, string code) =>
+        $"{BaseUrl()}{ConfirmEmailPath}?userId={Uri.EscapeDataString(userId)}&code={Uri.EscapeDataString(code)}";
+
+    public string ResetPassword(string email, string code) =>
+        $"{BaseUrl()}{ResetPasswordPath}?email={Uri.EscapeDataString(email)}&code={Uri.EscapeDataString(code)}";
+
+    private string BaseUrl()
+    {
+        if (!string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl))
+        {
+            return options.Value.PublicBaseUrl.TrimEnd('/');
+        }
+
+        var request = http.HttpContext?.Request
+            ?? throw new InvalidOperationException("Account emails outside a request need Identity:PublicBaseUrl.");
+        return $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}";
+    }
+}
+
+/// <summary>Identity's tokens travel in links and forms Base64url-encoded, exactly as its JSON endpoints expect them.</summary>
+internal static class AccountCodes
+{
+    public static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>The token, or null when the code is not Base64url (mistyped or cut off).</summary>
+    public static string? Decode(string code)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(code));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// ASP.NET Core Identity's email sender (its JSON endpoints and our account use cases call it) over the app's
+/// <see cref="AppEmailSender"/>: SMTP or the pickup folder. Without it Identity used its built-in no-op and
+/// "forgot password" answered 200 while no email ever left. Text the customer chose (the display name) is HTML-encoded.
+/// </summary>
+internal sealed class IdentityEmailSender(AppEmailSender mail, AccountLinks links) : IEmailSender<RetailUser>
+{
+    // Identity's interface carries no cancellation token; a send is short (one message) and must not stop half-way.
+    public Task SendConfirmationLinkAsync(RetailUser user, string email, string confirmationLink) =>
+        mail.SendAsync(Confirmation(user.DisplayName, email, Link(confirmationLink)), CancellationToken.None);
+
+    public Task SendPasswordResetLinkAsync(RetailUser user, string email, string resetLink) =>
+        mail.SendAsync(Reset(user.DisplayName, email, code: null, Link(resetLink)), CancellationToken.None);
+
+    public Task SendPasswordResetCodeAsync(RetailUser user, string email, string resetCode)
+    {
+        // Identity HTML-encodes what it passes (a Base64url code has nothing to encode, but the link is ours to encode).
+        var code = WebUtility.HtmlDecode(resetCode);
+        return mail.SendAsync(Reset(user.DisplayName, email, code, links.ResetPassword(email, code)), CancellationToken.None);
+    }
+
+    /// <summary>Identity hands its links over already HTML-encoded (&amp;amp;); the text part needs the link itself.</summary>
+    private static string Link(string link) => WebUtility.HtmlDecode(link);
+
+    internal static EmailMessage Confirmation(string displayName, string to, string link)
+    {
+        var text = $"Hello {displayName},\n\nPlease confirm your email address for your Retail account by opening this link:\n{link}\n\n" +
+            "If you did not create an account, ignore this email.\n";
+        var html = $"<p>Hello {H(displayName)},</p>\n<p>Please confirm your email address for your Retail account:</p>\n" +
+            $"<p><a href=\"{H(link)}\">Confirm my email address</a></p>\n<p>If you did not create an account, ignore this email.</p>\n";
+        return new EmailMessage(to, "Confirm your email address", text, html);
+    }
+
+    internal static EmailMessage Reset(string displayName, string to, string? code, string link)
+    {
+        var text = new StringBuilder("Hello " + displayName + ",\n\nSomeone (hopefully you) asked to reset the password of your Retail account.\n\n")
+            .Append(CultureInfo.InvariantCulture, $"Choose a new password here:\n{link}\n\n");
+        var html = new StringBuilder("<p>Hello " + H(displayName) + ",</p>\n<p>Someone (hopefully you) asked to reset the password of your Retail account.</p>\n")
+            .Append(CultureInfo.InvariantCulture, $"<p><a href=\"{H(link)}\">Choose a new password</a></p>\n");
+        if (code is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Or enter this reset code: {code}\n\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p>Or enter this reset code: <code>{H(code)}</code></p>\n");
+        }
+
+        text.Append("If you did not ask for this, ignore this email: your password stays as it is.\n");
+        html.Append("<p>If you did not ask for this, ignore this email: your password stays as it is.</p>\n");
+        return new EmailMessage(to, "Reset your password", text.ToString(), html.ToString());
+    }
+
+    private static string H(string value) => WebUtility.HtmlEncode(value);
+}

@@ -1,0 +1,307 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using MimeKit;
+using Retail.Host.FunctionalTests.Infrastructure;
+
+namespace Retail.Host.FunctionalTests;
+
+/// <summary>The app with its own mail pickup folder, so a test reads exactly the emails this app sent.</summary>
+public sealed class MailboxAppFactory : RetailAppFactory
+{
+    public string MailFolder => Path.Combine(Folder, "mail");
+
+    protected override IDictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Email:PickupFolder"] = MailFolder;
+        return settings;
+    }
+
+    /// <summary>Every email sent to <paramref name="to"/> so far, oldest first (the pickup file names start with the time).</summary>
+    public IReadOnlyList<MimeMessage> MailTo(string to) =>
+        Directory.Exists(MailFolder)
+            ? [.. Directory.GetFiles(MailFolder, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeMessage.Load(f))
+                .Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)))]
+            : [];
+
+    public int MailCount => Directory.Exists(MailFolder) ? Directory.GetFiles(MailFolder, "*.eml").Length : 0;
+}
+
+/// <summary>
+/// Account emails through real HTTP and the pickup folder: a new customer confirms the address from the emailed link,
+/// and "Forgot your password?" emails a code and link that set a new password, without telling who has an account.
+/// </summary>
+public sealed partial class IdentityAccountEmailTests(MailboxAppFactory factory) : IClassFixture<MailboxAppFactory>
+{
+    private const string OldPassword = "Old-Passw0rd-42!";
+    private const string NewPassword = "Brand-New-Passw0rd!";
+    private const string SentMessage = "If an account exists for this email, we have sent it a message with a link to choose a new password.";
+    private const string InvalidCode = "This password reset code is not valid or has expired, and your password was not changed.";
+
+    [Fact]
+    public async Task A_customer_confirms_the_emailed_address_then_resets_a_forgotten_password_and_signs_in_with_the_new_one()
+    {
+        var email = Users.NewEmail("reset");
+        using (var registering = factory.Browser())
+        {
+            var registered = await RegisterThroughPageAsync(registering, "Robin Reset", email);
+            registered.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await registered.Content.ReadAsStringAsync()));
+        }
+
+        var confirmation = factory.MailTo(email).ShouldHaveSingleItem("registration sends one confirmation email");
+        confirmation.Subject.ShouldBe("Confirm your email address");
+        confirmation.HtmlBody.ShouldNotBeNull().ShouldContain("Hello Robin Reset");
+        confirmation.TextBody.ShouldNotBeNull().ShouldContain(LinkIn(confirmation));
+        using var browser = factory.Browser();
+        var confirmed = await browser.GetAsync(LinkIn(confirmation));
+        var confirmedHtml = await confirmed.Content.ReadAsStringAsync();
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK, Html.Text(confirmedHtml));
+        Html.ElementText(confirmedHtml, "status-message").ShouldContain("your email address is confirmed");
+
+        var login = await (await browser.GetAsync("/Identity/Login")).Content.ReadAsStringAsync();
+        login.ShouldContain("href=\"/identity/forgot-password\"", customMessage: "the login page links to the forgot-password page");
+        var asked = await AskForResetAsync(browser, email);
+        asked.StatusCode.ShouldBe(HttpStatusCode.OK);
+        Html.ElementText(await asked.Content.ReadAsStringAsync(), "status-message").ShouldContain(SentMessage);
+
+        var reset = factory.MailTo(email).Last();
+        reset.Subject.ShouldBe("Reset your password");
+        var link = LinkIn(reset);
+        var code = CodeIn(reset);
+        link.ShouldStartWith("http://localhost/identity/reset-password?");
+        link.ShouldContain("code=" + Uri.EscapeDataString(code));
+        var form = await (await browser.GetAsync(link)).Content.ReadAsStringAsync();
+        form.ShouldContain($"value=\"{code}\"", customMessage: "the link fills in the code");
+        form.ShouldContain($"value=\"{email}\"", customMessage: "the link fills in the email");
+
+        var changed = await SubmitResetAsync(browser, email, code, NewPassword);
+
+        changed.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await changed.Content.ReadAsStringAsync()));
+        changed.Headers.Location!.OriginalString.ShouldBe("/Identity/Login");
+        Html.Text(await (await browser.GetAsync("/Identity/Login")).Content.ReadAsStringAsync()).ShouldContain("Your password was changed. Sign in with your new password.");
+        (await AppClient.SubmitLoginAsync(factory.Browser(), email, OldPassword)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "the old password no longer works");
+        (await AppClient.LoginAsync(factory.Browser(), email, NewPassword)).SetsAuthCookie().ShouldBeTrue();
+
+        var again = await SubmitResetAsync(factory.Browser(), email, code, "Third-Passw0rd-99!");
+        again.StatusCode.ShouldBe(HttpStatusCode.BadRequest, "a used code is spent");
+        Html.Text(await again.Content.ReadAsStringAsync()).ShouldContain(InvalidCode);
+        (await AppClient.LoginAsync(factory.Browser(), email, NewPassword)).SetsAuthCookie().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task An_unknown_email_gets_the_same_answer_and_no_email_is_sent()
+    {
+        var unknown = Users.NewEmail("nobody");
+        var before = factory.MailCount;
+        using var browser = factory.Browser();
+
+        var asked = await AskForResetAsync(browser, unknown);
+
+        asked.StatusCode.ShouldBe(HttpStatusCode.OK);
+        Html.ElementText(await asked.Content.ReadAsStringAsync(), "status-message").ShouldContain(SentMessage);
+        factory.MailCount.ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task A_wrong_code_is_a_clear_error_with_a_reference_id_and_the_password_stays()
+    {
+        var email = await RegisterConfirmedAsync();
+        using var browser = factory.Browser();
+
+        foreach (var code in new[] { "not-base64-at-all!!", "Q2ZESjhBbm90LWEtdG9rZW4" })
+        {
+            var response = await SubmitResetAsync(browser, email, code, NewPassword);
+
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, code);
+            var text = Html.Text(await response.Content.ReadAsStringAsync());
+            text.ShouldContain(InvalidCode);
+            text.ShouldContain("Reference:");
+        }
+
+        (await AppClient.SubmitLoginAsync(factory.Browser(), email, NewPassword)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await AppClient.LoginAsync(factory.Browser(), email, OldPassword)).SetsAuthCookie().ShouldBeTrue("the password did not change");
+    }
+
+    [Fact]
+    public async Task A_new_password_that_breaks_the_registration_rules_is_refused_beside_the_field()
+    {
+        var email = await RegisterConfirmedAsync();
+        using var browser = factory.Browser();
+        await AskForResetAsync(browser, email);
+        var code = CodeIn(factory.MailTo(email).Last());
+
+        var tooShort = await SubmitResetAsync(browser, email, code, "Sh0rt!");
+        var noSymbol = await SubmitResetAsync(browser, email, code, "NoSymbolPassw0rd");
+
+        tooShort.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Html.FieldError(await tooShort.Content.ReadAsStringAsync(), "Input.NewPassword").ShouldContain("10");
+        noSymbol.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Html.FieldError(await noSymbol.Content.ReadAsStringAsync(), "Input.NewPassword").ShouldContain("non alphanumeric");
+        (await AppClient.LoginAsync(factory.Browser(), email, OldPassword)).SetsAuthCookie().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task An_account_that_never_confirmed_its_email_gets_the_confirmation_link_again_instead_of_a_code()
+    {
+        var email = Users.NewEmail("unconfirmed");
+        await RegisterThroughApiAsync(email);
+        factory.MailTo(email).ShouldHaveSingleItem().Subject.ShouldBe("Confirm your email address", "API registration sends the confirmation too");
+
+        var asked = await AskForResetAsync(factory.Browser(), email);
+
+        Html.ElementText(await asked.Content.ReadAsStringAsync(), "status-message").ShouldContain(SentMessage);
+        var mails = factory.MailTo(email);
+        mails.Count.ShouldBe(2);
+        mails[1].Subject.ShouldBe("Confirm your email address");
+        (await factory.Browser().GetAsync(LinkIn(mails[1]))).StatusCode.ShouldBe(HttpStatusCode.OK, "the new link confirms");
+        await AskForResetAsync(factory.Browser(), email);
+        factory.MailTo(email).Last().Subject.ShouldBe("Reset your password");
+    }
+
+    [Fact]
+    public async Task The_seeded_demo_customer_is_confirmed_and_can_ask_for_a_reset()
+    {
+        await AskForResetAsync(factory.Browser(), Users.Customer2);
+
+        factory.MailTo(Users.Customer2).Last().Subject.ShouldBe("Reset your password");
+    }
+
+    [Fact]
+    public async Task A_confirmation_link_with_a_wrong_code_says_so_with_a_reference_id()
+    {
+        var email = Users.NewEmail("badlink");
+        await RegisterThroughApiAsync(email);
+        var link = LinkIn(factory.MailTo(email).Single());
+        var forged = CodeParameter().Replace(link, "code=Q2ZESjhBbm90LWEtdG9rZW4");
+
+        var response = await factory.Browser().GetAsync(forged);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var text = Html.Text(await response.Content.ReadAsStringAsync());
+        text.ShouldContain("This confirmation link is not valid or has expired.");
+        text.ShouldContain("Reference:");
+    }
+
+    [Fact]
+    public async Task The_display_name_in_the_email_is_html_encoded()
+    {
+        var email = Users.NewEmail("xss");
+        using var browser = factory.Browser();
+        (await RegisterThroughPageAsync(browser, "<img src=x onerror=alert(1)> & \"Co\"", email)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var html = factory.MailTo(email).Single().HtmlBody.ShouldNotBeNull();
+
+        html.ShouldContain("Hello &lt;img src=x onerror=alert(1)&gt; &amp; &quot;Co&quot;");
+        html.ShouldNotContain("<img");
+    }
+
+    [Fact]
+    public async Task The_api_forgot_password_endpoint_sends_a_code_that_identitys_reset_endpoint_accepts()
+    {
+        var email = await RegisterConfirmedAsync();
+        using var api = factory.AnonymousApi();
+
+        var forgot = await api.PostAsJsonAsync("/api/identity/forgotPassword", new { email });
+
+        forgot.StatusCode.ShouldBe(HttpStatusCode.OK, await forgot.Content.ReadAsStringAsync());
+        var code = CodeIn(factory.MailTo(email).Last());
+        var reset = await api.PostAsJsonAsync("/api/identity/resetPassword", new { email, resetCode = code, newPassword = NewPassword });
+        reset.StatusCode.ShouldBe(HttpStatusCode.OK, await reset.Content.ReadAsStringAsync());
+        (await AppClient.LoginAsync(factory.Browser(), email, NewPassword)).SetsAuthCookie().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Asking_too_often_for_one_address_is_refused_with_retry_after_and_sends_no_more_email()
+    {
+        var email = await RegisterConfirmedAsync();
+        using var browser = factory.Browser();
+        for (var i = 0; i < 3; i++)
+        {
+            (await AskForResetAsync(browser, email)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var sent = factory.MailTo(email).Count;
+
+        var refused = await AskForResetAsync(browser, email);
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        refused.Headers.RetryAfter.ShouldNotBeNull();
+        Html.Text(await refused.Content.ReadAsStringAsync()).ShouldContain("Too many requests");
+        factory.MailTo(email).Count.ShouldBe(sent);
+    }
+
+    [Fact]
+    public async Task A_forged_forgot_password_post_without_the_antiforgery_token_is_refused_and_sends_nothing()
+    {
+        var email = await RegisterConfirmedAsync();
+        var sent = factory.MailTo(email).Count;
+
+        var forged = await AppClient.PostFormWithoutTokenAsync(factory.Browser(), "/identity/forgot-password", new Dictionary<string, string> { ["Input.Email"] = email });
+
+        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        factory.MailTo(email).Count.ShouldBe(sent);
+    }
+
+    /// <summary>Registers through the API and follows the confirmation link; the password is <see cref="OldPassword"/>.</summary>
+    private async Task<string> RegisterConfirmedAsync()
+    {
+        var email = Users.NewEmail("confirmed");
+        await RegisterThroughApiAsync(email);
+        var confirmed = await factory.Browser().GetAsync(LinkIn(factory.MailTo(email).Single()));
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return email;
+    }
+
+    private async Task RegisterThroughApiAsync(string email)
+    {
+        using var api = factory.AnonymousApi();
+        var response = await api.PostAsJsonAsync("/api/identity/register", new { email, password = OldPassword });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private static Task<HttpResponseMessage> RegisterThroughPageAsync(HttpClient client, string name, string email) =>
+        AppClient.PostFormAsync(client, "/Identity/Register", new Dictionary<string, string>
+        {
+            ["Input.DisplayName"] = name,
+            ["Input.Email"] = email,
+            ["Input.Password"] = OldPassword,
+            ["Input.ConfirmPassword"] = OldPassword,
+        });
+
+    private static Task<HttpResponseMessage> AskForResetAsync(HttpClient client, string email) =>
+        AppClient.PostFormAsync(client, "/identity/forgot-password", new Dictionary<string, string> { ["Input.Email"] = email });
+
+    private static Task<HttpResponseMessage> SubmitResetAsync(HttpClient client, string email, string code, string password) =>
+        AppClient.PostFormAsync(client, "/identity/reset-password", new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Code"] = code,
+            ["Input.NewPassword"] = password,
+            ["Input.ConfirmPassword"] = password,
+        });
+
+    /// <summary>The one link of the email's HTML part, decoded.</summary>
+    private static string LinkIn(MimeMessage mail)
+    {
+        var link = WebUtility.HtmlDecode(Href().Match(mail.HtmlBody.ShouldNotBeNull()).Groups[1].Value);
+        link.ShouldNotBeNullOrEmpty("the email has a link");
+        return link;
+    }
+
+    private static string CodeIn(MimeMessage mail)
+    {
+        var code = ResetCode().Match(mail.TextBody.ShouldNotBeNull()).Groups[1].Value;
+        code.ShouldNotBeNullOrEmpty("the email has a reset code");
+        return code;
+    }
+
+    [GeneratedRegex("href=\"([^\"]+)\"")]
+    private static partial Regex Href();
+
+    [GeneratedRegex(@"reset code: (\S+)")]
+    private static partial Regex ResetCode();
+
+    [GeneratedRegex(@"code=[^&]+")]
+    private static partial Regex CodeParameter();
+}
