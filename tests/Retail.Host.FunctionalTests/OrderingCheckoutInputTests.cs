@@ -171,4 +171,42 @@ public sealed class OrderingCheckoutInputTests(RetailAppFactory factory) : IClas
         Html.ElementText(order, "order-status").ShouldBe("Paid");
         (await CatalogApi.GetProductAsync(browser, sku)).Stock.ShouldBe(4);
     }
+
+    /// <summary>A customer of its own (browser and API), so a cart left with an unavailable item or the checkout rate limit cannot reach other tests.</summary>
+    private async Task<(HttpClient Browser, ApiCustomer Api)> NewCustomerAsync(string prefix)
+    {
+        var email = await CheckoutLoad.RegisterAsync(factory, prefix);
+        var browser = factory.Browser();
+        await AppClient.LoginAsync(browser, email, CheckoutLoad.Password);
+        return (browser, await CheckoutLoad.LoginAsync(factory, email));
+    }
+
+    [Theory]
+    [InlineData("Input.Items[0].Quantity")]
+    [InlineData("Input.ExpectedPrices[{sku}]")]
+    public async Task A_hidden_checkout_field_that_does_not_bind_is_a_400_naming_the_value_and_places_no_order(string field)
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 9m);
+        var (browser, customer) = await NewCustomerAsync("tampered");
+        using var _ = browser;
+        using var __ = customer;
+        var api = customer.Client;
+        var before = await OrderCountAsync(api);
+        (await OrderingPages.AddToCartAsync(browser, sku)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var fields = OrderingPages.CheckoutFields(await browser.GetStringAsync("/checkout"));
+        // A tampered form: was a bare 400 page with no message at all.
+        fields[field.Replace("{sku}", sku, StringComparison.Ordinal)] = "abc";
+
+        var response = await browser.PostAsync("/checkout", new FormUrlEncodedContent(fields));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var html = await response.Content.ReadAsStringAsync();
+        Html.ShouldNotLeakExceptionDetails(html);
+        var text = Html.Text(html);
+        text.ShouldContain("The value 'abc' is not valid", customMessage: "the message names the bad value");
+        text.ShouldContain("Reference:");
+        (await OrderCountAsync(api)).ShouldBe(before, "nothing is ordered");
+        (await CatalogApi.GetProductAsync(api, sku)).Stock.ShouldBe(5);
+    }
 }

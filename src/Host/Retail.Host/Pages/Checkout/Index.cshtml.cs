@@ -91,7 +91,9 @@ public sealed class IndexModel(IRequestSender sender, ICurrentUser currentUser) 
         await LoadAsync(cancellationToken);
         if (!ModelState.IsValid)
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            // A hidden field that did not bind (a tampered form: Input.Items[0].Quantity=abc, Input.ExpectedPrices[SKU]=abc)
+            // was a bare 400 page with no message. Say which value was refused, like every other page, and order nothing.
+            ShowError(BindingError());
             return Page();
         }
 
