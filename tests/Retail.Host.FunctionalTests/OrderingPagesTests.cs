@@ -280,6 +280,48 @@ public sealed class OrderingPagesTests(RetailAppFactory factory) : IClassFixture
         (await admin.GetAsync("/staff/orders")).StatusCode.ShouldBe(HttpStatusCode.OK, "admins pass every role check");
     }
 
+    public const string AllowedStatuses = "Status must be one of Pending, PaymentPending, Paid, Shipped, Delivered, Cancelled.";
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("42")]
+    [InlineData("Paid,Shipped")]
+    [InlineData("-1")]
+    public async Task A_staff_status_filter_that_is_not_a_status_name_is_a_400_naming_the_allowed_values(string status)
+    {
+        // Enum.TryParse took numbers and comma lists: "1" listed PaymentPending, "Paid,Shipped" Shipped, "42" an empty queue.
+        using var api = await factory.ApiClientAsync(Users.Warehouse);
+        var response = await api.GetAsync($"/api/staff/orders?status={Uri.EscapeDataString(status)}");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        using (var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
+        {
+            problem.RootElement.GetProperty("errors").GetProperty("Status")[0].GetString().ShouldBe(AllowedStatuses);
+        }
+
+        using var warehouse = await factory.SignedInBrowserAsync(Users.Warehouse);
+        var page = await warehouse.GetAsync($"/staff/orders?status={Uri.EscapeDataString(status)}");
+
+        page.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var text = Html.Text(await page.Content.ReadAsStringAsync());
+        text.ShouldContain(AllowedStatuses);
+        text.ShouldContain("Reference:");
+    }
+
+    [Theory]
+    [InlineData("PaymentPending")]
+    [InlineData("shipped")]
+    [InlineData("")]
+    public async Task The_staff_status_names_are_still_accepted_in_any_case(string status)
+    {
+        using var api = await factory.ApiClientAsync(Users.Warehouse);
+
+        (await api.GetAsync($"/api/staff/orders?status={status}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var warehouse = await factory.SignedInBrowserAsync(Users.Warehouse);
+        (await warehouse.GetAsync($"/staff/orders?status={status}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
     private static FormUrlEncodedContent Form(Guid id, string html) => new(new Dictionary<string, string>
     {
         ["id"] = id.ToString(),

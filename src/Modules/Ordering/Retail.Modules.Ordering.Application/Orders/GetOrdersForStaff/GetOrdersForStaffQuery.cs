@@ -16,7 +16,8 @@ public sealed class GetOrdersForStaffQueryValidator : AbstractValidator<GetOrder
 {
     public GetOrdersForStaffQueryValidator()
     {
-        RuleFor(q => q.Status).Must(s => string.IsNullOrEmpty(s) || Enum.TryParse<OrderStatus>(s, ignoreCase: true, out _)).WithMessage("Unknown status.");
+        RuleFor(q => q.Status).Must(s => StaffOrderStatuses.TryParse(s, out _))
+            .WithMessage($"Status must be one of {string.Join(", ", StaffOrderStatuses.Names)}.");
         RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<OrderSummaryDto>.MaxPageSize);
     }
@@ -26,7 +27,7 @@ public sealed class GetOrdersForStaffQueryHandler(IOrderingDbContext db) : IQuer
 {
     public async ValueTask<Result<PagedResult<OrderSummaryDto>>> Handle(GetOrdersForStaffQuery query, CancellationToken cancellationToken)
     {
-        var status = string.IsNullOrEmpty(query.Status) ? OrderStatus.Paid : Enum.Parse<OrderStatus>(query.Status, ignoreCase: true);
+        StaffOrderStatuses.TryParse(query.Status, out var status);
         var orders = db.Orders.AsNoTracking().Where(o => o.Status == status);
         var total = await orders.CountAsync(cancellationToken);
         var page = await orders.OrderBy(o => o.PlacedAt)
@@ -36,5 +37,32 @@ public sealed class GetOrdersForStaffQueryHandler(IOrderingDbContext db) : IQuer
         return new PagedResult<OrderSummaryDto>(
             [.. page.Select(o => new OrderSummaryDto(o.Id, o.Number, o.Status.ToString(), o.Items, o.Total, o.Currency, o.PlacedAt, o.CustomerId))],
             query.Page, query.PageSize, total);
+    }
+}
+
+/// <summary>The status filter of the warehouse queue: a status name (any case), or none for Paid.</summary>
+internal static class StaffOrderStatuses
+{
+    public static readonly IReadOnlyList<string> Names = Enum.GetNames<OrderStatus>();
+
+    public static bool TryParse(string? value, out OrderStatus status)
+    {
+        status = OrderStatus.Paid;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        // Only the names: Enum.TryParse also took numbers ("1" = PaymentPending, "42" = no status at all, an empty queue)
+        // and comma lists, which it ORs like flags ("Paid,Shipped" = 2 | 3 = Shipped), so such a filter silently listed
+        // another status instead of a 400.
+        var name = Names.FirstOrDefault(n => string.Equals(n, value.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (name is null)
+        {
+            return false;
+        }
+
+        status = Enum.Parse<OrderStatus>(name);
+        return true;
     }
 }
