@@ -28,6 +28,13 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
 
     public string PageLink(int page) => $"/staff/orders?status={Uri.EscapeDataString(CurrentStatus)}&page={page}";
 
+    /// <summary>
+    /// Where a move form posts: the handler plus the list's filter and page, so the redirect after the move lands on the
+    /// page the order was shown on. A form cannot say <c>asp-route-page</c> ("page" is the Razor Pages route value naming
+    /// the page), and without the page every ship or deliver sent staff back to page 1.
+    /// </summary>
+    public string MoveLink(string handler) => $"/staff/orders?handler={handler}&status={Uri.EscapeDataString(CurrentStatus)}&page={Orders?.Page ?? 1}";
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid)
