@@ -58,6 +58,38 @@ public sealed partial class StaffOrdersPagingTests(StaffOrdersAppFactory factory
         (await StatusOfAsync(customerApi, deliveredId)).ShouldBe("Delivered");
     }
 
+    [Fact]
+    public async Task Shipping_the_last_order_on_the_last_page_lands_on_the_page_before_it_not_on_an_empty_one()
+    {
+        using var customerApi = await factory.ApiClientAsync(Users.Customer2);
+        var placed = await PlaceOrdersAsync(customerApi, PageSize + 1);
+        using var warehouse = await factory.SignedInBrowserAsync(Users.Warehouse);
+        var last = LastPageOf(await warehouse.GetStringAsync("/staff/orders?status=Paid&page=1"));
+        last.ShouldBeGreaterThan(1);
+
+        // Empty the last page one order at a time, each from the page as it is shown then.
+        HttpResponseMessage? move = null;
+        string lastPage;
+        while (OrderIdsOn(lastPage = await warehouse.GetStringAsync($"/staff/orders?status=Paid&page={last}")).FirstOrDefault() is var id && id != Guid.Empty)
+        {
+            placed.ShouldContain(id);
+            move = await PostMoveFormAsync(warehouse, lastPage, id, "Ship");
+            move.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await move.Content.ReadAsStringAsync()));
+            if (move.RedirectTarget().PathAndQuery != $"/staff/orders?status=Paid&page={last}")
+            {
+                break;
+            }
+        }
+
+        // The move that emptied it lands on the page before, which still lists orders and the pager, instead of an empty
+        // page saying there are no Paid orders at all.
+        move.ShouldNotBeNull();
+        move.RedirectTarget().PathAndQuery.ShouldBe($"/staff/orders?status=Paid&page={last - 1}");
+        var landed = await warehouse.GetStringAsync(move.RedirectTarget().PathAndQuery);
+        OrderIdsOn(landed).ShouldNotBeEmpty();
+        landed.ShouldNotContain("id=\"no-orders\"");
+    }
+
     private async Task<List<Guid>> PlaceOrdersAsync(HttpClient customerApi, int count)
     {
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
@@ -75,6 +107,13 @@ public sealed partial class StaffOrdersPagingTests(StaffOrdersAppFactory factory
 
     private static async Task<string?> StatusOfAsync(HttpClient customerApi, Guid id) =>
         (await customerApi.GetFromJsonAsync<JsonElement>($"/api/orders/{id}")).GetProperty("status").GetString();
+
+    private static int LastPageOf(string html)
+    {
+        var pager = Regex.Match(Html.Text(html), @"Page (\d+) of (\d+)");
+        pager.Success.ShouldBeTrue("the list shows a pager");
+        return int.Parse(pager.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private static IEnumerable<Guid> OrderIdsOn(string html) =>
         OrderRow().Matches(html).Select(m => Guid.Parse(m.Groups[1].Value));

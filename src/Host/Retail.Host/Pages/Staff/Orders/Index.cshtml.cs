@@ -72,12 +72,27 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
 
             // Back to the list (Post/Redirect/Get). The order has moved, so the landing page must be one the list shows: a
             // hand-made post with page=0 or a page past the cap would otherwise answer the done move with a 400.
-            return Redirect(PageLink(PageNumber is >= 1 and <= Paging.MaxPage ? PageNumber : 1));
+            return Redirect(PageLink(await LandingPageAsync(PageNumber is >= 1 and <= Paging.MaxPage ? PageNumber : 1, cancellationToken)));
         }
 
         ShowError(result.Error);
         await LoadAsync(cancellationToken);
         return Page();
+    }
+
+    /// <summary>
+    /// The page the order was on, unless the move emptied it (the last order of the last page): that page would say there
+    /// are no orders in this status at all, with no pager back, so the list's new last page is shown instead.
+    /// </summary>
+    private async Task<int> LandingPageAsync(int page, CancellationToken cancellationToken)
+    {
+        if (page == 1)
+        {
+            return page;
+        }
+
+        var list = await sender.Send(new GetOrdersForStaffQuery(Status, page), cancellationToken);
+        return list.IsSuccess && list.Value.Items.Count == 0 ? Math.Max(1, list.Value.TotalPages) : page;
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)
