@@ -25,6 +25,10 @@ public sealed class GetReturnQueueQueryValidator : AbstractValidator<GetReturnQu
     {
         RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<ReturnSummaryDto>.MaxPageSize);
+
+        // The catalog search's rule: the search box caps the length, a hand-made query did not, and a NUL is no code,
+        // order number or customer id anyone types.
+        RuleFor(q => q.Search).ValidSearchText();
     }
 }
 

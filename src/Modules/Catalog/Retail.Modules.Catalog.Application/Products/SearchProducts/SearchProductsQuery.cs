@@ -23,8 +23,8 @@ public sealed class SearchProductsQueryValidator : AbstractValidator<SearchProdu
     {
         RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<ProductSummaryDto>.MaxPageSize);
-        RuleFor(q => q.Search).MaximumLength(100).NoControlCharacters();
-        RuleFor(q => q.Category).MaximumLength(100).NoControlCharacters();
+        RuleFor(q => q.Search).ValidSearchText();
+        RuleFor(q => q.Category).MaximumLength(SearchText.MaxLength).NoControlCharacters();
     }
 }
 
@@ -34,18 +34,8 @@ public sealed class SearchProductsForAdminQueryValidator : AbstractValidator<Sea
     {
         RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<ProductSummaryDto>.MaxPageSize);
-        RuleFor(q => q.Search).MaximumLength(100).NoControlCharacters();
+        RuleFor(q => q.Search).ValidSearchText();
     }
-}
-
-internal static class SearchTextRules
-{
-    /// <summary>
-    /// No search text or category with control characters: SQLite ends a LIKE pattern at a NUL, so "\0abc" became "%" and
-    /// matched every product, and no name, SKU or slug holds one (a typed search never does).
-    /// </summary>
-    public static IRuleBuilderOptions<T, string?> NoControlCharacters<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(text => text is null || !text.Any(char.IsControl)).WithMessage("{PropertyName} cannot contain control characters.");
 }
 
 /// <summary>
