@@ -414,6 +414,41 @@ public sealed class FlashCheckoutTests
     }
 
     [Fact]
+    public async Task A_sale_that_would_already_be_over_is_refused_on_create_and_when_an_edit_moves_its_end_into_the_past()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 10, price: 20m);
+        var now = host.Time.GetUtcNow();
+
+        // A wrong year or day typed in the form made an ended sale that never ran, answered "Flash sale created.".
+        var over = await host.SendAsAsync<Result<Guid>>(FlashTestSupport.Admin,
+            new CreateFlashSaleCommand("Sale", now.AddDays(-2), now.AddDays(-1), [new FlashSaleItemInput(sku, 5m, null, 10, 2)]));
+        over.IsSuccess.ShouldBeFalse("a sale that ended yesterday is no sale to create");
+        over.Error!.Kind.ShouldBe(ErrorKind.Validation);
+        over.Error!.FieldErrors["EndsAt"].Single().ShouldContain("already over");
+        var endingNow = await host.SendAsAsync<Result<Guid>>(FlashTestSupport.Admin,
+            new CreateFlashSaleCommand("Sale", now.AddHours(-1), now, [new FlashSaleItemInput(sku, 5m, null, 10, 2)]));
+        endingNow.Error!.FieldErrors.Keys.ShouldContain("EndsAt");
+        (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.ShouldBeEmpty();
+
+        // Started in the past and still running is fine: it is live at once.
+        var saleId = await host.CreateSaleAsync(sku, now.AddHours(-1), now.AddHours(1), allocation: 10, cap: 2, flashPrice: 8m);
+
+        var movedIntoThePast = await host.SendAsAsync<Result>(FlashTestSupport.Admin,
+            new UpdateFlashSaleCommand(saleId, "Sale", now.AddHours(-1), now.AddMinutes(-30), [new FlashSaleItemInput(sku, 8m, null, 10, 2)]));
+        movedIntoThePast.IsSuccess.ShouldBeFalse("an edit does not end a sale in the past: End now ends it at once");
+        movedIntoThePast.Error!.Kind.ShouldBe(ErrorKind.Validation);
+        movedIntoThePast.Error!.FieldErrors["EndsAt"].Single().ShouldContain("already over");
+        (await host.SendAsAsync<Result<FlashSaleDetailDto>>(FlashTestSupport.Admin, new GetFlashSaleQuery(saleId))).Value.EndsAt.ShouldBe(now.AddHours(1));
+
+        // Once it has ended, the sale can still be edited (renamed) with the end it had.
+        host.Time.Advance(TimeSpan.FromHours(2));
+        var renamed = await host.SendAsAsync<Result>(FlashTestSupport.Admin,
+            new UpdateFlashSaleCommand(saleId, "Renamed", now.AddHours(-1), now.AddHours(1), [new FlashSaleItemInput(sku, 8m, null, 10, 2)]));
+        renamed.IsSuccess.ShouldBeTrue(renamed.IsSuccess ? "" : renamed.Error.Message);
+    }
+
+    [Fact]
     public async Task A_null_product_entry_in_a_create_or_update_is_a_validation_error_not_a_crash()
     {
         await using var host = await OrderingTestHost.StartAsync();

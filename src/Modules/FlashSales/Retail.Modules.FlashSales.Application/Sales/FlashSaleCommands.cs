@@ -152,6 +152,19 @@ internal static class FlashSaleInputRules
         return Error.Conflict("flash.sale_overlap", "A product can be in only one flash sale at a time.") with { FieldErrors = errors };
     }
 
+    /// <summary>
+    /// A window that is over already: the sale would never run, yet the admin was told it was created or saved (a wrong
+    /// year or day in the form). Checked against the server clock here, as the validator has none. An edit may keep the end
+    /// it had (an ended sale can still be renamed); "End now" is what ends a running sale.
+    /// </summary>
+    public static Error? AlreadyOver(DateTimeOffset endsAt, DateTimeOffset now, DateTimeOffset? storedEndsAt = null) =>
+        endsAt > now || endsAt == storedEndsAt
+            ? null
+            : Error.Validation(new Dictionary<string, string[]>
+            {
+                ["EndsAt"] = [$"The sale would be already over: it must end after now ({now.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)."],
+            });
+
     public static Error NotFound(Guid id) => Error.NotFound("flash.sale_not_found", $"There is no flash sale {id}.");
 }
 
@@ -175,6 +188,11 @@ public sealed class CreateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlas
 {
     public async ValueTask<Result<Guid>> Handle(CreateFlashSaleCommand command, CancellationToken cancellationToken)
     {
+        if (FlashSaleInputRules.AlreadyOver(command.EndsAt, time.GetUtcNow()) is { } over)
+        {
+            return over;
+        }
+
         var specs = await FlashSaleInputRules.ToSpecsAsync(sender, command.Items, cancellationToken);
         if (!specs.IsSuccess)
         {
@@ -205,6 +223,17 @@ public sealed class UpdateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlas
 {
     public async ValueTask<Result> Handle(UpdateFlashSaleCommand command, CancellationToken cancellationToken)
     {
+        var storedEnd = await db.Sales.AsNoTracking().Where(s => s.Id == command.Id).Select(s => (DateTimeOffset?)s.EndsAt).SingleOrDefaultAsync(cancellationToken);
+        if (storedEnd is null)
+        {
+            return FlashSaleInputRules.NotFound(command.Id);
+        }
+
+        if (FlashSaleInputRules.AlreadyOver(command.EndsAt, time.GetUtcNow(), storedEnd) is { } over)
+        {
+            return over;
+        }
+
         var stored = (await db.Items.AsNoTracking().Where(i => i.SaleId == command.Id).Select(i => i.Sku).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
         var specs = await FlashSaleInputRules.ToSpecsAsync(sender, command.Items, cancellationToken, stored);
