@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Retail.BuildingBlocks.Application;
@@ -20,6 +21,39 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
     public bool RepairOpen => Return is { Status: "PROCESSING" } r && r.Outcomes.Any(o => o.Kind == "REPAIR" && o.Status != "SUCCEEDED") && User.IsInRole("warehouse");
 
     public bool CanRetryOutcomes => Return is { Status: "PROCESSING" } && User.IsInRole("finance");
+
+    /// <summary>
+    /// The queue this return was opened from (team, stage, search, overdue filter, page), read from the query string the
+    /// queue's link gave; empty when it was opened some other way. The crumb and the redirect after every action keep it:
+    /// without it, staff working page 3 of a filtered queue went back to page one of their default queue.
+    /// </summary>
+    public string QueueQueryString
+    {
+        get
+        {
+            var query = Request.Query;
+            if (!query.ContainsKey("team"))
+            {
+                return "";
+            }
+
+            // Read, not bound: a back link that does not parse must never refuse the action the form posts.
+            var overdue = bool.TryParse(query["overdue"].ToString(), out var o) && o;
+            var page = int.TryParse(query["page"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= Paging.MaxPage ? p : 1;
+            return IndexModel.QueueQuery(query["team"].ToString(), query["status"].ToString(), query["search"].ToString(), overdue, page);
+        }
+    }
+
+    public string QueueLink => QueueQueryString.Length == 0 ? "/staff/returns" : "/staff/returns?" + QueueQueryString;
+
+    /// <summary>Where a form posts: the handler plus the queue it was opened from ("page" cannot be an asp-route value).</summary>
+    public string HandlerLink(string handler) =>
+        $"{Self}{(QueueQueryString.Length == 0 ? "?" : "?" + QueueQueryString + "&")}handler={handler}";
+
+    private string Self => $"/staff/returns/{Uri.EscapeDataString(Return?.Code ?? RouteData.Values["code"]?.ToString() ?? "")}";
+
+    private string Back(string code) =>
+        $"/staff/returns/{Uri.EscapeDataString(code)}{(QueueQueryString.Length == 0 ? "" : "?" + QueueQueryString)}";
 
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken) =>
         await LoadAsync(code, cancellationToken) ? Page() : NotFound();
@@ -51,7 +85,7 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
         }
 
         StatusMessage = $"{result.Value.Code}: {result.Value.From} → {result.Value.Status}.";
-        return Redirect($"/staff/returns/{Uri.EscapeDataString(result.Value.Code)}");
+        return Redirect(Back(result.Value.Code));
     }
 
     public async Task<IActionResult> OnPostRepairShippedAsync(string code, int version, string? note, CancellationToken cancellationToken)
@@ -68,7 +102,7 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
         }
 
         StatusMessage = "Repair shipped back to the customer.";
-        return Redirect($"/staff/returns/{Uri.EscapeDataString(code)}");
+        return Redirect(Back(code));
     }
 
     public async Task<IActionResult> OnPostRetryAsync(string code, CancellationToken cancellationToken)
@@ -80,7 +114,7 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
         }
 
         StatusMessage = $"Outcomes run: {result.Value.Succeeded} done, {result.Value.Waiting} waiting.";
-        return Redirect($"/staff/returns/{Uri.EscapeDataString(code)}");
+        return Redirect(Back(code));
     }
 
     private async Task<IActionResult> ShowAsync(string code, Error error, CancellationToken cancellationToken)

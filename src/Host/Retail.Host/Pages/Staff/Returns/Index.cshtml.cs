@@ -43,9 +43,17 @@ public sealed class IndexModel(IRequestSender sender, TimeProvider time) : Retai
     public string CurrentTeam => !string.IsNullOrEmpty(Team) && Teams.Contains(Team) ? Team : Teams.FirstOrDefault() ?? Roles.Support;
 
     public string Link(int page, string? status = null, string? team = null) =>
-        $"/staff/returns?team={Uri.EscapeDataString(team ?? CurrentTeam)}&status={Uri.EscapeDataString(status ?? Status ?? "")}&search={Uri.EscapeDataString(Search ?? "")}&overdue={OverdueOnly.ToString().ToLowerInvariant()}&page={page}";
+        "/staff/returns?" + QueueQuery(team ?? CurrentTeam, status ?? Status, Search, OverdueOnly, page);
 
     public string PageLink(int page) => Link(page);
+
+    /// <summary>A return opened from this page carries the queue (filters and page) so its crumb and its actions lead back here.</summary>
+    public string DetailsLink(string code) =>
+        $"/staff/returns/{Uri.EscapeDataString(code)}?" + QueueQuery(CurrentTeam, Status, Search, OverdueOnly, Queue?.Items.Page ?? 1);
+
+    /// <summary>One queue's query string: the queue's links and the return pages opened from it build it the same way.</summary>
+    public static string QueueQuery(string team, string? status, string? search, bool overdueOnly, int page) =>
+        $"team={Uri.EscapeDataString(team)}&status={Uri.EscapeDataString(status ?? "")}&search={Uri.EscapeDataString(search ?? "")}&overdue={overdueOnly.ToString().ToLowerInvariant()}&page={page}";
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
