@@ -216,8 +216,29 @@ public sealed class FlashSalesHttpTests(FlashSalesAppFactory factory) : IClassFi
 
         refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var text = Html.Text(await refused.Content.ReadAsStringAsync());
-        text.ShouldContain("Product 1: There is no product with SKU NOPE-0001.");
-        text.ShouldContain("Product 2: There is no product with SKU NOPE-0002.");
+        text.ShouldContain("Line 1: There is no product with SKU NOPE-0001.");
+        text.ShouldContain("Line 2: There is no product with SKU NOPE-0002.");
+    }
+
+    [Fact]
+    public async Task A_refused_product_is_named_by_its_line_in_the_box_even_after_blank_lines()
+    {
+        using var browser = await factory.SignedInBrowserAsync(Users.Catalog);
+
+        // Blank lines are skipped when reading the box: the second product sits on line 4, and "Product 2" sent the admin
+        // to line 2, which is empty.
+        var refused = await AppClient.PostFormAsync(browser, "/admin/flash-sales/new", new Dictionary<string, string>
+        {
+            ["Input.Name"] = "Gaps between products",
+            ["Input.StartsAt"] = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-ddTHH:mm"),
+            ["Input.EndsAt"] = DateTime.UtcNow.AddDays(3).AddHours(3).ToString("yyyy-MM-ddTHH:mm"),
+            ["Input.Products"] = "NOPE-0003, 5, 10, 1\n\n\nNOPE-0004, 5, 10, 1",
+        });
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var text = Html.Text(await refused.Content.ReadAsStringAsync());
+        text.ShouldContain("Line 1: There is no product with SKU NOPE-0003.");
+        text.ShouldContain("Line 4: There is no product with SKU NOPE-0004.");
     }
 
     [Fact]

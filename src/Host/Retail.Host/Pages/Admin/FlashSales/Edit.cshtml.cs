@@ -66,7 +66,7 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
     public async Task<IActionResult> OnPostAsync(Guid? id, CancellationToken cancellationToken)
     {
         SaleId = id;
-        var items = ParseProducts(Input.Products ?? "", out var lineErrors);
+        var items = ParseProducts(Input.Products ?? "", out var lineErrors, out var productLines);
         foreach (var error in lineErrors)
         {
             ModelState.AddModelError($"{nameof(Input)}.{nameof(InputModel.Products)}", error);
@@ -89,7 +89,7 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
                 return Redirect($"/admin/flash-sales/{created.Value}/live");
             }
 
-            return ShowAndStay(created.Error);
+            return ShowAndStay(created.Error, productLines);
         }
 
         var updated = await sender.Send(new UpdateFlashSaleCommand(id.Value, Input.Name, startsAt, endsAt, items), cancellationToken);
@@ -99,13 +99,15 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
             return Redirect($"/admin/flash-sales/{id}/live");
         }
 
-        return updated.Error.Kind == ErrorKind.NotFound ? NotFound() : ShowAndStay(updated.Error);
+        return updated.Error.Kind == ErrorKind.NotFound ? NotFound() : ShowAndStay(updated.Error, productLines);
     }
 
     /// <summary>Parses "SKU, 19.99 | 25%, allocation, cap" lines; every unreadable line is reported with its number.</summary>
-    public static List<FlashSaleItemInput> ParseProducts(string text, out List<string> errors)
+    /// <param name="productLines">The line number (from 1) of each product returned, for the command's errors about it.</param>
+    public static List<FlashSaleItemInput> ParseProducts(string text, out List<string> errors, out List<int> productLines)
     {
         errors = [];
+        productLines = [];
         var items = new List<FlashSaleItemInput>();
         var lines = text.Replace("\r", "", StringComparison.Ordinal).Split('\n');
         for (var n = 0; n < lines.Length; n++)
@@ -147,14 +149,16 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
             }
 
             items.Add(new FlashSaleItemInput(parts[0], price, percent, allocation, cap));
+            productLines.Add(n + 1);
         }
 
         return items;
     }
 
-    private Microsoft.AspNetCore.Mvc.RazorPages.PageResult ShowAndStay(Error error)
+    private Microsoft.AspNetCore.Mvc.RazorPages.PageResult ShowAndStay(Error error, IReadOnlyList<int>? lines = null)
     {
-        // Field errors name Items[i].X: show them under the products box with the line number.
+        // Field errors name Items[i].X: show them under the products box with the line number. Blank lines are skipped
+        // when reading the box, so product i is not always on line i + 1: "Product 2" sent the admin to an empty line.
         var mapped = error.FieldErrors.Count == 0
             ? error
             : error with
@@ -164,17 +168,22 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
                     .GroupBy(e => e.Key.StartsWith("Items", StringComparison.Ordinal) ? nameof(InputModel.Products) : e.Key, StringComparer.Ordinal)
                     .ToDictionary(
                         g => g.Key,
-                        g => g.SelectMany(e => e.Value.Select(m => e.Key.StartsWith("Items[", StringComparison.Ordinal) ? $"Product {LineOf(e.Key)}: {m}" : m)).ToArray(),
+                        g => g.SelectMany(e => e.Value.Select(m => e.Key.StartsWith("Items[", StringComparison.Ordinal) ? $"Line {LineOf(e.Key, lines)}: {m}" : m)).ToArray(),
                         StringComparer.Ordinal),
             };
         ShowError(mapped, nameof(Input));
         return Page();
     }
 
-    private static int LineOf(string key)
+    private static int LineOf(string key, IReadOnlyList<int>? lines)
     {
         var start = key.IndexOf('[', StringComparison.Ordinal) + 1;
         var end = key.IndexOf(']', StringComparison.Ordinal);
-        return end > start && int.TryParse(key[start..end], NumberStyles.Integer, CultureInfo.InvariantCulture, out var index) ? index + 1 : 0;
+        if (!(end > start && int.TryParse(key[start..end], NumberStyles.Integer, CultureInfo.InvariantCulture, out var index)))
+        {
+            return 0;
+        }
+
+        return lines is not null && index >= 0 && index < lines.Count ? lines[index] : index + 1;
     }
 }
