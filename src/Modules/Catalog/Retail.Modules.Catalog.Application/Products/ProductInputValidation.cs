@@ -1,4 +1,5 @@
 using FluentValidation;
+using Retail.BuildingBlocks.Application;
 using Retail.Modules.Catalog.Domain.Products;
 
 namespace Retail.Modules.Catalog.Application.Products;
@@ -14,7 +15,7 @@ internal static class ProductInputValidation
         // Control characters are refused as the partner feeds refuse them (SPEC S2): a NUL or an escape sequence in a name
         // reached every page, cart and order that shows the product. A description keeps its line breaks and tabs.
         validator.RuleFor(x => name(x)).NotEmpty().MaximumLength(200)
-            .Must(n => n is null || !n.Any(char.IsControl)).WithMessage("The name cannot contain control characters.")
+            .NoControlCharacters().WithMessage("The name cannot contain control characters.")
             .OverridePropertyName("Name");
         validator.RuleFor(x => description(x)).MaximumLength(4000)
             .Must(d => d is null || !d.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))

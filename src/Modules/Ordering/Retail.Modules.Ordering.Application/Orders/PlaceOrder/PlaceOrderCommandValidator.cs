@@ -1,4 +1,5 @@
 using FluentValidation;
+using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Behaviors;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.IntegrationEvents;
@@ -40,12 +41,12 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
         When(c => c.ShippingAddress is not null, () =>
         {
             // Each field is one line of a parcel label: a NUL, a line break or an escape sequence was stored as typed.
-            RuleFor(c => c.ShippingAddress.Name).NotEmpty().MaximumLength(100).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Name");
-            RuleFor(c => c.ShippingAddress.Line1).NotEmpty().MaximumLength(200).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Line1");
-            RuleFor(c => c.ShippingAddress.Line2).MaximumLength(200).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Line2");
-            RuleFor(c => c.ShippingAddress.City).NotEmpty().MaximumLength(100).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.City");
-            RuleFor(c => c.ShippingAddress.PostalCode).NotEmpty().MaximumLength(20).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.PostalCode");
-            RuleFor(c => c.ShippingAddress.Country).NotEmpty().MaximumLength(100).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Country");
+            RuleFor(c => c.ShippingAddress.Name).NotEmpty().MaximumLength(100).NoControlCharacters().WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Name");
+            RuleFor(c => c.ShippingAddress.Line1).NotEmpty().MaximumLength(200).NoControlCharacters().WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Line1");
+            RuleFor(c => c.ShippingAddress.Line2).MaximumLength(200).NoControlCharacters().WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Line2");
+            RuleFor(c => c.ShippingAddress.City).NotEmpty().MaximumLength(100).NoControlCharacters().WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.City");
+            RuleFor(c => c.ShippingAddress.PostalCode).NotEmpty().MaximumLength(20).NoControlCharacters().WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.PostalCode");
+            RuleFor(c => c.ShippingAddress.Country).NotEmpty().MaximumLength(100).NoControlCharacters().WithMessage(ControlCharacters).OverridePropertyName("ShippingAddress.Country");
         });
 
         RuleFor(c => c.PaymentMethod).NotEmpty().WithMessage("Choose a payment method.")
@@ -64,8 +65,6 @@ public sealed class PlaceOrderCommandValidator : AbstractValidator<PlaceOrderCom
         RuleFor(c => c.StoreCredit).GreaterThanOrEqualTo(0m).PrecisionScale(12, 2, ignoreTrailingZeros: true);
         RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("An idempotency key is required.").MaximumLength(MaxKeyLength);
     }
-
-    private static bool NoControlCharacters(string? value) => value is null || !value.Any(char.IsControl);
 
     private static string Normalize(string? sku) => (sku ?? "").Trim().ToUpperInvariant();
 
