@@ -1,8 +1,16 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using Retail.BuildingBlocks.Application.Abstractions;
 using Retail.Host.FunctionalTests.Infrastructure;
+using Retail.Modules.Identity.Application.Abstractions;
 
 namespace Retail.Host.FunctionalTests;
 
@@ -26,6 +34,38 @@ public sealed class MailboxAppFactory : RetailAppFactory
             : [];
 
     public int MailCount => Directory.Exists(MailFolder) ? Directory.GetFiles(MailFolder, "*.eml").Length : 0;
+
+    /// <summary>
+    /// The addresses of the emails sent while the request's Identity context had a database transaction open: on SQLite
+    /// that transaction holds the one write lock for as long as the mail server takes, blocking every other writer.
+    /// </summary>
+    public ConcurrentBag<string> SentInsideIdentityTransaction { get; } = [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            // The app's own sender (the pickup folder) still writes every email; the wrapper only looks at the transaction.
+            var app = services.Last(d => d.ServiceType == typeof(IEmailSender));
+            services.Remove(app);
+            services.AddSingleton<IEmailSender>(sp => new TransactionWatchingEmailSender(
+                (IEmailSender)ActivatorUtilities.CreateInstance(sp, app.ImplementationType!), sp.GetRequiredService<IHttpContextAccessor>(), this));
+        });
+    }
+
+    private sealed class TransactionWatchingEmailSender(IEmailSender inner, IHttpContextAccessor http, MailboxAppFactory factory) : IEmailSender
+    {
+        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+        {
+            if (http.HttpContext?.RequestServices.GetService<IIdentityDbContext>() is DbContext { Database.CurrentTransaction: not null })
+            {
+                factory.SentInsideIdentityTransaction.Add(message.To);
+            }
+
+            return inner.SendAsync(message, cancellationToken);
+        }
+    }
 }
 
 /// <summary>
@@ -87,6 +127,21 @@ public sealed partial class IdentityAccountEmailTests(MailboxAppFactory factory)
         again.StatusCode.ShouldBe(HttpStatusCode.BadRequest, "a used code is spent");
         Html.Text(await again.Content.ReadAsStringAsync()).ShouldContain(InvalidCode);
         (await AppClient.LoginAsync(factory.Browser(), email, NewPassword)).SetsAuthCookie().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task The_confirmation_email_is_sent_after_the_registration_committed_not_while_it_holds_the_write_lock()
+    {
+        var throughPage = Users.NewEmail("committed-page");
+        var throughApi = Users.NewEmail("committed-api");
+
+        (await RegisterThroughPageAsync(factory.Browser(), "Carla Commit", throughPage)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await RegisterThroughApiAsync(throughApi);
+
+        factory.MailTo(throughPage).ShouldHaveSingleItem().Subject.ShouldBe("Confirm your email address");
+        factory.MailTo(throughApi).ShouldHaveSingleItem().Subject.ShouldBe("Confirm your email address");
+        factory.SentInsideIdentityTransaction.ShouldNotContain(throughPage);
+        factory.SentInsideIdentityTransaction.ShouldNotContain(throughApi);
     }
 
     [Fact]

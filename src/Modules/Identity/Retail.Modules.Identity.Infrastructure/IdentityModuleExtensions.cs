@@ -206,6 +206,12 @@ public static class IdentityModuleExtensions
                 }
 
                 var result = await sender.Send(new RegisterCustomerCommand(email, register.Password, register.Password, displayName), context.HttpContext.RequestAborted);
+                if (result.IsSuccess)
+                {
+                    // After the registration committed, never inside its transaction (a slow mail server would hold the write lock).
+                    await sender.Send(new SendEmailConfirmationCommand(result.Value), context.HttpContext.RequestAborted);
+                }
+
                 return result.ToHttpResult(context.HttpContext, _ => TypedResults.Ok());
             })
             .Finally(b =>

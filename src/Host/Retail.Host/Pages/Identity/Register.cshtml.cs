@@ -34,6 +34,8 @@ public sealed class RegisterModel(IRequestSender sender) : RetailPageModel
             return Page();
         }
 
+        // After the registration committed, never inside its transaction (a slow mail server would hold the write lock).
+        await sender.Send(new SendEmailConfirmationCommand(registered.Value), cancellationToken);
         await sender.Send(new SignInCommand(Input.Email, Input.Password, RememberMe: false), cancellationToken);
         StatusMessage = "Welcome! Your account is ready.";
         return LocalRedirect("/");

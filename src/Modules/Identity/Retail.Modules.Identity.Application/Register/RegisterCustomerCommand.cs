@@ -7,7 +7,10 @@ using Retail.Modules.Identity.IntegrationEvents;
 
 namespace Retail.Modules.Identity.Application.Register;
 
-/// <summary>Creates a customer account and emails a link to confirm its address; returns the new user id. Anyone may register.</summary>
+/// <summary>
+/// Creates a customer account; returns the new user id. Anyone may register. The callers then send
+/// <see cref="SendEmailConfirmationCommand"/>: the email goes out after this command's transaction committed.
+/// </summary>
 public sealed record RegisterCustomerCommand(string Email, string Password, string ConfirmPassword, string DisplayName) : ICommand<string>;
 
 public sealed class RegisterCustomerCommandValidator : AbstractValidator<RegisterCustomerCommand>
@@ -34,8 +37,24 @@ public sealed class RegisterCustomerCommandHandler(IIdentityService identity, II
         }
 
         db.Publish(new CustomerRegistered(Guid.NewGuid(), time.GetUtcNow(), created.Value, command.Email.Trim(), command.DisplayName.Trim()));
-        // Password reset codes only go to confirmed addresses, so every new customer is asked to confirm theirs.
-        await identity.SendEmailConfirmationAsync(created.Value, cancellationToken);
         return created.Value;
+    }
+}
+
+/// <summary>
+/// Emails a new account the link that confirms its address (password reset codes only go to confirmed addresses). Sent
+/// by the register page and API once <see cref="RegisterCustomerCommand"/> succeeded, so the send happens after the
+/// registration committed: inside its transaction a slow mail server held SQLite's one write lock, and every other
+/// writer (checkouts) waited for it. Owns its transaction: it writes nothing. Never fails: a failed send is logged and
+/// "Forgot your password?" sends a new link.
+/// </summary>
+public sealed record SendEmailConfirmationCommand(string UserId) : ICommand, IOwnsTransaction;
+
+public sealed class SendEmailConfirmationCommandHandler(IIdentityService identity) : ICommandHandler<SendEmailConfirmationCommand>
+{
+    public async ValueTask<Result> Handle(SendEmailConfirmationCommand command, CancellationToken cancellationToken)
+    {
+        await identity.SendEmailConfirmationAsync(command.UserId, cancellationToken);
+        return Result.Success();
     }
 }
