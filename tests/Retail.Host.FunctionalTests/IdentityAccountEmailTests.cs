@@ -267,6 +267,45 @@ public sealed partial class IdentityAccountEmailTests(MailboxAppFactory factory)
     }
 
     [Fact]
+    public async Task The_api_resend_confirmation_email_links_to_the_confirm_page_and_a_fourth_request_within_the_window_is_refused()
+    {
+        var email = Users.NewEmail("resend");
+        await RegisterThroughApiAsync(email);
+        using var api = factory.AnonymousApi();
+        for (var i = 0; i < 3; i++)
+        {
+            var resent = await api.PostAsJsonAsync("/api/identity/resendConfirmationEmail", new { email });
+            resent.StatusCode.ShouldBe(HttpStatusCode.OK, await resent.Content.ReadAsStringAsync());
+        }
+
+        var mails = factory.MailTo(email);
+        mails.Count.ShouldBe(4, "the registration's email and three resent ones");
+        var link = LinkIn(mails[^1]);
+        link.ShouldStartWith("http://localhost/identity/confirm-email?", customMessage: "the page that says the address is confirmed, not Identity's bare endpoint");
+
+        var refused = await api.PostAsJsonAsync("/api/identity/resendConfirmationEmail", new { email });
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        refused.Headers.RetryAfter.ShouldNotBeNull();
+        refused.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        factory.MailTo(email).Count.ShouldBe(4, "a refused request sends nothing");
+        var confirmed = await factory.Browser().GetAsync(link);
+        Html.ElementText(await confirmed.Content.ReadAsStringAsync(), "status-message").ShouldContain("your email address is confirmed");
+    }
+
+    [Fact]
+    public async Task The_api_resend_confirmation_email_answers_200_for_an_unknown_address_and_sends_nothing()
+    {
+        var before = factory.MailCount;
+        using var api = factory.AnonymousApi();
+
+        var resent = await api.PostAsJsonAsync("/api/identity/resendConfirmationEmail", new { email = Users.NewEmail("nobody") });
+
+        resent.StatusCode.ShouldBe(HttpStatusCode.OK);
+        factory.MailCount.ShouldBe(before);
+    }
+
+    [Fact]
     public async Task Asking_too_often_for_one_address_is_refused_with_retry_after_and_sends_no_more_email()
     {
         var email = await RegisterConfirmedAsync();

@@ -20,8 +20,9 @@ public sealed class IdentityModuleOptions
     public string? PublicBaseUrl { get; set; }
 
     /// <summary>
-    /// How many "forgot password" emails one address may be sent within <see cref="PasswordResetEmailWindow"/>; more
-    /// requests are refused (for any address alike, so the refusal says nothing about accounts). Stops mail-bombing.
+    /// How many account emails anyone may ask for one address within <see cref="PasswordResetEmailWindow"/>: "forgot
+    /// password" and "resend the confirmation" requests share the count; more are refused (for any address alike, so the
+    /// refusal says nothing about accounts). Stops mail-bombing.
     /// </summary>
     public int PasswordResetEmailLimit { get; set; } = 3;
 

@@ -190,6 +190,15 @@ public static class IdentityModuleExtensions
                     return requested.ToHttpResult(context.HttpContext, () => TypedResults.Ok());
                 }
 
+                if (context.Arguments.OfType<ResendConfirmationEmailRequest>().FirstOrDefault() is { } resend)
+                {
+                    // Identity's endpoint had no limit (anyone could flood a mailbox) and linked to its bare confirmEmail
+                    // endpoint; the use case shares the forgot-password limit and links to /identity/confirm-email. It answers
+                    // 200 for any address, as Identity did.
+                    var resent = await sender.Send(new ResendConfirmationEmailCommand(resend.Email), context.HttpContext.RequestAborted);
+                    return resent.ToHttpResult(context.HttpContext, () => TypedResults.Ok());
+                }
+
                 if (context.Arguments.OfType<RegisterRequest>().FirstOrDefault() is not { } register)
                 {
                     return await next(context);

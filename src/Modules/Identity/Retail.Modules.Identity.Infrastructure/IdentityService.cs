@@ -97,14 +97,10 @@ internal sealed partial class IdentityService(
 
     public async Task<Result> RequestPasswordResetAsync(string email, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        // Keyed on the address as typed (normalised), whether or not an account has it: the refusal tells nothing.
-        var decision = await limiter.TryAcquireAsync(
-            "identity:password-reset:" + email.ToUpperInvariant(), settings.PasswordResetEmailLimit, settings.PasswordResetEmailWindow, cancellationToken);
-        if (!decision.Allowed)
+        if (await LimitAccountEmailsAsync(email, cancellationToken) is { } refused)
         {
             LogResetRateLimited(logger);
-            return new Error("rate_limited", UserMessages.RateLimited, ErrorKind.RateLimited) { RetryAfter = decision.RetryAfter };
+            return refused;
         }
 
         var user = await users.FindByEmailAsync(email);
@@ -127,6 +123,39 @@ internal sealed partial class IdentityService(
         await accountEmails.SendPasswordResetCodeAsync(user, user.Email, AccountCodes.Encode(token));
         LogResetCodeSent(logger, user.Id);
         return Result.Success();
+    }
+
+    public async Task<Result> ResendEmailConfirmationAsync(string email, CancellationToken cancellationToken)
+    {
+        if (await LimitAccountEmailsAsync(email, cancellationToken) is { } refused)
+        {
+            LogResendRateLimited(logger);
+            return refused;
+        }
+
+        var user = await users.FindByEmailAsync(email);
+        if (user?.Email is null || await users.IsEmailConfirmedAsync(user))
+        {
+            // A confirmed address has nothing to confirm; the caller gets the same answer as for an unknown one.
+            LogResendNotNeeded(logger);
+            return Result.Success();
+        }
+
+        await SendConfirmationAsync(user);
+        LogConfirmationResent(logger, user.Id);
+        return Result.Success();
+    }
+
+    /// <summary>
+    /// The refusal when this address was asked for too many account emails (reset or confirmation, one count), else null.
+    /// Keyed on the address as typed (normalised), whether or not an account has it: the refusal tells nothing.
+    /// </summary>
+    private async Task<Error?> LimitAccountEmailsAsync(string email, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var decision = await limiter.TryAcquireAsync(
+            "identity:account-email:" + email.ToUpperInvariant(), settings.PasswordResetEmailLimit, settings.PasswordResetEmailWindow, cancellationToken);
+        return decision.Allowed ? null : new Error("rate_limited", UserMessages.RateLimited, ErrorKind.RateLimited) { RetryAfter = decision.RetryAfter };
     }
 
     public async Task<Result> ResetPasswordAsync(string email, string code, string newPassword, CancellationToken cancellationToken)
@@ -188,6 +217,15 @@ internal sealed partial class IdentityService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Password reset refused: too many requests for one address")]
     private static partial void LogResetRateLimited(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Confirmation email resend refused: too many requests for one address")]
+    private static partial void LogResendRateLimited(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Confirmation email resend asked for an email no unconfirmed account has; nothing sent")]
+    private static partial void LogResendNotNeeded(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Confirmation email sent again to user {UserId}")]
+    private static partial void LogConfirmationResent(ILogger logger, string userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Password reset asked for an email no account has; nothing sent")]
     private static partial void LogResetForUnknownEmail(ILogger logger);

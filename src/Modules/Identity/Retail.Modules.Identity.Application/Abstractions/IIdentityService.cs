@@ -30,6 +30,12 @@ public interface IIdentityService
     /// </summary>
     Task<Result> RequestPasswordResetAsync(string email, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Emails a new confirmation link when an account with this email has not confirmed it yet, nothing otherwise; fails
+    /// only when the address has asked too often (the same limit, shared with <see cref="RequestPasswordResetAsync"/>).
+    /// </summary>
+    Task<Result> ResendEmailConfirmationAsync(string email, CancellationToken cancellationToken);
+
     /// <summary>Sets the new password when the code is valid for the account; a wrong email and a wrong code look the same.</summary>
     Task<Result> ResetPasswordAsync(string email, string code, string newPassword, CancellationToken cancellationToken);
 

@@ -26,6 +26,26 @@ public sealed class RequestPasswordResetCommandHandler(IIdentityService identity
         await identity.RequestPasswordResetAsync(command.Email.Trim(), cancellationToken);
 }
 
+/// <summary>
+/// "Send the confirmation email again" (<c>POST /api/identity/resendConfirmationEmail</c>): a new link to
+/// <c>/identity/confirm-email</c> when an account with this email has not confirmed it, nothing otherwise; the same
+/// success either way, and the same per-address limit as "forgot password" (Identity's own endpoint had none, so anyone
+/// could flood a mailbox). Owns its transaction: nothing is written, and no email is sent while one is open.
+/// </summary>
+public sealed record ResendConfirmationEmailCommand(string Email) : ICommand, IOwnsTransaction;
+
+public sealed class ResendConfirmationEmailCommandValidator : AbstractValidator<ResendConfirmationEmailCommand>
+{
+    public ResendConfirmationEmailCommandValidator() =>
+        RuleFor(c => c.Email).NotEmpty().WithMessage("Enter your email.").MaximumLength(256);
+}
+
+public sealed class ResendConfirmationEmailCommandHandler(IIdentityService identity) : ICommandHandler<ResendConfirmationEmailCommand>
+{
+    public async ValueTask<Result> Handle(ResendConfirmationEmailCommand command, CancellationToken cancellationToken) =>
+        await identity.ResendEmailConfirmationAsync(command.Email.Trim(), cancellationToken);
+}
+
 /// <summary>Sets a new password with the code from the reset email; the password change ends the account's other sessions.</summary>
 public sealed record ResetPasswordCommand(string Email, string Code, string NewPassword, string ConfirmPassword) : ICommand, IOwnsTransaction;
 
