@@ -306,6 +306,41 @@ public sealed partial class IdentityAccountEmailTests(MailboxAppFactory factory)
     }
 
     [Fact]
+    public async Task A_locked_out_account_reset_through_the_api_signs_in_with_the_new_password_at_once()
+    {
+        var email = await RegisterConfirmedAsync();
+        using var browser = factory.Browser();
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            await AppClient.SubmitLoginAsync(browser, email, $"Wrong-Passw0rd-{attempt}!");
+        }
+
+        (await AppClient.SubmitLoginAsync(browser, email, OldPassword)).StatusCode.ShouldBe(HttpStatusCode.Forbidden, "locked out");
+        using var api = factory.AnonymousApi();
+        (await api.PostAsJsonAsync("/api/identity/forgotPassword", new { email })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var code = CodeIn(factory.MailTo(email).Last());
+
+        var reset = await api.PostAsJsonAsync("/api/identity/resetPassword", new { email, resetCode = code, newPassword = NewPassword });
+
+        reset.StatusCode.ShouldBe(HttpStatusCode.OK, await reset.Content.ReadAsStringAsync());
+        (await AppClient.LoginAsync(factory.Browser(), email, NewPassword)).SetsAuthCookie().ShouldBeTrue("the reset ended the lockout");
+        (await api.PostAsJsonAsync("/api/identity/login", new { email, password = NewPassword })).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_api_reset_with_a_wrong_code_is_a_400_problem_and_the_password_stays()
+    {
+        var email = await RegisterConfirmedAsync();
+        using var api = factory.AnonymousApi();
+
+        var reset = await api.PostAsJsonAsync("/api/identity/resetPassword", new { email, resetCode = "Q2ZESjhBbm90LWEtdG9rZW4", newPassword = NewPassword });
+
+        reset.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        reset.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        (await AppClient.LoginAsync(factory.Browser(), email, OldPassword)).SetsAuthCookie().ShouldBeTrue("the password did not change");
+    }
+
+    [Fact]
     public async Task Asking_too_often_for_one_address_is_refused_with_retry_after_and_sends_no_more_email()
     {
         var email = await RegisterConfirmedAsync();

@@ -190,6 +190,15 @@ public static class IdentityModuleExtensions
                     return requested.ToHttpResult(context.HttpContext, () => TypedResults.Ok());
                 }
 
+                if (context.Arguments.OfType<ResetPasswordRequest>().FirstOrDefault() is { } reset)
+                {
+                    // The page's use case: the registration rules, and the reset ends a lockout (Identity's endpoint left the
+                    // account locked, so the customer still could not sign in). 200 as Identity answered; a wrong code a 400 problem.
+                    var changed = await sender.Send(
+                        new ResetPasswordCommand(reset.Email, reset.ResetCode, reset.NewPassword, reset.NewPassword), context.HttpContext.RequestAborted);
+                    return changed.ToHttpResult(context.HttpContext, () => TypedResults.Ok());
+                }
+
                 if (context.Arguments.OfType<ResendConfirmationEmailRequest>().FirstOrDefault() is { } resend)
                 {
                     // Identity's endpoint had no limit (anyone could flood a mailbox) and linked to its bare confirmEmail
