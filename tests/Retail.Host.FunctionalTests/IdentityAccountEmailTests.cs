@@ -15,7 +15,7 @@ using Retail.Modules.Identity.Application.Abstractions;
 namespace Retail.Host.FunctionalTests;
 
 /// <summary>The app with its own mail pickup folder, so a test reads exactly the emails this app sent.</summary>
-public sealed class MailboxAppFactory : RetailAppFactory
+public class MailboxAppFactory : RetailAppFactory
 {
     public string MailFolder => Path.Combine(Folder, "mail");
 

@@ -60,6 +60,7 @@ public static class IdentityModuleExtensions
         // Singletons: MapIdentityApi resolves the sender once, from the root provider, when it maps the endpoints.
         services.AddSingleton<AccountLinks>();
         services.AddSingleton<IEmailSender<RetailUser>, IdentityEmailSender>();
+        services.AddHostedService<AccountLinksStartupCheck>();
 
         services.AddIdentityApiEndpoints<RetailUser>(o =>
             {

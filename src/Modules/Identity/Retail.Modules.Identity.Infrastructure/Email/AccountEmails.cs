@@ -36,6 +36,10 @@ internal sealed class AccountLinks(IHttpContextAccessor http, IOptions<IdentityM
 
         var request = http.HttpContext?.Request
             ?? throw new InvalidOperationException("Account emails outside a request need Identity:PublicBaseUrl.");
+        // No host check of our own here: ASP.NET Core's host filtering middleware (which WebApplication.CreateBuilder puts
+        // first in the pipeline) has already refused a Host that a pinned AllowedHosts does not list, and X-Forwarded-Host
+        // is never applied (ForwardedHeadersSetup). With AllowedHosts "*" every Host gets here: AccountLinksStartupCheck
+        // warns about that at start. IdentityAccountLinkTests shows both.
         return $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}";
     }
 }
