@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Retail.Host.FunctionalTests.FlashSales;
 using Retail.Host.FunctionalTests.Infrastructure;
 using Retail.Modules.Identity.Infrastructure.Persistence;
 
@@ -386,4 +387,46 @@ public sealed class IdentityTests(RetailAppFactory factory) : IClassFixture<Reta
             ["Input.Password"] = password,
             ["Input.ConfirmPassword"] = confirm,
         });
+}
+
+/// <summary>The lockout message on a clock the test moves: it tells the time really left, not the full lockout.</summary>
+public sealed class IdentityLockoutMessageTests(FrozenClockAppFactory factory) : IClassFixture<FrozenClockAppFactory>
+{
+    private const string Password = "Lockout-Passw0rd!";
+
+    [Fact]
+    public async Task A_locked_out_account_is_told_the_minutes_really_left_rounded_up()
+    {
+        var email = Users.NewEmail("lockout-left");
+        using (var api = factory.AnonymousApi())
+        {
+            (await api.PostAsJsonAsync("/api/identity/register", new { email, password = Password })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        using var client = factory.Browser();
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            await AppClient.SubmitLoginAsync(client, email, $"Wrong-Passw0rd-{attempt}!");
+        }
+
+        // Identity stamps the lockout end from the real clock: the test clock is set to the moment the lockout began.
+        using (var scope = factory.Services.CreateScope())
+        {
+            var user = await scope.ServiceProvider.GetRequiredService<UserManager<RetailUser>>().FindByEmailAsync(email);
+            user!.LockoutEnd.ShouldNotBeNull("five wrong passwords lock the account");
+            factory.Clock.SetUtcNow(user.LockoutEnd.Value - TimeSpan.FromMinutes(15));
+        }
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(10));
+        var tenMinutesOn = await AppClient.SubmitLoginAsync(client, email, Password);
+
+        tenMinutesOn.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var text = Html.Text(await tenMinutesOn.Content.ReadAsStringAsync());
+        text.ShouldContain("This account is locked after too many failed sign-ins. Try again in 5 minutes.");
+        text.ShouldNotContain("15 minutes");
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(4.5));
+        Html.Text(await (await AppClient.SubmitLoginAsync(client, email, Password)).Content.ReadAsStringAsync())
+            .ShouldContain("Try again in 1 minute.", customMessage: "half a minute left rounds up to one, in the singular");
+    }
 }

@@ -31,7 +31,14 @@ internal sealed partial class IdentityService(
         "This confirmation link is not valid or has expired. Ask for a new one with \"Forgot your password?\" on the sign-in page.", ErrorKind.Validation);
 
     public static readonly Error InvalidCredentials = new("identity.invalid_credentials", "Email or password is not correct.", ErrorKind.Unauthorized);
-    public static readonly Error LockedOut = new("identity.locked_out", "This account is locked after too many failed sign-ins. Try again in 15 minutes.", ErrorKind.Forbidden);
+
+    /// <summary>The time really left of the lockout, rounded up to whole minutes, so a customer is never told to come back too early.</summary>
+    public static Error LockedOut(TimeSpan left)
+    {
+        var minutes = Math.Max(1, (int)Math.Ceiling(left.TotalMinutes));
+        return new Error("identity.locked_out",
+            $"This account is locked after too many failed sign-ins. Try again in {minutes} {(minutes == 1 ? "minute" : "minutes")}.", ErrorKind.Forbidden);
+    }
 
     public Task<Result<string>> CreateCustomerAsync(string email, string password, string displayName, CancellationToken cancellationToken) =>
         CreateUserInRoleAsync(email, password, displayName, Roles.Customer, cancellationToken);
@@ -59,7 +66,15 @@ internal sealed partial class IdentityService(
 
     public async Task<Result> PasswordSignInAsync(string email, string password, bool rememberMe, CancellationToken cancellationToken)
     {
-        var result = await signIn.PasswordSignInAsync(email, password, rememberMe, lockoutOnFailure: true);
+        // The email is the user name (as SignInManager's own overload looks it up); the user is needed for the lockout's end.
+        var user = await users.FindByNameAsync(email);
+        if (user is null)
+        {
+            logger.LogInformation("Sign-in failed: invalid credentials");
+            return InvalidCredentials;
+        }
+
+        var result = await signIn.PasswordSignInAsync(user, password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded)
         {
             return Result.Success();
@@ -68,7 +83,7 @@ internal sealed partial class IdentityService(
         if (result.IsLockedOut)
         {
             logger.LogWarning("Sign-in refused: account locked out");
-            return LockedOut;
+            return LockedOut(user.LockoutEnd is { } end ? end - time.GetUtcNow() : Domain.AccountPolicy.LockoutDuration);
         }
 
         logger.LogInformation("Sign-in failed: invalid credentials");
