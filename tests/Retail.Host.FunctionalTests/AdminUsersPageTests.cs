@@ -1,4 +1,10 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Retail.Host.FunctionalTests.Infrastructure;
 
 namespace Retail.Host.FunctionalTests;
@@ -38,5 +44,55 @@ public sealed class AdminUsersPageTests(RetailAppFactory factory) : IClassFixtur
         var text = Html.Text(await response.Content.ReadAsStringAsync());
         text.ShouldContain(Users.Admin);
         text.ShouldNotContain("Reference:");
+    }
+}
+
+/// <summary>The users page loads the roles of its users in one query, not one per listed user.</summary>
+public sealed class AdminUsersPageQueryCountTests(AdminUsersPageQueryCountTests.CountingAppFactory factory) : IClassFixture<AdminUsersPageQueryCountTests.CountingAppFactory>
+{
+    [Fact]
+    public async Task A_page_of_users_loads_their_roles_with_one_query_and_shows_them()
+    {
+        using var admin = await factory.SignedInBrowserAsync(Users.Admin);
+        factory.Commands.Clear();
+
+        var response = await admin.GetAsync("/admin/users?page=1");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await response.Content.ReadAsStringAsync();
+        var rows = Html.TableRows(html);
+        rows.Count.ShouldBeGreaterThan(2, "the seeded users fill more than two rows, so one query per user would show");
+        var roleQueries = factory.Commands.Where(sql => sql.Contains("UserRoles", StringComparison.Ordinal)).ToList();
+        roleQueries.Count.ShouldBe(1, string.Join("\n---\n", roleQueries));
+        rows.ShouldContain(r => r.Contains(Users.Catalog) && r.Contains("catalog-admin"), "each user is listed with their roles");
+        rows.ShouldContain(r => r.Contains(Users.Customer) && r.Contains("customer Active"), "each user is listed with their own roles only");
+    }
+
+    /// <summary>The app with every SQL command it runs written down.</summary>
+    public sealed class CountingAppFactory : RetailAppFactory
+    {
+        public ConcurrentQueue<string> Commands { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(new CommandLog(Commands)));
+        }
+    }
+
+    private sealed class CommandLog(ConcurrentQueue<string> commands) : DbCommandInterceptor
+    {
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            commands.Enqueue(command.CommandText);
+            return ValueTask.FromResult(result);
+        }
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        {
+            commands.Enqueue(command.CommandText);
+            return result;
+        }
     }
 }

@@ -20,7 +20,8 @@ internal sealed partial class IdentityService(
     ISlidingWindowRateLimiter limiter,
     IOptions<IdentityModuleOptions> options,
     TimeProvider time,
-    ILogger<IdentityService> logger) : IIdentityService
+    ILogger<IdentityService> logger,
+    IdentityModuleDbContext db) : IIdentityService
 {
     /// <summary>One answer for a wrong email, a wrong code and an expired one, so the form cannot be used to probe accounts.</summary>
     public static readonly Error InvalidResetCode = new("identity.invalid_reset_code",
@@ -274,12 +275,20 @@ internal sealed partial class IdentityService(
 
         var total = await query.CountAsync(cancellationToken);
         var page1 = await query.OrderBy(u => u.Email).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        // The page's roles in one query (GetRolesAsync per user was one query per listed user).
+        var ids = page1.Select(u => u.Id).ToList();
+        var roleRows = await (
+                from userRole in db.Set<IdentityUserRole<string>>().AsNoTracking()
+                join role in db.Set<IdentityRole>().AsNoTracking() on userRole.RoleId equals role.Id
+                where ids.Contains(userRole.UserId)
+                select new { userRole.UserId, role.Name })
+            .ToListAsync(cancellationToken);
+        var rolesByUser = roleRows.ToLookup(r => r.UserId, r => r.Name ?? "");
         var now = time.GetUtcNow();
         var items = new List<UserSummaryDto>(page1.Count);
         foreach (var user in page1)
         {
-            var roles = await users.GetRolesAsync(user);
-            items.Add(new UserSummaryDto(user.Id, user.Email ?? "", user.DisplayName, [.. roles.Order(StringComparer.Ordinal)], user.LockoutEnd > now, user.CreatedAt));
+            items.Add(new UserSummaryDto(user.Id, user.Email ?? "", user.DisplayName, [.. rolesByUser[user.Id].Order(StringComparer.Ordinal)], user.LockoutEnd > now, user.CreatedAt));
         }
 
         return new PagedResult<UserSummaryDto>(items, page, pageSize, total);
