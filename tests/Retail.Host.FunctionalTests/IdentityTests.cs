@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Host.FunctionalTests.FlashSales;
 using Retail.Host.FunctionalTests.Infrastructure;
@@ -428,5 +430,58 @@ public sealed class IdentityLockoutMessageTests(FrozenClockAppFactory factory) :
         factory.Clock.Advance(TimeSpan.FromMinutes(4.5));
         Html.Text(await (await AppClient.SubmitLoginAsync(client, email, Password)).Content.ReadAsStringAsync())
             .ShouldContain("Try again in 1 minute.", customMessage: "half a minute left rounds up to one, in the singular");
+    }
+}
+
+/// <summary>
+/// An unknown email costs a sign-in the same password hashing as a wrong password, so the answer's timing does not tell
+/// which emails have accounts. Timing itself is not measured (it would be flaky): the hasher's calls are counted.
+/// </summary>
+public sealed class IdentitySignInHashingTests(IdentitySignInHashingTests.CountingHasherAppFactory factory) : IClassFixture<IdentitySignInHashingTests.CountingHasherAppFactory>
+{
+    [Fact]
+    public async Task An_unknown_email_verifies_a_password_hash_just_as_a_wrong_password_does()
+    {
+        using var client = factory.Browser();
+
+        var before = factory.Hasher.Verifications;
+        var wrongPassword = await AppClient.SubmitLoginAsync(client, Users.Customer2, "Not-The-Passw0rd!");
+        var afterWrongPassword = factory.Hasher.Verifications;
+        var unknownEmail = await AppClient.SubmitLoginAsync(client, Users.NewEmail("nobody"), "Not-The-Passw0rd!");
+        var afterUnknownEmail = factory.Hasher.Verifications;
+
+        wrongPassword.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        unknownEmail.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (afterWrongPassword - before).ShouldBe(1, "a known account's password is checked against its hash");
+        (afterUnknownEmail - afterWrongPassword).ShouldBe(1, "an unknown email is checked against a stand-in hash at the same cost");
+        Html.Text(await unknownEmail.Content.ReadAsStringAsync()).ShouldContain("Email or password is not correct.");
+    }
+
+    /// <summary>The app with Identity's own password hasher, its verifications counted.</summary>
+    public sealed class CountingHasherAppFactory : RetailAppFactory
+    {
+        public CountingHasher Hasher { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.AddSingleton<IPasswordHasher<RetailUser>>(Hasher));
+        }
+    }
+
+    public sealed class CountingHasher : IPasswordHasher<RetailUser>
+    {
+        private readonly PasswordHasher<RetailUser> _inner = new();
+        private int _verifications;
+
+        public int Verifications => Volatile.Read(ref _verifications);
+
+        public string HashPassword(RetailUser user, string password) => _inner.HashPassword(user, password);
+
+        public PasswordVerificationResult VerifyHashedPassword(RetailUser user, string hashedPassword, string providedPassword)
+        {
+            Interlocked.Increment(ref _verifications);
+            return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
     }
 }

@@ -65,12 +65,21 @@ internal sealed partial class IdentityService(
         return user.Id;
     }
 
+    /// <summary>The stand-in for an email no account has (made once per process: hashing it is the cost being matched).</summary>
+    private static readonly RetailUser UnknownUser = new();
+
+    private static string? _unknownUserHash;
+
     public async Task<Result> PasswordSignInAsync(string email, string password, bool rememberMe, CancellationToken cancellationToken)
     {
         // The email is the user name (as SignInManager's own overload looks it up); the user is needed for the lockout's end.
         var user = await users.FindByNameAsync(email);
         if (user is null)
         {
+            // A wrong password costs a hash verification; without one here, the faster answer would tell that no account
+            // has this email. So the password is verified against a stand-in hash made by the same hasher.
+            _unknownUserHash ??= users.PasswordHasher.HashPassword(UnknownUser, Guid.NewGuid().ToString("N"));
+            users.PasswordHasher.VerifyHashedPassword(UnknownUser, _unknownUserHash, password);
             logger.LogInformation("Sign-in failed: invalid credentials");
             return InvalidCredentials;
         }
