@@ -283,9 +283,9 @@ internal sealed partial class IdentityService(
         }
 
         var total = await query.CountAsync(cancellationToken);
-        var page1 = await query.OrderBy(u => u.Email).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        var listed = await query.OrderBy(u => u.Email).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         // The page's roles in one query (GetRolesAsync per user was one query per listed user).
-        var ids = page1.Select(u => u.Id).ToList();
+        var ids = listed.Select(u => u.Id).ToList();
         var roleRows = await (
                 from userRole in db.Set<IdentityUserRole<string>>().AsNoTracking()
                 join role in db.Set<IdentityRole>().AsNoTracking() on userRole.RoleId equals role.Id
@@ -294,8 +294,8 @@ internal sealed partial class IdentityService(
             .ToListAsync(cancellationToken);
         var rolesByUser = roleRows.ToLookup(r => r.UserId, r => r.Name ?? "");
         var now = time.GetUtcNow();
-        var items = new List<UserSummaryDto>(page1.Count);
-        foreach (var user in page1)
+        var items = new List<UserSummaryDto>(listed.Count);
+        foreach (var user in listed)
         {
             items.Add(new UserSummaryDto(user.Id, user.Email ?? "", user.DisplayName, [.. rolesByUser[user.Id].Order(StringComparer.Ordinal)], user.LockoutEnd > now, user.CreatedAt));
         }
