@@ -42,15 +42,13 @@ public static class RecentLogLevels
             return true;
         }
 
-        // Only the names: Enum.TryParse also took numbers ("3" = Warning) and comma lists, which it ORs like flags
-        // ("Debug,Information" = 1 | 2 = Warning), so such a filter silently showed another level instead of a 400.
-        var name = Names.FirstOrDefault(n => string.Equals(n, value.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (name is null)
+        // Only the names ("3" and "Debug,Information" are not levels: EnumNames says why).
+        if (!EnumNames.TryParse<LogLevel>(value, Names, out var named))
         {
             return false;
         }
 
-        level = Enum.Parse<LogLevel>(name);
+        level = named;
         return true;
     }
 }

@@ -53,16 +53,7 @@ internal static class StaffOrderStatuses
             return true;
         }
 
-        // Only the names: Enum.TryParse also took numbers ("1" = PaymentPending, "42" = no status at all, an empty queue)
-        // and comma lists, which it ORs like flags ("Paid,Shipped" = 2 | 3 = Shipped), so such a filter silently listed
-        // another status instead of a 400.
-        var name = Names.FirstOrDefault(n => string.Equals(n, value.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (name is null)
-        {
-            return false;
-        }
-
-        status = Enum.Parse<OrderStatus>(name);
-        return true;
+        // Only the names ("1" and "Paid,Shipped" are not statuses: EnumNames says why).
+        return EnumNames.TryParse(value, Names, out status);
     }
 }
