@@ -154,6 +154,23 @@ public sealed class FeedIngestTests(PartnersAppFactory factory) : IClassFixture<
         factory.Scalar("SELECT COUNT(*) FROM partners_FeedJobs WHERE PartnerId = $p COLLATE NOCASE", ("$p", partner.Id.ToString().ToUpperInvariant())).ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("7")]
+    [InlineData("Delta,Full")]
+    [InlineData("bogus")]
+    public async Task A_feed_kind_that_is_not_delta_or_full_is_400_and_no_job(string kind)
+    {
+        // Enum.TryParse took "1" and "Delta,Full" (0 | 1) as a full feed, which deactivates every product the feed leaves
+        // out, and "7" as a kind that does not exist.
+        var partner = await factory.CreatePartnerAsync();
+        using var client = factory.PartnerClient(partner.LiveKey);
+        var response = await client.PostFeedAsync(PartnerSetup.CsvFeed(Prefix(), 2), "feed.csv", $"?kind={Uri.EscapeDataString(kind)}");
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("kind is 'delta' (default) or 'full'.");
+        factory.Scalar("SELECT COUNT(*) FROM partners_FeedJobs WHERE PartnerId = $p COLLATE NOCASE", ("$p", partner.Id.ToString().ToUpperInvariant())).ShouldBe(0);
+    }
+
     [Fact]
     public async Task An_unknown_format_is_400()
     {

@@ -21,6 +21,8 @@ public static class PartnersEndpoints
     /// <summary>Largest webhook body read.</summary>
     public const int MaxWebhookBytes = 16 * 1024;
 
+    private static readonly IReadOnlyList<string> FeedKindNames = Enum.GetNames<FeedKind>();
+
     /// <summary>
     /// The partner API under <c>/api/partners</c>, all behind <c>X-Api-Key</c>: feeds (upload, validate-only), job status,
     /// reports and error CSVs, the stock webhook and its delivery log.
@@ -95,12 +97,13 @@ public static class PartnersEndpoints
             return Error.Validation(new Dictionary<string, string[]> { ["mode"] = ["mode is 'import' (default) or 'validate'."] }).ToProblem(http);
         }
 
-        if (kind is not null && !Enum.TryParse<FeedKind>(kind, ignoreCase: true, out _))
+        // The names only: Enum.TryParse took "1" and "Delta,Full" as a full feed (which deactivates what the feed leaves out).
+        var feedKind = FeedKind.Delta;
+        if (kind is not null && !EnumNames.TryParse(kind, FeedKindNames, out feedKind))
         {
             return Error.Validation(new Dictionary<string, string[]> { ["kind"] = ["kind is 'delta' (default) or 'full'."] }).ToProblem(http);
         }
 
-        var feedKind = kind is null ? FeedKind.Delta : Enum.Parse<FeedKind>(kind, ignoreCase: true);
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         Stream body;
         string? contentType;
