@@ -8,6 +8,7 @@ using Retail.Modules.Identity.Infrastructure.Email;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Security;
 using Retail.Modules.Identity.Application.Abstractions;
+using Retail.Modules.Identity.Application.SignIn;
 using Retail.Modules.Identity.Infrastructure.Persistence;
 
 namespace Retail.Modules.Identity.Infrastructure;
@@ -32,6 +33,16 @@ internal sealed partial class IdentityService(
         "This confirmation link is not valid or has expired. Ask for a new one with \"Forgot your password?\" on the sign-in page.", ErrorKind.Validation);
 
     public static readonly Error InvalidCredentials = new("identity.invalid_credentials", "Email or password is not correct.", ErrorKind.Unauthorized);
+
+    public static readonly Error WrongTwoFactorCode = new("identity.invalid_two_factor_code",
+        "That code is not correct. Enter the 6-digit code your authenticator app shows now.", ErrorKind.Unauthorized);
+
+    public static readonly Error WrongRecoveryCode = new("identity.invalid_recovery_code",
+        "That recovery code is not correct or was already used. Check it, or use the code from your authenticator app.", ErrorKind.Unauthorized);
+
+    /// <summary>The note of whose password was right lasts minutes; after that (or in another browser) the password comes first again.</summary>
+    public static readonly Error TwoFactorSignInExpired = new("identity.two_factor_expired",
+        "This sign-in has expired or was started in another browser. Sign in with your email and password again.", ErrorKind.Unauthorized);
 
     /// <summary>The time really left of the lockout, rounded up to whole minutes, so a customer is never told to come back too early.</summary>
     public static Error LockedOut(TimeSpan left)
@@ -70,7 +81,7 @@ internal sealed partial class IdentityService(
 
     private static string? _unknownUserHash;
 
-    public async Task<Result> PasswordSignInAsync(string email, string password, bool rememberMe, CancellationToken cancellationToken)
+    public async Task<Result<SignInOutcome>> PasswordSignInAsync(string email, string password, bool rememberMe, CancellationToken cancellationToken)
     {
         // The email is the user name (as SignInManager's own overload looks it up); the user is needed for the lockout's end.
         var user = await users.FindByNameAsync(email);
@@ -87,7 +98,14 @@ internal sealed partial class IdentityService(
         var result = await signIn.PasswordSignInAsync(user, password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            return Result.Success();
+            return SignInOutcome.SignedIn;
+        }
+
+        if (result.RequiresTwoFactor)
+        {
+            // SignInManager has set its short-lived two-factor cookie (whose password was right); the code finishes the sign-in.
+            LogTwoFactorRequired(logger, user.Id);
+            return SignInOutcome.RequiresTwoFactor;
         }
 
         if (result.IsLockedOut)
@@ -98,6 +116,50 @@ internal sealed partial class IdentityService(
 
         logger.LogInformation("Sign-in failed: invalid credentials");
         return InvalidCredentials;
+    }
+
+    public async Task<Result> TwoFactorSignInAsync(string code, bool rememberMe, CancellationToken cancellationToken)
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user)
+        {
+            LogTwoFactorExpired(logger);
+            return TwoFactorSignInExpired;
+        }
+
+        // SignInManager counts a wrong code towards lockout, as it does a wrong password. No "remember this browser".
+        var result = await signIn.TwoFactorAuthenticatorSignInAsync(code, rememberMe, rememberClient: false);
+        return TwoFactorOutcome(result, user, WrongTwoFactorCode, "authenticator code");
+    }
+
+    public async Task<Result> RecoveryCodeSignInAsync(string recoveryCode, CancellationToken cancellationToken)
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user)
+        {
+            LogTwoFactorExpired(logger);
+            return TwoFactorSignInExpired;
+        }
+
+        var result = await signIn.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        return TwoFactorOutcome(result, user, WrongRecoveryCode, "recovery code");
+    }
+
+    private Result TwoFactorOutcome(Microsoft.AspNetCore.Identity.SignInResult result, RetailUser user, Error wrongCode, string method)
+    {
+        if (result.Succeeded)
+        {
+            LogTwoFactorSignedIn(logger, user.Id, method);
+            return Result.Success();
+        }
+
+        if (result.IsLockedOut)
+        {
+            logger.LogWarning("Sign-in refused: account locked out");
+            // The user is the one SignInManager just updated (the context tracks one instance), so its lockout end is current.
+            return LockedOut(user.LockoutEnd is { } end ? end - time.GetUtcNow() : Domain.AccountPolicy.LockoutDuration);
+        }
+
+        LogTwoFactorCodeWrong(logger, user.Id, method);
+        return wrongCode;
     }
 
     public Task SignOutAsync() => signIn.SignOutAsync();
@@ -236,6 +298,18 @@ internal sealed partial class IdentityService(
         var token = await users.GenerateEmailConfirmationTokenAsync(user);
         await accountEmails.SendConfirmationLinkAsync(user, user.Email!, links.ConfirmEmail(user.Id, AccountCodes.Encode(token)));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Password of user {UserId} right; two-factor code asked for")]
+    private static partial void LogTwoFactorRequired(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Two-factor sign-in refused: no password step pending in this browser")]
+    private static partial void LogTwoFactorExpired(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} signed in with a {Method}")]
+    private static partial void LogTwoFactorSignedIn(ILogger logger, string userId, string method);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Two-factor sign-in of user {UserId} failed: wrong {Method}")]
+    private static partial void LogTwoFactorCodeWrong(ILogger logger, string userId, string method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Confirmation email for user {UserId} could not be sent; the account was created")]
     private static partial void LogConfirmationNotSent(ILogger logger, Exception exception, string userId);

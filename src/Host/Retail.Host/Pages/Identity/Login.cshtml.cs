@@ -42,6 +42,13 @@ public sealed class LoginModel(IRequestSender sender) : RetailPageModel
         }
 
         // Only local return URLs: an open redirect would let a phishing link bounce users off our login.
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+        var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/";
+        if (result.Value == SignInOutcome.RequiresTwoFactor)
+        {
+            // The password was right; the authenticator code finishes the sign-in, then goes on to where the customer was going.
+            return RedirectToPage("/Identity/LoginWithCode", new { ReturnUrl = returnUrl, Input.RememberMe });
+        }
+
+        return LocalRedirect(returnUrl);
     }
 }

@@ -1,5 +1,6 @@
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Abstractions;
+using Retail.Modules.Identity.Application.SignIn;
 
 namespace Retail.Modules.Identity.Application.Abstractions;
 
@@ -13,8 +14,17 @@ public interface IIdentityService
     /// <summary>Creates an account with the given role (e.g. a partner's staff); returns the new user id.</summary>
     Task<Result<string>> CreateUserInRoleAsync(string email, string password, string displayName, string role, CancellationToken cancellationToken);
 
-    /// <summary>Checks the password, counts failures towards lockout, and on success issues the auth cookie.</summary>
-    Task<Result> PasswordSignInAsync(string email, string password, bool rememberMe, CancellationToken cancellationToken);
+    /// <summary>
+    /// Checks the password, counts failures towards lockout, and on success issues the auth cookie, or, when the account has
+    /// two-factor authentication on, only notes whose password was right and answers <see cref="SignInOutcome.RequiresTwoFactor"/>.
+    /// </summary>
+    Task<Result<SignInOutcome>> PasswordSignInAsync(string email, string password, bool rememberMe, CancellationToken cancellationToken);
+
+    /// <summary>Finishes a two-step sign-in with the authenticator app's code; a wrong code counts towards lockout.</summary>
+    Task<Result> TwoFactorSignInAsync(string code, bool rememberMe, CancellationToken cancellationToken);
+
+    /// <summary>Finishes a two-step sign-in with a recovery code, which is spent.</summary>
+    Task<Result> RecoveryCodeSignInAsync(string recoveryCode, CancellationToken cancellationToken);
 
     Task SignOutAsync();
 
