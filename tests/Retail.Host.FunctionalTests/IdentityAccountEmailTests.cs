@@ -372,6 +372,36 @@ public sealed partial class IdentityAccountEmailTests(MailboxAppFactory factory)
         factory.MailTo(email).Count.ShouldBe(sent);
     }
 
+    [Fact]
+    public async Task A_customer_changes_the_email_through_the_api_confirms_it_on_the_page_and_signs_in_with_the_new_address()
+    {
+        var email = await RegisterConfirmedAsync();
+        var newEmail = Users.NewEmail("changed");
+        using var api = factory.AnonymousApi();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", await factory.GetBearerTokenAsync(email, OldPassword));
+
+        var asked = await api.PostAsJsonAsync("/api/identity/manage/info", new { newEmail });
+
+        asked.StatusCode.ShouldBe(HttpStatusCode.OK, await asked.Content.ReadAsStringAsync());
+        var mail = factory.MailTo(newEmail).ShouldHaveSingleItem("the confirmation goes to the new address");
+        mail.Subject.ShouldBe("Confirm your new email address");
+        var link = LinkIn(mail);
+        link.ShouldStartWith("http://localhost/identity/confirm-email?", customMessage: "a page that says what happened, not Identity's bare endpoint");
+        mail.TextBody.ShouldNotBeNull().ShouldContain(link);
+        (await AppClient.LoginAsync(factory.Browser(), email, OldPassword)).SetsAuthCookie().ShouldBeTrue("nothing changes before the link is opened");
+
+        var confirmed = await factory.Browser().GetAsync(link);
+
+        var html = await confirmed.Content.ReadAsStringAsync();
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK, Html.Text(html));
+        Html.ElementText(html, "status-message").ShouldContain($"your email address is now {newEmail}.");
+        (await AppClient.LoginAsync(factory.Browser(), newEmail, OldPassword)).SetsAuthCookie().ShouldBeTrue("the new address signs in");
+        (await AppClient.SubmitLoginAsync(factory.Browser(), email, OldPassword)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "the old address no longer does");
+        var again = await factory.Browser().GetAsync(link);
+        again.StatusCode.ShouldBe(HttpStatusCode.BadRequest, "the link is spent");
+        Html.Text(await again.Content.ReadAsStringAsync()).ShouldContain("This confirmation link is not valid or has expired.");
+    }
+
     /// <summary>Registers through the API and follows the confirmation link; the password is <see cref="OldPassword"/>.</summary>
     private async Task<string> RegisterConfirmedAsync()
     {

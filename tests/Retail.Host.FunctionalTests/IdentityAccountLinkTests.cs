@@ -72,6 +72,21 @@ public sealed partial class IdentityAccountLinkTests
     }
 
     [Fact]
+    public async Task With_a_public_base_url_the_email_change_link_starts_with_it_whatever_host_the_request_named()
+    {
+        using var app = new AccountLinkAppFactory(new Dictionary<string, string?> { ["Identity:PublicBaseUrl"] = "https://shop.example.com/" });
+        using var api = app.AnonymousApi();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", await app.GetBearerTokenAsync(Users.Customer));
+        var newEmail = Users.NewEmail("moved");
+
+        var asked = await api.PostAsJsonAsync(ForgedHost + "/api/identity/manage/info", new { newEmail });
+
+        asked.StatusCode.ShouldBe(HttpStatusCode.OK, await asked.Content.ReadAsStringAsync());
+        var link = Href().Match(app.MailTo(newEmail).ShouldHaveSingleItem().HtmlBody.ShouldNotBeNull()).Groups[1].Value;
+        link.ShouldStartWith("https://shop.example.com/identity/confirm-email?");
+    }
+
+    [Fact]
     public async Task With_pinned_allowed_hosts_a_forged_host_header_is_refused_before_any_email_and_nothing_is_warned()
     {
         using var app = new AccountLinkAppFactory(new Dictionary<string, string?> { ["AllowedHosts"] = "localhost;shop.example.com" });

@@ -51,6 +51,12 @@ public interface IIdentityService
 
     Task<Result> ConfirmEmailAsync(string userId, string code, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Changes the account's email (and with it the user name it signs in with) to the address the code was issued for by
+    /// <c>POST /api/identity/manage/info</c>; a wrong user, code or address looks the same as an expired link.
+    /// </summary>
+    Task<Result> ConfirmEmailChangeAsync(string userId, string code, string newEmail, CancellationToken cancellationToken);
+
     Task<PagedResult<UserSummaryDto>> ListUsersAsync(string? search, int page, int pageSize, CancellationToken cancellationToken);
 }
 

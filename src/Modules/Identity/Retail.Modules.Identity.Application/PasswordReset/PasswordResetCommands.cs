@@ -85,3 +85,29 @@ public sealed class ConfirmEmailCommandHandler(IIdentityService identity) : ICom
     public async ValueTask<Result> Handle(ConfirmEmailCommand command, CancellationToken cancellationToken) =>
         await identity.ConfirmEmailAsync(command.UserId, command.Code, cancellationToken);
 }
+
+/// <summary>
+/// The link of the email a change of address sends to the new address: the account's email and sign-in name become the
+/// new address. Both changes commit in the command's one transaction, so an account never has one without the other.
+/// </summary>
+public sealed record ConfirmEmailChangeCommand(string UserId, string Code, string NewEmail) : ICommand;
+
+public sealed class ConfirmEmailChangeCommandValidator : AbstractValidator<ConfirmEmailChangeCommand>
+{
+    public ConfirmEmailChangeCommandValidator()
+    {
+        const string Incomplete = "The confirmation link is incomplete: open the link from the email again.";
+        RuleFor(c => c.UserId).NotEmpty().WithMessage(Incomplete).MaximumLength(450);
+        RuleFor(c => c.Code).NotEmpty().WithMessage(Incomplete).MaximumLength(4096);
+        // The address becomes the sign-in name: one the sign-in name cannot take would change the email and leave the old
+        // name, and the customer could sign in with neither address as typed.
+        RuleFor(c => c.NewEmail).NotEmpty().WithMessage(Incomplete).MaximumLength(256)
+            .Must(e => !new EmailMustUseAcceptedCharactersRule(e).IsBroken()).WithMessage(EmailMustUseAcceptedCharactersRule.Explanation);
+    }
+}
+
+public sealed class ConfirmEmailChangeCommandHandler(IIdentityService identity) : ICommandHandler<ConfirmEmailChangeCommand>
+{
+    public async ValueTask<Result> Handle(ConfirmEmailChangeCommand command, CancellationToken cancellationToken) =>
+        await identity.ConfirmEmailChangeAsync(command.UserId, command.Code, command.NewEmail.Trim(), cancellationToken);
+}

@@ -24,6 +24,10 @@ internal sealed class AccountLinks(IHttpContextAccessor http, IOptions<IdentityM
     public string ConfirmEmail(string userId, string code) =>
         $"{BaseUrl()}{ConfirmEmailPath}?userId={Uri.EscapeDataString(userId)}&code={Uri.EscapeDataString(code)}";
 
+    /// <summary>The same page as <see cref="ConfirmEmail"/>: with <c>changedEmail</c> it confirms a change of address.</summary>
+    public string ConfirmEmailChange(string userId, string code, string newEmail) =>
+        $"{ConfirmEmail(userId, code)}&changedEmail={Uri.EscapeDataString(newEmail)}";
+
     public string ResetPassword(string email, string code) =>
         $"{BaseUrl()}{ResetPasswordPath}?email={Uri.EscapeDataString(email)}&code={Uri.EscapeDataString(code)}";
 
@@ -71,8 +75,21 @@ internal static class AccountCodes
 internal sealed class IdentityEmailSender(AppEmailSender mail, AccountLinks links) : IEmailSender<RetailUser>
 {
     // Identity's interface carries no cancellation token; a send is short (one message) and must not stop half-way.
-    public Task SendConfirmationLinkAsync(RetailUser user, string email, string confirmationLink) =>
-        mail.SendAsync(Confirmation(user.DisplayName, email, Link(confirmationLink)), CancellationToken.None);
+    public Task SendConfirmationLinkAsync(RetailUser user, string email, string confirmationLink)
+    {
+        var link = Link(confirmationLink);
+        // Our own confirmation links never carry changedEmail: only Identity's manage/info endpoint sends one, to the new
+        // address, pointing at its bare confirmEmail endpoint (a line of text, built from the request's Host). The customer
+        // gets the confirm page instead, from the same base address as every other account link, and an email that says
+        // which change it confirms.
+        if (EmailChange.From(link) is { } change)
+        {
+            return mail.SendAsync(
+                ChangeConfirmation(user.DisplayName, email, links.ConfirmEmailChange(change.UserId, change.Code, change.NewEmail)), CancellationToken.None);
+        }
+
+        return mail.SendAsync(Confirmation(user.DisplayName, email, link), CancellationToken.None);
+    }
 
     public Task SendPasswordResetLinkAsync(RetailUser user, string email, string resetLink) =>
         mail.SendAsync(Reset(user.DisplayName, email, code: null, Link(resetLink)), CancellationToken.None);
@@ -94,6 +111,33 @@ internal sealed class IdentityEmailSender(AppEmailSender mail, AccountLinks link
         var html = $"<p>Hello {H(displayName)},</p>\n<p>Please confirm your email address for your Retail account:</p>\n" +
             $"<p><a href=\"{H(link)}\">Confirm my email address</a></p>\n<p>If you did not create an account, ignore this email.</p>\n";
         return new EmailMessage(to, "Confirm your email address", text, html);
+    }
+
+    internal static EmailMessage ChangeConfirmation(string displayName, string to, string link)
+    {
+        var text = $"Hello {displayName},\n\nSomeone (hopefully you) asked to change the email address of your Retail account to this one. " +
+            $"To confirm, open this link:\n{link}\n\nUntil then the account keeps its old address. If you did not ask for this, ignore this email.\n";
+        var html = $"<p>Hello {H(displayName)},</p>\n<p>Someone (hopefully you) asked to change the email address of your Retail account to this one.</p>\n" +
+            $"<p><a href=\"{H(link)}\">Confirm my new email address</a></p>\n<p>Until then the account keeps its old address. If you did not ask for this, ignore this email.</p>\n";
+        return new EmailMessage(to, "Confirm your new email address", text, html);
+    }
+
+    /// <summary>The parts of Identity's change-of-address link (<c>confirmEmail?userId=…&amp;code=…&amp;changedEmail=…</c>).</summary>
+    private sealed record EmailChange(string UserId, string Code, string NewEmail)
+    {
+        public static EmailChange? From(string link)
+        {
+            if (!Uri.TryCreate(link, UriKind.Absolute, out var uri))
+            {
+                return null;
+            }
+
+            var query = QueryHelpers.ParseQuery(uri.Query);
+            return query.TryGetValue("changedEmail", out var newEmail) && !string.IsNullOrEmpty(newEmail)
+                && query.TryGetValue("userId", out var userId) && query.TryGetValue("code", out var code)
+                    ? new EmailChange(userId.ToString(), code.ToString(), newEmail.ToString())
+                    : null;
+        }
     }
 
     internal static EmailMessage Reset(string displayName, string to, string? code, string link)
