@@ -201,15 +201,40 @@ internal sealed partial class IdentityService(
         {
             // Codes go to confirmed addresses only (as Identity's own endpoint does); an account that never confirmed gets
             // the confirmation link again, after which it can ask for the reset.
-            await SendConfirmationAsync(user);
-            LogResetAskedUnconfirmed(logger, user.Id);
+            if (await TrySendAsync(user, "confirmation", () => SendConfirmationAsync(user)))
+            {
+                LogResetAskedUnconfirmed(logger, user.Id);
+            }
+
             return Result.Success();
         }
 
         var token = await users.GeneratePasswordResetTokenAsync(user);
-        await accountEmails.SendPasswordResetCodeAsync(user, user.Email, AccountCodes.Encode(token));
-        LogResetCodeSent(logger, user.Id);
+        if (await TrySendAsync(user, "password reset", () => accountEmails.SendPasswordResetCodeAsync(user, user.Email, AccountCodes.Encode(token))))
+        {
+            LogResetCodeSent(logger, user.Id);
+        }
+
         return Result.Success();
+    }
+
+    /// <summary>
+    /// Sends an account email asked for by address; false (and the failure logged) when it could not be sent. The caller
+    /// still gives the answer an unknown address gets: an error page would tell that the address has an account. The
+    /// customer can ask again once mail flows; the operator sees the failure in the log.
+    /// </summary>
+    private async Task<bool> TrySendAsync(RetailUser user, string kind, Func<Task> send)
+    {
+        try
+        {
+            await send();
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAccountEmailNotSent(logger, ex, kind, user.Id);
+            return false;
+        }
     }
 
     public async Task<Result> ResendEmailConfirmationAsync(string email, CancellationToken cancellationToken)
@@ -228,8 +253,11 @@ internal sealed partial class IdentityService(
             return Result.Success();
         }
 
-        await SendConfirmationAsync(user);
-        LogConfirmationResent(logger, user.Id);
+        if (await TrySendAsync(user, "confirmation", () => SendConfirmationAsync(user)))
+        {
+            LogConfirmationResent(logger, user.Id);
+        }
+
         return Result.Success();
     }
 
@@ -347,6 +375,9 @@ internal sealed partial class IdentityService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Confirmation email for user {UserId} could not be sent; the account was created")]
     private static partial void LogConfirmationNotSent(ILogger logger, Exception exception, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Kind} email asked for user {UserId} could not be sent; the request got the usual answer")]
+    private static partial void LogAccountEmailNotSent(ILogger logger, Exception exception, string kind, string userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Password reset refused: too many requests for one address")]
     private static partial void LogResetRateLimited(ILogger logger);

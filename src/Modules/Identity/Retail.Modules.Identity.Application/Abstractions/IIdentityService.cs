@@ -36,7 +36,8 @@ public interface IIdentityService
 
     /// <summary>
     /// Emails a reset code and link to a confirmed account, a confirmation link to an unconfirmed one, nothing when no
-    /// account has the email; fails only when the address has asked too often (the same for every address).
+    /// account has the email; fails only when the address has asked too often (the same for every address). An email that
+    /// cannot be sent is logged and answered like the rest, so a mail outage does not tell which addresses have accounts.
     /// </summary>
     Task<Result> RequestPasswordResetAsync(string email, CancellationToken cancellationToken);
 
