@@ -1,4 +1,5 @@
 using System.Text;
+using Retail.BuildingBlocks.Application;
 
 namespace Retail.Modules.Returns.Application.Returns;
 
@@ -26,16 +27,15 @@ public static class EnumCodes
     public static string? OfNullable<T>(T? value)
         where T : struct, Enum => value is { } v ? Of(v) : null;
 
-    /// <summary>Accepts <c>STORE_CREDIT</c>, <c>store-credit</c> or <c>StoreCredit</c>; never numbers.</summary>
+    /// <summary>
+    /// Exactly one code: <c>STORE_CREDIT</c>, <c>store-credit</c> or <c>StoreCredit</c>. Never numbers, and never comma lists,
+    /// which <c>Enum.TryParse</c> ORs like flags ("wrong_item,not_as_described" = 1 | 2 = ChangedMind, a defined value),
+    /// so the name is looked up among the member names (<see cref="EnumNames"/>) with the separators taken out.
+    /// </summary>
     public static T? Parse<T>(string? text)
         where T : struct, Enum
     {
-        var compact = (text ?? "").Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).Trim();
-        if (compact.Length == 0 || compact.Any(char.IsDigit))
-        {
-            return null;
-        }
-
-        return Enum.TryParse<T>(compact, ignoreCase: true, out var value) && Enum.IsDefined(value) ? value : null;
+        var compact = (text ?? "").Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        return EnumNames.TryParse<T>(compact, Enum.GetNames<T>(), out var value) ? value : null;
     }
 }
