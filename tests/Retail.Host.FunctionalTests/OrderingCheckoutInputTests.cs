@@ -255,4 +255,76 @@ public sealed class OrderingCheckoutInputTests(RetailAppFactory factory) : IClas
         (await OrderCountAsync(customer.Client)).ShouldBe(before, "nothing is ordered");
         (await CatalogApi.GetProductAsync(catalogAdmin, kept)).Stock.ShouldBe(5);
     }
+
+    [Fact]
+    public async Task An_item_removed_from_the_cart_in_another_tab_is_named_and_nothing_is_ordered_until_the_customer_confirms_the_rest()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var kept = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 4m, name: "Kept Kettle");
+        var removedSku = CatalogApi.NewSku();
+        var removedName = $"Removed Radio {removedSku}";
+        await CatalogApi.CreateProductAsync(catalogAdmin, sku: removedSku, stock: 5, price: 6m, name: removedName);
+        var (browser, customer) = await NewCustomerAsync("other-tab");
+        using var _ = browser;
+        using var __ = customer;
+        (await OrderingPages.AddToCartAsync(browser, kept)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await OrderingPages.AddToCartAsync(browser, removedSku)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var fields = OrderingPages.CheckoutFields(await browser.GetStringAsync("/checkout"));
+        // Another tab: the customer takes the radio out of the cart while this checkout form is still open.
+        var cart = await browser.GetStringAsync("/cart");
+        (await browser.PostAsync("/cart?handler=Remove", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["sku"] = removedSku,
+            ["__RequestVerificationToken"] = Html.AntiforgeryToken(cart),
+        }))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var response = await browser.PostAsync("/checkout", new FormUrlEncodedContent(fields));
+
+        // Was: the order was placed and charged for both, the radio included, with no word that it had left the cart.
+        var html = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict, Html.Text(html));
+        Html.Text(html).ShouldContain($"{removedName} is no longer in your cart");
+        html.ShouldContain("Reference:");
+        (await OrderCountAsync(customer.Client)).ShouldBe(0, "nothing is ordered");
+        (await CatalogApi.GetProductAsync(catalogAdmin, removedSku)).Stock.ShouldBe(5);
+        (await CatalogApi.GetProductAsync(catalogAdmin, kept)).Stock.ShouldBe(5);
+
+        // The page now shows (and sends) the cart as it is: placing it orders the kettle alone.
+        Html.ElementText(html, "order-summary").ShouldNotContain(removedName);
+        var placed = await browser.PostAsync("/checkout", new FormUrlEncodedContent(OrderingPages.CheckoutFields(html)));
+        placed.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await placed.Content.ReadAsStringAsync()));
+        var order = Html.Text(await browser.GetStringAsync(placed.RedirectTarget().AbsolutePath));
+        order.ShouldContain("Kept Kettle");
+        order.ShouldNotContain(removedName);
+        (await CatalogApi.GetProductAsync(catalogAdmin, removedSku)).Stock.ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task A_quantity_changed_in_the_cart_in_another_tab_is_named_and_nothing_is_ordered()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = CatalogApi.NewSku();
+        var name = $"Counted Candle {sku}";
+        await CatalogApi.CreateProductAsync(catalogAdmin, sku: sku, stock: 5, price: 3m, name: name);
+        var (browser, customer) = await NewCustomerAsync("other-tab-qty");
+        using var _ = browser;
+        using var __ = customer;
+        (await OrderingPages.AddToCartAsync(browser, sku, 2)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var fields = OrderingPages.CheckoutFields(await browser.GetStringAsync("/checkout"));
+        var cart = await browser.GetStringAsync("/cart");
+        (await browser.PostAsync("/cart?handler=Update", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["sku"] = sku,
+            ["quantity"] = "1",
+            ["__RequestVerificationToken"] = Html.AntiforgeryToken(cart),
+        }))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var response = await browser.PostAsync("/checkout", new FormUrlEncodedContent(fields));
+
+        var html = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict, Html.Text(html));
+        Html.Text(html).ShouldContain($"{name} is now 1 in your cart, not 2");
+        (await OrderCountAsync(customer.Client)).ShouldBe(0, "nothing is ordered");
+        (await CatalogApi.GetProductAsync(catalogAdmin, sku)).Stock.ShouldBe(5);
+    }
 }

@@ -82,7 +82,7 @@ public sealed class IndexModel(IRequestSender sender, ICurrentUser currentUser) 
     {
         Input.IdempotencyKey = Guid.NewGuid().ToString("N");
         await LoadAsync(cancellationToken);
-        Input.Items = [.. (Cart?.Lines ?? []).Select(l => new ItemModel { Sku = l.Sku, Quantity = l.Quantity })];
+        Input.Items = ItemsOf(Cart);
         return Page();
     }
 
@@ -128,8 +128,18 @@ public sealed class IndexModel(IRequestSender sender, ICurrentUser currentUser) 
             Input.IdempotencyKey = Guid.NewGuid().ToString("N");
         }
 
+        if (result.Error.FieldErrors.Keys.Any(k => Input.Items.Any(i => string.Equals(i.Sku?.Trim(), k, StringComparison.OrdinalIgnoreCase))))
+        {
+            // An item's own refusal (it left the cart in another tab, sold out, is no longer sold): the summary shows the
+            // cart as it is now, and the form sends the same, so placing the order again orders what the customer sees.
+            Input.Items = ItemsOf(Cart);
+        }
+
         return Page();
     }
+
+    private static List<ItemModel> ItemsOf(CartDto? cart) =>
+        [.. (cart?.Lines ?? []).Select(l => new ItemModel { Sku = l.Sku, Quantity = l.Quantity })];
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

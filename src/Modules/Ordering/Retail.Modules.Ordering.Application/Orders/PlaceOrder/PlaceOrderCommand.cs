@@ -11,7 +11,9 @@ namespace Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 /// <param name="PaymentDetails">Method-specific fields as listed by Payments' GetPaymentMethods (e.g. cardNumber, expiry).</param>
 /// <param name="StoreCredit">Part of the total to pay with store credit (0 for none); charged before the method.</param>
 /// <param name="IdempotencyKey">The Idempotency-Key header, or the key the checkout page generated when it rendered.</param>
-/// <param name="ClearCart">Empty the customer's cart once the order is accepted (checkout from the cart page).</param>
+/// <param name="ClearCart">Checkout from the cart page: <paramref name="Items"/> are the cart's lines as the page showed them.
+/// One that has left the cart since, or whose quantity changed there (another tab), orders nothing: 409
+/// <c>ordering.cart_changed</c> naming the product. Once the order is accepted, its lines leave the cart.</param>
 /// <param name="ExpectedPrices">Unit prices per SKU the customer was shown (the checkout page sends them). When a price is now
 /// higher — typically a flash sale ended between cart and checkout — nothing is ordered and the answer is 409
 /// <c>ordering.price_changed</c> with the new prices, so the customer confirms the regular price before paying it.</param>

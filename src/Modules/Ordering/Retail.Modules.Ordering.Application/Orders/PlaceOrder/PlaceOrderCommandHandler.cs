@@ -32,7 +32,7 @@ namespace Retail.Modules.Ordering.Application.Orders.PlaceOrder;
 /// order PaymentPending (stock held) for the <c>ordering-payment-retry</c> job. A process that dies between (6) and (8)
 /// leaves its attempt in progress: <see cref="InterruptedCheckoutRecovery"/> releases what it held.
 /// </summary>
-public sealed class PlaceOrderCommandHandler(
+public sealed partial class PlaceOrderCommandHandler(
     IOrderingDbContext db,
     IOrderingUnitOfWork unitOfWork,
     IRequestSender sender,
@@ -80,6 +80,18 @@ public sealed class PlaceOrderCommandHandler(
                 string.Create(CultureInfo.InvariantCulture, $"{c.Name} is now {c.Actual:0.00} (was {c.Expected:0.00})")))
             + ". Nothing was charged. Please review your order and place it again.")
         with { FieldErrors = changes.ToDictionary(c => c.Sku, c => new[] { string.Create(CultureInfo.InvariantCulture, $"Now {c.Actual:0.00}") }) };
+
+    /// <summary>
+    /// A checkout from the cart sends the lines the page showed; one the customer has since taken out of the cart (or whose
+    /// quantity they changed there, in another tab) is not ordered as shown: nothing is ordered, and the message names the
+    /// product, as the page has no line left to show it on.
+    /// </summary>
+    public static Error CartChanged(IReadOnlyList<(string Sku, string Change)> changes) =>
+        Error.Conflict(
+            "ordering.cart_changed",
+            "Your cart changed since you started checking out: " + string.Join("; ", changes.Select(c => c.Change))
+            + ". Nothing was ordered or charged. Please review your order and place it again.")
+        with { FieldErrors = changes.ToDictionary(c => c.Sku, c => new[] { c.Change + "." }) };
 
     public static Error StoreCreditTooHigh() => Error.Unprocessable("ordering.store_credit_exceeds_total", "Store credit used cannot be more than the order total.");
 
@@ -227,6 +239,11 @@ public sealed class PlaceOrderCommandHandler(
         }
 
         var bySku = products.Value.ToDictionary(p => p.Sku, StringComparer.Ordinal);
+        if (command.ClearCart && await CartChangedAsync(userId, items, bySku, cancellationToken) is { } changed)
+        {
+            return changed;
+        }
+
         foreach (var (sku, _) in items)
         {
             if (!bySku.TryGetValue(sku, out var product) || !product.IsActive)
@@ -325,6 +342,35 @@ public sealed class PlaceOrderCommandHandler(
         logger.LogInformation("Order {OrderNumber} ({OrderId}) accepted for {UserId}, key {Key}: stock held, payment pending", order.Number, id, userId, key);
         return order;
     }
+
+    /// <summary>The lines sent against the cart now: read here, after the key was taken, so a replayed double submit
+    /// (whose first attempt emptied the cart) is still answered with its order.</summary>
+    private async Task<Error?> CartChangedAsync(
+        string userId, IReadOnlyList<(string Sku, int Quantity)> items, IReadOnlyDictionary<string, CheckoutProductDto> bySku, CancellationToken cancellationToken)
+    {
+        var inCart = await db.Carts.AsNoTracking().Where(c => c.CustomerId == userId).SelectMany(c => c.Lines)
+            .Select(l => new { l.Sku, l.Quantity }).ToDictionaryAsync(l => l.Sku, l => l.Quantity, StringComparer.Ordinal, cancellationToken);
+        var changes = items
+            .Where(i => !inCart.TryGetValue(i.Sku, out var quantity) || quantity != i.Quantity)
+            .Select(i =>
+            {
+                var name = bySku.TryGetValue(i.Sku, out var product) ? product.Name : i.Sku;
+                return (i.Sku, inCart.TryGetValue(i.Sku, out var quantity)
+                    ? string.Create(CultureInfo.InvariantCulture, $"{name} is now {quantity} in your cart, not {i.Quantity}")
+                    : $"{name} is no longer in your cart");
+            })
+            .ToList();
+        if (changes.Count == 0)
+        {
+            return null;
+        }
+
+        LogCartChanged(logger, userId, string.Join(", ", changes.Select(c => c.Sku)));
+        return CartChanged(changes);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checkout for {UserId} refused: the cart changed since the page was shown ({Skus})")]
+    private static partial void LogCartChanged(ILogger logger, string userId, string skus);
 
     private async Task ReleaseFlashAsync(Guid orderId, IReadOnlyList<FlashClaimedLine> claimed, string reason)
     {
