@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.BuildingBlocks.Application.Messaging;
@@ -11,7 +12,7 @@ using Retail.Modules.Payments.IntegrationEvents;
 namespace Retail.Host.FunctionalTests;
 
 /// <summary>Checkout input at its edges (store credit, addresses, the page's hidden fields), through the API and the page.</summary>
-public sealed class OrderingCheckoutInputTests(RetailAppFactory factory) : IClassFixture<RetailAppFactory>
+public sealed partial class OrderingCheckoutInputTests(RetailAppFactory factory) : IClassFixture<RetailAppFactory>
 {
     private static object Body(string sku, decimal storeCredit = 0m, object? address = null, string paymentMethod = "card") => new
     {
@@ -327,4 +328,45 @@ public sealed class OrderingCheckoutInputTests(RetailAppFactory factory) : IClas
         (await OrderCountAsync(customer.Client)).ShouldBe(0, "nothing is ordered");
         (await CatalogApi.GetProductAsync(catalogAdmin, sku)).Stock.ShouldBe(5);
     }
+
+    [Fact]
+    public async Task The_checkout_summary_lists_an_unavailable_line_at_nothing_so_its_lines_add_up_to_the_total_that_is_charged()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var kept = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 4m, name: "Kept Kettle");
+        var goneSku = CatalogApi.NewSku();
+        var goneName = $"Sold Out Samovar {goneSku}";
+        await CatalogApi.CreateProductAsync(catalogAdmin, sku: goneSku, stock: 5, price: 6m, name: goneName);
+        var (browser, customer) = await NewCustomerAsync("summary");
+        using var _ = browser;
+        using var __ = customer;
+        (await OrderingPages.AddToCartAsync(browser, kept)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await OrderingPages.AddToCartAsync(browser, goneSku)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await CheckoutLoad.SetStockAsync(catalogAdmin, goneSku, 0);
+
+        var html = await browser.GetStringAsync("/checkout");
+
+        // Was: the samovar's line showed $6.00 while the total, $4.00, left it out — the lines added up to $10.00.
+        var rows = Html.TableRows(Summary().Match(html).Value);
+        var listed = rows.Sum(r => decimal.Parse(MoneyAmount().Matches(r)[^1].Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var total = decimal.Parse(MoneyAmount().Match(Html.ElementText(html, "checkout-total")).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        listed.ShouldBe(total, string.Join(" | ", rows));
+        total.ShouldBe(4m);
+        var gone = rows.Single(r => r.Contains(goneName, StringComparison.Ordinal));
+        gone.ShouldContain(Retail.BuildingBlocks.Application.UserMessages.OutOfStock);
+        gone.ShouldContain("not included", Case.Insensitive);
+
+        // And the total shown is what is charged: the form orders the kettle alone.
+        var placed = await browser.PostAsync("/checkout", new FormUrlEncodedContent(OrderingPages.CheckoutFields(html)));
+        placed.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await placed.Content.ReadAsStringAsync()));
+        using var order = JsonDocument.Parse(await customer.Client.GetStringAsync($"/api/orders/{placed.RedirectTarget().AbsolutePath["/orders/".Length..]}"));
+        order.RootElement.GetProperty("total").GetDecimal().ShouldBe(total);
+        Html.Text(await browser.GetStringAsync("/cart")).ShouldContain(goneName, customMessage: "the line not ordered stays in the cart");
+    }
+
+    [GeneratedRegex("""<aside[^>]*id="order-summary".*?</aside>""", RegexOptions.Singleline)]
+    private static partial Regex Summary();
+
+    [GeneratedRegex(@"\$([0-9,]*[0-9]\.[0-9]{2})")]
+    private static partial Regex MoneyAmount();
 }

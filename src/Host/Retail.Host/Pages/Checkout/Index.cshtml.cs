@@ -138,8 +138,12 @@ public sealed class IndexModel(IRequestSender sender, ICurrentUser currentUser) 
         return Page();
     }
 
+    /// <summary>
+    /// The lines the form orders: the available ones. An unavailable line is listed at nothing and left out of the total, so
+    /// ordering it anyway would either charge more than the total shown or refuse the whole order; it stays in the cart.
+    /// </summary>
     private static List<ItemModel> ItemsOf(CartDto? cart) =>
-        [.. (cart?.Lines ?? []).Select(l => new ItemModel { Sku = l.Sku, Quantity = l.Quantity })];
+        [.. (cart?.Lines ?? []).Where(l => l.Available).Select(l => new ItemModel { Sku = l.Sku, Quantity = l.Quantity })];
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
