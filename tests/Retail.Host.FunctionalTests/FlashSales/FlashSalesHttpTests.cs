@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Retail.Host.FunctionalTests.Infrastructure;
 
 namespace Retail.Host.FunctionalTests.FlashSales;
@@ -268,6 +269,95 @@ public sealed class FlashSalesHttpTests(FlashSalesAppFactory factory) : IClassFi
             panel.GetProperty("items")[0].GetProperty("allocation").GetInt32().ShouldBe(20);
         }
     }
+
+    [Fact]
+    public async Task Two_admins_edit_one_sale_the_second_save_is_refused_with_reload_and_the_first_admins_changes_stay()
+    {
+        var (admin, sku, saleId) = await LiveSaleAsync();
+        using (admin)
+        {
+            using var first = await factory.SignedInBrowserAsync(Users.Catalog);
+            using var second = await factory.SignedInBrowserAsync(Users.Catalog);
+            var firstForm = await EditFormAsync(first, saleId);
+            var secondForm = await EditFormAsync(second, saleId);
+            firstForm.Version.ShouldBe(secondForm.Version);
+
+            var saved = await first.PostAsync($"/admin/flash-sales/{saleId}/edit", EditFields(firstForm, "First admin's name", sku, "6.5, 20, 2"));
+            saved.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await saved.Content.ReadAsStringAsync()));
+            var stale = await second.PostAsync($"/admin/flash-sales/{saleId}/edit", EditFields(secondForm, "Second admin's name", sku, "5, 15, 1"));
+
+            stale.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+            var html = await stale.Content.ReadAsStringAsync();
+            Html.Text(html).ShouldContain("This flash sale was changed by someone else meanwhile. Please reload it and try again.");
+            html.ShouldNotContain("Flash sale saved.");
+            var panel = await admin.GetFromJsonAsync<JsonElement>($"/api/flash/sales/{saleId}");
+            panel.GetProperty("name").GetString().ShouldBe("First admin's name");
+            panel.GetProperty("items")[0].GetProperty("flashPrice").GetDecimal().ShouldBe(6.5m);
+            panel.GetProperty("items")[0].GetProperty("allocation").GetInt32().ShouldBe(20);
+
+            // Reloading shows the first admin's save with its version: the second admin's save then goes through.
+            var reloaded = await EditFormAsync(second, saleId);
+            reloaded.Version.ShouldBe(firstForm.Version + 1);
+            (await second.PostAsync($"/admin/flash-sales/{saleId}/edit", EditFields(reloaded, "Second admin's name", sku, "5, 15, 1")))
+                .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+    }
+
+    [Fact]
+    public async Task An_api_update_with_a_stale_version_is_a_409_problem_and_changes_nothing()
+    {
+        var (admin, sku, saleId) = await LiveSaleAsync();
+        using (admin)
+        {
+            var read = await admin.GetFromJsonAsync<JsonElement>($"/api/flash/sales/{saleId}");
+            var version = read.GetProperty("version").GetInt32();
+            var now = DateTimeOffset.UtcNow;
+            var body = (string name, int v) => new
+            {
+                name,
+                startsAt = now.AddMinutes(-1),
+                endsAt = now.AddHours(2),
+                items = new[] { new { sku, flashPrice = (decimal?)7m, percentOff = (int?)null, allocation = 20, perCustomerCap = 2 } },
+                version = v,
+            };
+
+            (await admin.PutAsJsonAsync($"/api/flash/sales/{saleId}", body("Saved first", version))).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            var stale = await admin.PutAsJsonAsync($"/api/flash/sales/{saleId}", body("Saved over it", version));
+
+            stale.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+            stale.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            var problem = await stale.Content.ReadFromJsonAsync<JsonElement>();
+            problem.GetProperty("code").GetString().ShouldBe("flash.sale_changed");
+            problem.GetProperty("detail").GetString().ShouldBe("This flash sale was changed by someone else meanwhile. Please reload it and try again.");
+            var after = await admin.GetFromJsonAsync<JsonElement>($"/api/flash/sales/{saleId}");
+            after.GetProperty("name").GetString().ShouldBe("Saved first");
+            after.GetProperty("version").GetInt32().ShouldBe(version + 1);
+        }
+    }
+
+    private sealed record EditForm(string Token, int Version, string StartsAt, string EndsAt);
+
+    private static async Task<EditForm> EditFormAsync(HttpClient browser, Guid saleId)
+    {
+        var page = await browser.GetAsync($"/admin/flash-sales/{saleId}/edit");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await page.Content.ReadAsStringAsync();
+        string ValueOf(string name) =>
+            WebUtility.HtmlDecode(Regex.Match(html, "<input[^>]*name=\"" + Regex.Escape(name) + "\"[^>]*value=\"([^\"]*)\"").Groups[1].Value);
+        var version = ValueOf("Input.Version");
+        version.ShouldNotBeNullOrEmpty("the edit form carries the sale's version");
+        return new EditForm(Html.AntiforgeryToken(html), int.Parse(version, System.Globalization.CultureInfo.InvariantCulture), ValueOf("Input.StartsAt"), ValueOf("Input.EndsAt"));
+    }
+
+    private static FormUrlEncodedContent EditFields(EditForm form, string name, string sku, string priceAllocationCap) => new(new Dictionary<string, string>
+    {
+        ["__RequestVerificationToken"] = form.Token,
+        ["Input.Version"] = form.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Input.Name"] = name,
+        ["Input.StartsAt"] = form.StartsAt,
+        ["Input.EndsAt"] = form.EndsAt,
+        ["Input.Products"] = $"{sku}, {priceAllocationCap}",
+    });
 
     [Fact]
     public async Task Switched_off_the_page_says_so_and_the_api_answers_503_problem_details()

@@ -19,9 +19,13 @@ public sealed record FlashSaleItemInput(string Sku, decimal? FlashPrice, int? Pe
 public sealed record CreateFlashSaleCommand(string Name, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<FlashSaleItemInput> Items)
     : ICommand<Guid>, IOwnsTransaction;
 
-/// <summary>Replaces a sale's name, window and products; units already sold stay sold.</summary>
+/// <summary>
+/// Replaces a sale's name, window and products; units already sold stay sold. <paramref name="ExpectedVersion"/> is the
+/// version the admin's form (or script) was filled from; when someone else saved the sale since, the answer is 409
+/// "reload" and nothing is changed.
+/// </summary>
 [AuthorizeRoles(Roles.CatalogAdmin)]
-public sealed record UpdateFlashSaleCommand(Guid Id, string Name, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<FlashSaleItemInput> Items)
+public sealed record UpdateFlashSaleCommand(Guid Id, string Name, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<FlashSaleItemInput> Items, int? ExpectedVersion = null)
     : ICommand, IOwnsTransaction;
 
 /// <summary>Ends a sale now (it stays in the history).</summary>
@@ -165,6 +169,9 @@ internal static class FlashSaleInputRules
                 ["EndsAt"] = [$"The sale would be already over: it must end after now ({now.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)."],
             });
 
+    public static Error Stale() =>
+        Error.Conflict("flash.sale_changed", "This flash sale was changed by someone else meanwhile. Please reload it and try again.");
+
     public static Error NotFound(Guid id) => Error.NotFound("flash.sale_not_found", $"There is no flash sale {id}.");
 }
 
@@ -248,26 +255,43 @@ public sealed class UpdateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlas
         }
 
         Error? refused = null;
-        var found = await unitOfWork.ExecuteAsync(
-            async () =>
-            {
-                refused = null;
-                var sale = await db.Sales.Include(s => s.Items).SingleOrDefaultAsync(s => s.Id == command.Id, cancellationToken);
-                try
+        bool found;
+        try
+        {
+            found = await unitOfWork.ExecuteAsync(
+                async () =>
                 {
-                    sale?.Update(command.Name, command.StartsAt, command.EndsAt, specs.Value, time.GetUtcNow());
-                }
-                catch (BusinessRuleValidationException broken)
-                {
-                    // Only the stored sale knows its units sold (an allocation below them, a product with sales left out):
-                    // an answer the pages can show too, not an exception that only the API turned into a 422.
-                    refused = Error.Unprocessable("rule." + broken.RuleName, broken.Message);
-                }
+                    refused = null;
+                    var sale = await db.Sales.Include(s => s.Items).SingleOrDefaultAsync(s => s.Id == command.Id, cancellationToken);
+                    if (sale is not null && command.ExpectedVersion is { } expected && expected != sale.Version)
+                    {
+                        // The form was filled before someone else's save: saving it would silently undo theirs.
+                        refused = FlashSaleInputRules.Stale();
+                        return true;
+                    }
 
-                return sale is not null;
-            },
-            found => found && refused is null,
-            cancellationToken);
+                    try
+                    {
+                        sale?.Update(command.Name, command.StartsAt, command.EndsAt, specs.Value, time.GetUtcNow());
+                    }
+                    catch (BusinessRuleValidationException broken)
+                    {
+                        // Only the stored sale knows its units sold (an allocation below them, a product with sales left out):
+                        // an answer the pages can show too, not an exception that only the API turned into a 422.
+                        refused = Error.Unprocessable("rule." + broken.RuleName, broken.Message);
+                    }
+
+                    return sale is not null;
+                },
+                found => found && refused is null,
+                cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another save committed between our read and our write (the version checked in the UPDATE's WHERE).
+            return FlashSaleInputRules.Stale();
+        }
+
         if (!found)
         {
             return FlashSaleInputRules.NotFound(command.Id);

@@ -21,6 +21,7 @@ public sealed record GetFlashSaleQuery(Guid Id) : IQuery<FlashSaleDetailDto>;
 
 /// <param name="RateLimited">Checkout attempts for this sale's products answered 429 by this instance since it started.</param>
 /// <param name="BreakerState">The payment circuit breaker: Closed, Open or HalfOpen.</param>
+/// <param name="Version">The sale's concurrency token: send it back with an edit (a stale one is answered 409 "reload").</param>
 public sealed record FlashSaleDetailDto(
     Guid Id,
     string Name,
@@ -31,7 +32,8 @@ public sealed record FlashSaleDetailDto(
     IReadOnlyList<FlashSaleItemDetailDto> Items,
     long RateLimited,
     string BreakerState,
-    int PendingPayments);
+    int PendingPayments,
+    int Version);
 
 /// <param name="Holds">Units claimed by orders that are neither paid nor cancelled yet.</param>
 public sealed record FlashSaleItemDetailDto(
@@ -101,7 +103,8 @@ public sealed class GetFlashSaleQueryHandler(IFlashSalesDbContext db, IRequestSe
                 i.PerCustomerCap))],
             statistics.RateLimitedFor(sale.Id),
             payments.IsSuccess ? payments.Value.BreakerState : "Unknown",
-            payments.IsSuccess ? payments.Value.PendingPayments : 0);
+            payments.IsSuccess ? payments.Value.PendingPayments : 0,
+            sale.Version);
     }
 }
 

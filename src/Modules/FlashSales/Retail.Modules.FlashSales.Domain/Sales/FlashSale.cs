@@ -42,6 +42,13 @@ public sealed class FlashSale : AggregateRoot<Guid>
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>
+    /// Concurrency token: incremented by every change an admin makes (save, End now), so two admins editing the same sale
+    /// cannot both win; the second is told to reload instead of silently overwriting the first. Units sold are not part of
+    /// it (checkout changes them by conditional UPDATEs all the time).
+    /// </summary>
+    public int Version { get; private set; }
+
     public static FlashSale Create(string name, DateTimeOffset startsAt, DateTimeOffset endsAt, IReadOnlyList<FlashSaleItemSpec> items, DateTimeOffset now)
     {
         var sale = new FlashSale { Id = Guid.NewGuid(), CreatedAt = now };
@@ -68,6 +75,7 @@ public sealed class FlashSale : AggregateRoot<Guid>
         {
             EndsAt = now < StartsAt ? StartsAt : now;
             UpdatedAt = now;
+            Version++;
             Raise(new FlashSaleChangedDomainEvent(Id, now));
         }
     }
@@ -105,6 +113,7 @@ public sealed class FlashSale : AggregateRoot<Guid>
         StartsAt = startsAt.ToUniversalTime();
         EndsAt = endsAt.ToUniversalTime();
         UpdatedAt = now;
+        Version++;
 
         var existing = _items.ToDictionary(i => i.Sku, StringComparer.Ordinal);
         _items.RemoveAll(i => !items.Any(s => FlashSkus.Normalize(s.Sku) == i.Sku));

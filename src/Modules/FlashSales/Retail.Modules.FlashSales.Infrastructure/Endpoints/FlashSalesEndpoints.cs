@@ -9,8 +9,11 @@ using Retail.Modules.FlashSales.Application.Sales;
 
 namespace Retail.Modules.FlashSales.Infrastructure.Endpoints;
 
-/// <summary>Body of create and update: times are ISO 8601 instants (with offset).</summary>
-public sealed record FlashSaleRequest(string Name, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<FlashSaleItemInput> Items);
+/// <summary>
+/// Body of create and update: times are ISO 8601 instants (with offset). <see cref="Version"/> (update only) is the
+/// <c>version</c> of the sale as last read; when someone else saved it since, the update is answered 409 "reload".
+/// </summary>
+public sealed record FlashSaleRequest(string Name, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<FlashSaleItemInput> Items, int? Version = null);
 
 public static class FlashSalesEndpoints
 {
@@ -48,11 +51,13 @@ public static class FlashSalesEndpoints
             .ProducesValidationProblem();
 
         admin.MapPut("/{id:guid}", async (Guid id, FlashSaleRequest body, IRequestSender sender, HttpContext http, CancellationToken ct) =>
-                (await sender.Send(new UpdateFlashSaleCommand(id, body.Name, body.StartsAt, body.EndsAt, body.Items ?? []), ct))
+                (await sender.Send(new UpdateFlashSaleCommand(id, body.Name, body.StartsAt, body.EndsAt, body.Items ?? [], body.Version), ct))
                     .ToHttpResult(http, TypedResults.NoContent))
             .WithName("UpdateFlashSale")
+            .WithSummary("Replaces the sale's name, window and products. Send the version last read: 409 flash.sale_changed when someone saved it since.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         admin.MapPost("/{id:guid}/end", async (Guid id, IRequestSender sender, HttpContext http, CancellationToken ct) =>
                 (await sender.Send(new EndFlashSaleCommand(id), ct)).ToHttpResult(http, TypedResults.NoContent))

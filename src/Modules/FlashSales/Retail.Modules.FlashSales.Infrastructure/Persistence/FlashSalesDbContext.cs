@@ -29,6 +29,7 @@ internal class FlashSalesDbContext(DbContextOptions options) : ModuleDbContext(o
             b.ToTable("Sales");
             b.HasKey(s => s.Id);
             b.Property(s => s.Name).HasMaxLength(FlashSale.MaxNameLength);
+            b.Property(s => s.Version).IsConcurrencyToken();
             b.HasMany(s => s.Items).WithOne().HasForeignKey(i => i.SaleId).OnDelete(DeleteBehavior.Cascade);
             b.Navigation(s => s.Items).HasField("_items").UsePropertyAccessMode(PropertyAccessMode.Field);
             b.HasIndex(s => new { s.EndsAt, s.StartsAt });

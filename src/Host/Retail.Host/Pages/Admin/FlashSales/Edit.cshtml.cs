@@ -29,6 +29,9 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
 
         [Required(ErrorMessage = "Add at least one product."), StringLength(MaxProductsText)]
         public string Products { get; set; } = "";
+
+        /// <summary>The sale's version the form was filled from (edit only): a save over someone else's newer one is refused.</summary>
+        public int? Version { get; set; }
     }
 
     [BindProperty]
@@ -57,6 +60,7 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
 
         var s = sale.Value;
         Input.Name = s.Name;
+        Input.Version = s.Version;
         Input.StartsAt = shopTime.ToLocal(s.StartsAt);
         Input.EndsAt = shopTime.ToLocal(s.EndsAt);
         Input.Products = string.Join("\n", s.Items.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.Sku}, {i.PriceRule}, {i.Allocation}, {i.PerCustomerCap}")));
@@ -92,7 +96,7 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
             return ShowAndStay(created.Error, productLines);
         }
 
-        var updated = await sender.Send(new UpdateFlashSaleCommand(id.Value, Input.Name, startsAt, endsAt, items), cancellationToken);
+        var updated = await sender.Send(new UpdateFlashSaleCommand(id.Value, Input.Name, startsAt, endsAt, items, Input.Version), cancellationToken);
         if (updated.IsSuccess)
         {
             StatusMessage = "Flash sale saved.";
