@@ -128,7 +128,10 @@ internal static class FlashSaleInputRules
 
     /// <summary>
     /// A product may be in one sale at a time: checkout only ever claims from the earliest live sale of a SKU, so the units
-    /// of a second sale in an overlapping window would show as available but could not be bought.
+    /// of a second sale in an overlapping window would show as available but could not be bought. Callers check inside the
+    /// unit-of-work transaction that saves the sale: on SQLite that transaction begins with <c>BEGIN IMMEDIATE</c> (the
+    /// single write lock), so a concurrent save of another sale waits and then sees this one. Checked before the
+    /// transaction, two saves could both find no overlap and both be written.
     /// </summary>
     public static async Task<Error?> OverlapAsync(
         IFlashSalesDbContext db, Guid? saleId, DateTimeOffset startsAt, DateTimeOffset endsAt, IReadOnlyList<FlashSaleItemSpec> specs, CancellationToken cancellationToken)
@@ -206,20 +209,29 @@ public sealed class CreateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlas
             return specs.Error;
         }
 
-        if (await FlashSaleInputRules.OverlapAsync(db, null, command.StartsAt, command.EndsAt, specs.Value, cancellationToken) is { } overlap)
+        var sale = FlashSale.Create(command.Name, command.StartsAt, command.EndsAt, specs.Value, time.GetUtcNow());
+        Error? overlap = null;
+        var saved = await unitOfWork.ExecuteAsync(
+            async () =>
+            {
+                // Checked in the transaction that saves (see OverlapAsync): checked before it, two admins saving
+                // overlapping sales of one product at once both passed.
+                overlap = await FlashSaleInputRules.OverlapAsync(db, null, command.StartsAt, command.EndsAt, specs.Value, cancellationToken);
+                if (overlap is not null)
+                {
+                    return false;
+                }
+
+                db.Sales.Add(sale);
+                return true;
+            },
+            saved => saved,
+            cancellationToken);
+        if (!saved)
         {
-            return overlap;
+            return overlap!;
         }
 
-        var sale = FlashSale.Create(command.Name, command.StartsAt, command.EndsAt, specs.Value, time.GetUtcNow());
-        await unitOfWork.ExecuteAsync(
-            () =>
-            {
-                db.Sales.Add(sale);
-                return Task.FromResult(true);
-            },
-            _ => true,
-            cancellationToken);
         await cache.RemoveByTagAsync(FlashSalesModule.CacheTag, cancellationToken);
         return sale.Id;
     }
@@ -249,11 +261,6 @@ public sealed class UpdateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlas
             return specs.Error;
         }
 
-        if (await FlashSaleInputRules.OverlapAsync(db, command.Id, command.StartsAt, command.EndsAt, specs.Value, cancellationToken) is { } overlap)
-        {
-            return overlap;
-        }
-
         Error? refused = null;
         bool found;
         try
@@ -267,6 +274,14 @@ public sealed class UpdateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlas
                     {
                         // The form was filled before someone else's save: saving it would silently undo theirs.
                         refused = FlashSaleInputRules.Stale();
+                        return true;
+                    }
+
+                    // In the transaction that saves (see OverlapAsync), not before it.
+                    if (sale is not null
+                        && await FlashSaleInputRules.OverlapAsync(db, command.Id, command.StartsAt, command.EndsAt, specs.Value, cancellationToken) is { } overlap)
+                    {
+                        refused = overlap;
                         return true;
                     }
 
