@@ -28,6 +28,23 @@ public sealed class ShopTime
     /// <summary>The value of an <c>input type="datetime-local"</c> for this instant in the shop's zone.</summary>
     public string ToInput(DateTimeOffset instant) => ToLocal(instant).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
 
+    /// <summary>The shop zone's offset from UTC at this instant, which tells the two readings of a repeated hour apart.</summary>
+    public TimeSpan OffsetOf(DateTimeOffset instant) => Zone.GetUtcOffset(instant);
+
+    /// <summary>
+    /// <see cref="FromLocal(DateTime)"/>, except in the hour repeated when daylight saving ends: there a wall-clock time is two
+    /// instants, and <paramref name="offset"/> (the one the time was shown with, see <see cref="OffsetOf"/>) says which.
+    /// Without it a form showing the first 01:30 read back as the second one, an hour later, though nobody changed it.
+    /// An offset the zone does not have at that time is ignored.
+    /// </summary>
+    public DateTimeOffset FromLocal(DateTime local, TimeSpan? offset)
+    {
+        var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        return offset is { } o && Zone.IsAmbiguousTime(unspecified) && Zone.GetAmbiguousTimeOffsets(unspecified).Contains(o)
+            ? new DateTimeOffset(unspecified, o)
+            : FromLocal(local);
+    }
+
     /// <summary>A wall-clock time in the shop's zone as an instant (a time skipped by a DST change moves forward an hour).</summary>
     public DateTimeOffset FromLocal(DateTime local)
     {

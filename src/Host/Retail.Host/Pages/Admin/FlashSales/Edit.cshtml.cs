@@ -30,6 +30,15 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
         [Required(ErrorMessage = "Add at least one product."), StringLength(MaxProductsText)]
         public string Products { get; set; } = "";
 
+        /// <summary>
+        /// Minutes from UTC the start was shown with (edit only). In the hour repeated when daylight saving ends a
+        /// wall-clock time is two instants; this keeps the one the form showed when it is saved unchanged.
+        /// </summary>
+        public int? StartsAtOffset { get; set; }
+
+        /// <summary>Minutes from UTC the end was shown with (edit only), as <see cref="StartsAtOffset"/>.</summary>
+        public int? EndsAtOffset { get; set; }
+
         /// <summary>The sale's version the form was filled from (edit only): a save over someone else's newer one is refused.</summary>
         public int? Version { get; set; }
     }
@@ -63,6 +72,8 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
         Input.Version = s.Version;
         Input.StartsAt = shopTime.ToLocal(s.StartsAt);
         Input.EndsAt = shopTime.ToLocal(s.EndsAt);
+        Input.StartsAtOffset = (int)shopTime.OffsetOf(s.StartsAt).TotalMinutes;
+        Input.EndsAtOffset = (int)shopTime.OffsetOf(s.EndsAt).TotalMinutes;
         Input.Products = string.Join("\n", s.Items.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.Sku}, {i.PriceRule}, {i.Allocation}, {i.PerCustomerCap}")));
         return Page();
     }
@@ -82,8 +93,8 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
             return Page();
         }
 
-        var startsAt = shopTime.FromLocal(Input.StartsAt!.Value);
-        var endsAt = shopTime.FromLocal(Input.EndsAt!.Value);
+        var startsAt = shopTime.FromLocal(Input.StartsAt!.Value, Minutes(Input.StartsAtOffset));
+        var endsAt = shopTime.FromLocal(Input.EndsAt!.Value, Minutes(Input.EndsAtOffset));
         if (id is null)
         {
             var created = await sender.Send(new CreateFlashSaleCommand(Input.Name, startsAt, endsAt, items), cancellationToken);
@@ -105,6 +116,8 @@ public sealed class EditModel(IRequestSender sender, ShopTime shopTime) : Retail
 
         return updated.Error.Kind == ErrorKind.NotFound ? NotFound() : ShowAndStay(updated.Error, productLines);
     }
+
+    private static TimeSpan? Minutes(int? offset) => offset is { } minutes ? TimeSpan.FromMinutes(minutes) : null;
 
     /// <summary>Parses "SKU, 19.99 | 25%, allocation, cap" lines; every unreadable line is reported with its number.</summary>
     /// <param name="productLines">The line number (from 1) of each product returned, for the command's errors about it.</param>
