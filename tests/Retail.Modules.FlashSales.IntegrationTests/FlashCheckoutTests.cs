@@ -362,6 +362,33 @@ public sealed class FlashCheckoutTests
     }
 
     [Fact]
+    public async Task A_customer_at_the_cap_stays_at_the_cap_when_the_admin_removes_and_re_adds_the_product()
+    {
+        await using var host = await OrderingTestHost.StartAsync(Limits(perUser: 50, perUserSku: 50));
+        var sku = await host.CreateProductAsync(stock: 30, price: 20m);
+        var other = await host.CreateProductAsync(stock: 30, price: 20m);
+        var now = host.Time.GetUtcNow();
+        var saleId = await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 10, cap: 2, flashPrice: 12m);
+        var buyer = OrderingTestHost.NewUser();
+        (await host.PlaceOrderAsync(buyer, OrderingTestHost.Checkout(sku, quantity: 2))).IsSuccess.ShouldBeTrue();
+
+        var itemId = (await host.ItemAsync(sku)).Id;
+
+        // The per-customer cap counts on the sale item's row: a removed and re-added product would be a new item with no
+        // purchases. A product with units sold or held cannot leave the sale, so its item (and the customer's count) stays.
+        var removed = await host.SendAsAsync<Result>(FlashTestSupport.Admin,
+            new UpdateFlashSaleCommand(saleId, "Sale", now, now.AddHours(1), [new FlashSaleItemInput(other, 12m, null, 10, 2)]));
+        removed.Error!.Message.ShouldBe("A product that already sold units stays in the sale with an allocation of at least what it sold.");
+        (await host.SendAsAsync<Result>(FlashTestSupport.Admin, new UpdateFlashSaleCommand(
+            saleId, "Sale", now, now.AddHours(1), [new FlashSaleItemInput(other, 12m, null, 10, 2), new FlashSaleItemInput(sku, 12m, null, 10, 2)]))).Error.ShouldBeNull();
+        var again = await host.PlaceOrderAsync(buyer, OrderingTestHost.Checkout(sku, quantity: 1));
+
+        again.Error!.Code.ShouldBe("flash.cap_exceeded");
+        (await host.ItemAsync(sku)).Id.ShouldBe(itemId);
+        (await host.PurchasesAsync(itemId)).Single().Quantity.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_second_sale_for_a_product_in_an_overlapping_window_is_refused_and_one_right_after_is_not()
     {
         await using var host = await OrderingTestHost.StartAsync();

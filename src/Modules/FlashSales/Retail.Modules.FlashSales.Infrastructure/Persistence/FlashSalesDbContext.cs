@@ -39,6 +39,9 @@ internal class FlashSalesDbContext(DbContextOptions options) : ModuleDbContext(o
         {
             b.ToTable("SaleItems");
             b.HasKey(i => i.Id);
+            // The domain sets the id: a product added to a stored sale is found through the sale's items, and with a
+            // "generated" key EF took it for an existing row, updated nothing and failed the save as a concurrency conflict.
+            b.Property(i => i.Id).ValueGeneratedNever();
             b.Property(i => i.Sku).HasMaxLength(40);
             b.Property(i => i.ProductName).HasMaxLength(200);
             b.HasIndex(i => new { i.SaleId, i.Sku }).IsUnique();

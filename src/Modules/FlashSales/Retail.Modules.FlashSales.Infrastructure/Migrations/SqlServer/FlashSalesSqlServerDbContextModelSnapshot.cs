@@ -263,7 +263,6 @@ namespace Retail.Modules.FlashSales.Infrastructure.Migrations.SqlServer
             modelBuilder.Entity("Retail.Modules.FlashSales.Domain.Sales.FlashSaleItem", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Allocation")

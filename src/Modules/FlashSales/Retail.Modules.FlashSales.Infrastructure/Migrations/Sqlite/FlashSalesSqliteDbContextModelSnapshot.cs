@@ -256,7 +256,6 @@ namespace Retail.Modules.FlashSales.Infrastructure.Migrations.Sqlite
             modelBuilder.Entity("Retail.Modules.FlashSales.Domain.Sales.FlashSaleItem", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Allocation")
