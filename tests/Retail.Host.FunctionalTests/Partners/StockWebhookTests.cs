@@ -86,11 +86,34 @@ public sealed class StockWebhookTests(PartnersAppFactory factory) : IClassFixtur
         (await SendAsync(client, partner, "dup", sku, 7, 1)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await DeliveryAsync(client, "dup", d => d.Status == "Applied");
 
-        var repeat = await SendAsync(client, partner, "dup", sku, 99, 2);
+        // A retry sends the same body (signed again, with a new timestamp).
+        var repeat = await SendAsync(client, partner, "dup", sku, 7, 1, at: DateTimeOffset.UtcNow.AddSeconds(-30));
         repeat.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var first = (await repeat.Content.ReadFromJsonAsync<DeliveryJson>())!;
         (first.Quantity, first.Status, first.StockAfter).ShouldBe((7, "Applied", 7));
         (await StockOf(sku)).ShouldBe(7);
+        factory.Scalar("SELECT COUNT(*) FROM catalog_StockMovements WHERE Sku = $s AND Reason = 'partner webhook dup'", ("$s", sku)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_used_delivery_id_with_another_body_is_422_and_changes_nothing()
+    {
+        // Not a retry but a second update under a used id: answering 202 with the first outcome told the partner the new
+        // quantity was accepted while it was dropped.
+        var (partner, client, sku) = await PartnerWithProductAsync();
+        (await SendAsync(client, partner, "reused", sku, 7, 1)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await DeliveryAsync(client, "reused", d => d.Status == "Applied");
+
+        var other = await SendAsync(client, partner, "reused", sku, 99, 2);
+
+        other.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        other.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await other.Content.ReadAsStringAsync()).ShouldContain("partners.delivery_id_reused");
+        (await StockOf(sku)).ShouldBe(7);
+        factory.Scalar("SELECT COUNT(*) FROM partners_WebhookDeliveries WHERE DeliveryId = 'reused' AND PartnerId = $p COLLATE NOCASE",
+            ("$p", partner.Id.ToString().ToUpperInvariant())).ShouldBe(1);
+        (await client.GetFromJsonAsync<List<DeliveryJson>>("/api/partners/webhooks/deliveries"))!.Single(d => d.DeliveryId == "reused")
+            .Quantity.ShouldBe(7);
     }
 
     [Fact]

@@ -41,6 +41,8 @@ public sealed partial class StockWebhookReceiver(
 {
     public static readonly Error BadSignature = new("partners.bad_signature", "X-Signature does not match HMAC-SHA256 of 'timestamp.body' with your webhook secret.", ErrorKind.Unauthorized);
     public static readonly Error StaleTimestamp = new("partners.stale_timestamp", "X-Timestamp is missing or more than 5 minutes away from the server's clock.", ErrorKind.Unauthorized);
+    public static readonly Error DeliveryIdReused = Error.Unprocessable(
+        "partners.delivery_id_reused", "This X-Delivery-Id was already used for a different body; send a new update with a new delivery id.");
 
     // One options instance for every request (CA1869), not a new one per webhook.
     private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web) { MaxDepth = 4 };
@@ -112,7 +114,7 @@ public sealed partial class StockWebhookReceiver(
         if (existing is not null)
         {
             // A repeat changes nothing and reports the first outcome.
-            return await ToDtoAsync(db, existing, cancellationToken);
+            return await RepeatAsync(existing, bodyHash, cancellationToken);
         }
 
         if (errors.Count > 0)
@@ -133,12 +135,28 @@ public sealed partial class StockWebhookReceiver(
         {
             // The same delivery id raced in at the same time: answer with the row that won.
             var winner = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.PartnerId == partnerId && d.DeliveryId == deliveryId, cancellationToken);
-            return await ToDtoAsync(db, winner, cancellationToken);
+            return await RepeatAsync(winner, bodyHash, cancellationToken);
         }
 
         LogReceived(logger, delivery.Id, partnerId, delivery.DeliveryId, delivery.Sku);
         work.Nudge(delivery.Id);
         return ToDto(delivery, []); // just received: no callback attempts yet
+    }
+
+    /// <summary>
+    /// A retry (the same body) answers the first delivery. Another body under the same id is not a retry but a second
+    /// update: answering it 202 with the first outcome told the partner it was accepted while its quantity was dropped.
+    /// Rows stored without a body hash (none is written so any more) are taken as retries.
+    /// </summary>
+    private async Task<Result<WebhookDeliveryDto>> RepeatAsync(WebhookDelivery first, string bodyHash, CancellationToken cancellationToken)
+    {
+        if (first.BodyHash.Length > 0 && !string.Equals(first.BodyHash, bodyHash, StringComparison.Ordinal))
+        {
+            LogDeliveryIdReused(logger, first.PartnerId, first.DeliveryId);
+            return DeliveryIdReused;
+        }
+
+        return await ToDtoAsync(db, first, cancellationToken);
     }
 
     private async Task AuditAsync(Guid partnerId, string sourceIp, string path, AuthOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
@@ -166,6 +184,9 @@ public sealed partial class StockWebhookReceiver(
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Security: stock webhook of partner {PartnerId} refused ({Outcome})")]
     private static partial void LogRefused(ILogger logger, Guid partnerId, AuthOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stock webhook of partner {PartnerId} refused: delivery id {DeliveryId} was already used for a different body")]
+    private static partial void LogDeliveryIdReused(ILogger logger, Guid partnerId, string deliveryId);
 }
 
 /// <summary>

@@ -71,10 +71,11 @@ public static class PartnersEndpoints
 
         api.MapPost("/webhooks/stock", ReceiveStockAsync)
             .WithName("PartnerStockWebhook")
-            .WithSummary("Sets the stock of one of your products. Headers: X-Api-Key, X-Timestamp (unix seconds), X-Signature (hex HMAC-SHA256 of 'timestamp.body' with your webhook secret), X-Delivery-Id. Body: {\"sku\",\"quantity\",\"sequence\"}. Answers 202; applied in the background; repeats report the first outcome.")
+            .WithSummary("Sets the stock of one of your products. Headers: X-Api-Key, X-Timestamp (unix seconds), X-Signature (hex HMAC-SHA256 of 'timestamp.body' with your webhook secret), X-Delivery-Id. Body: {\"sku\",\"quantity\",\"sequence\"}. Answers 202; applied in the background; repeats (same body) report the first outcome, a used delivery id with another body is 422.")
             .Produces<WebhookDeliveryDto>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         api.MapGet("/webhooks/deliveries", async (IRequestSender sender, HttpContext http, CancellationToken ct) =>
                 (await sender.Send(new ListWebhookDeliveriesQuery(http.User.PartnerId()), ct)).ToHttpResult(http, TypedResults.Ok))
