@@ -73,6 +73,33 @@ public sealed class FeedIngestTests(PartnersAppFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_same_idempotency_key_with_another_mode_or_kind_is_422_not_the_first_job()
+    {
+        // The key names one request: the same file sent for import under the key of its validate-only run got that run
+        // back (200, Idempotent-Replay) and the partner believed it imported while nothing was written.
+        var partner = await factory.CreatePartnerAsync();
+        using var client = factory.PartnerClient(partner.LiveKey);
+        var key = Guid.NewGuid().ToString();
+        var feed = PartnerSetup.CsvFeed(Prefix(), 2);
+        var validated = await client.PostFeedAsync(feed, "feed.csv", "?mode=validate", idempotencyKey: key);
+        (await validated.Content.ReadFromJsonAsync<FeedJobJson>())!.Mode.ShouldBe("Validate");
+
+        var import = await client.PostFeedAsync(feed, "feed.csv", idempotencyKey: key);
+        var full = await client.PostFeedAsync(feed, "feed.csv", "?mode=validate&kind=full", idempotencyKey: key);
+
+        foreach (var refused in new[] { import, full })
+        {
+            var body = await refused.Content.ReadAsStringAsync();
+            refused.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, body);
+            refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            body.ShouldContain("partners.idempotency_key_reused");
+        }
+
+        PartnerProducts(partner).ShouldBe(0);
+        factory.Scalar("SELECT COUNT(*) FROM partners_FeedJobs WHERE PartnerId = $p COLLATE NOCASE", ("$p", partner.Id.ToString().ToUpperInvariant())).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Row_errors_are_reported_by_line_and_field_and_downloadable_while_good_rows_are_imported()
     {
         var partner = await factory.CreatePartnerAsync();

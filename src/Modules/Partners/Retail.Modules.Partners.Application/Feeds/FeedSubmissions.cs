@@ -56,7 +56,7 @@ public sealed partial class FeedSubmissions(
         new("partners.unsupported_format", $"Unknown feed format: send a file ending in one of the supported formats ({string.Join(", ", formats)}) or a matching Content-Type.", ErrorKind.Validation);
 
     public static readonly Error IdempotencyKeyReused = Error.Unprocessable(
-        "partners.idempotency_key_reused", "This Idempotency-Key was already used for a different feed.");
+        "partners.idempotency_key_reused", "This Idempotency-Key was already used for a different feed, mode or kind.");
 
     public async Task<Result<FeedSubmissionResult>> SubmitAsync(FeedUpload upload, CancellationToken cancellationToken)
     {
@@ -120,7 +120,9 @@ public sealed partial class FeedSubmissions(
             var byKey = await db.FeedJobs.AsNoTracking().FirstOrDefaultAsync(j => j.PartnerId == upload.PartnerId && j.IdempotencyKey == key, cancellationToken);
             if (byKey is not null)
             {
-                return byKey.ContentHash == stored.ContentHash
+                // The key names one request: the same bytes under it with another mode or kind are another request. Its
+                // validate-only run was answered to an import (and a delta run to a full feed) as if it were that job.
+                return byKey.ContentHash == stored.ContentHash && byKey.Mode == upload.Mode && byKey.Kind == upload.Kind
                     ? new FeedSubmissionResult(SubmissionOutcome.Repeated, FeedJobDto.From(byKey))
                     : IdempotencyKeyReused;
             }
