@@ -101,6 +101,33 @@ public sealed class PartnerAuthTests(PartnersAppFactory factory) : IClassFixture
         (await other.GetAsync("/api/partners/jobs")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("7d")]
+    public async Task A_key_expiry_that_is_not_a_whole_number_of_days_creates_no_key(string expiresInDays)
+    {
+        // The value did not bind and arrived as "no expiry": the admin asked for a key that stops working soon and got
+        // one that never does.
+        var partner = await factory.CreatePartnerAsync();
+        using var admin = await factory.SignedInBrowserAsync(Users.Catalog);
+        var page = $"/admin/partners/{partner.Id}";
+        var keys = () => factory.Scalar("SELECT COUNT(*) FROM partners_ApiKeys WHERE PartnerId = $p COLLATE NOCASE", ("$p", partner.Id.ToString().ToUpperInvariant()));
+        var before = keys();
+
+        var response = await AppClient.PostFormAsync(admin, page, new Dictionary<string, string>
+        {
+            ["Key.Name"] = "rotation",
+            ["Key.Sandbox"] = "false",
+            ["Key.ExpiresInDays"] = expiresInDays,
+        }, postTo: page + "?handler=CreateKey");
+
+        var html = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, Html.Text(html));
+        Html.Text(html).ShouldContain($"The value '{expiresInDays}' is not valid");
+        html.ShouldNotContain("new-key-value");
+        keys().ShouldBe(before);
+    }
+
     [Fact]
     public async Task A_valid_key_of_an_inactive_partner_is_401_and_audited_against_the_partner()
     {

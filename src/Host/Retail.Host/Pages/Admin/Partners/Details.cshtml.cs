@@ -73,6 +73,14 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
 
     public async Task<IActionResult> OnPostCreateKeyAsync(Guid id, CancellationToken cancellationToken)
     {
+        if (!ModelState.IsValid)
+        {
+            // An expiry that is not a whole number of days ("1.5", "7d") does not bind and arrived as none: the admin asked
+            // for a key that stops working soon and got one that never does.
+            ShowError(BindingError());
+            return await LoadAsync(id, cancellationToken, keepInput: true) ? Page() : NotFound();
+        }
+
         var result = await sender.Send(new CreateApiKeyCommand(id, Key.Name, Key.Sandbox, Key.ExpiresInDays), cancellationToken);
         if (!result.IsSuccess)
         {
