@@ -198,7 +198,8 @@ public static class ScenarioCards
 
     private static ScenarioCardDto I2(ScenarioInputs i)
     {
-        var card = Latency(i, "I2", "I2 Webhooks", Partners, EndpointGroups.PartnerApi, "webhook acknowledged (p99, 15 min); deliveries processed vs callbacks failed", 0.99, 100);
+        var card = Latency(i, "I2", "I2 Webhooks", Partners, i.Requests.PartnerWebhookAcks, "webhook acknowledgements", "no webhook acknowledged",
+            "webhook acknowledged (p99, 15 min); deliveries processed vs callbacks failed", 0.99, 100);
         if (card.Status == ScenarioStatus.NotBuilt || i.Partners is not { } p)
         {
             return card;
@@ -209,7 +210,8 @@ public static class ScenarioCards
 
     private static ScenarioCardDto U2(ScenarioInputs i)
     {
-        var card = Latency(i, "U2", "U2 Feed upload feedback", Partners, EndpointGroups.PartnerApi, "upload receipt acknowledged (p95, 15 min)", 0.95, 100);
+        var card = Latency(i, "U2", "U2 Feed upload feedback", Partners, i.Requests.PartnerFeedUploads, "feed uploads answered", "no feed upload answered",
+            "upload receipt acknowledged (p95, 15 min)", 0.95, 100);
         if (card.Status == ScenarioStatus.NotBuilt || i.Partners is not { } p)
         {
             return card;
@@ -292,7 +294,13 @@ public static class ScenarioCards
             $"{timed} requests timed in the last {Window} min ({i.Requests.RequestsSinceStart} since start); {i.LogEntriesWritten} log entries captured");
     }
 
-    private static ScenarioCardDto Latency(ScenarioInputs i, string id, string title, string module, string group, string measure, double quantile, double thresholdMs)
+    private static ScenarioCardDto Latency(ScenarioInputs i, string id, string title, string module, string group, string measure, double quantile, double thresholdMs) =>
+        Latency(i, id, title, module, i.Requests.Group(group), $"{group} requests", $"no {group} requests", measure, quantile, thresholdMs);
+
+    /// <param name="counted">What the count names, e.g. "webhook acknowledgements".</param>
+    /// <param name="none">The evidence without any in the window, e.g. "no webhook acknowledged".</param>
+    private static ScenarioCardDto Latency(
+        ScenarioInputs i, string id, string title, string module, EndpointGroupTimingDto series, string counted, string none, string measure, double quantile, double thresholdMs)
     {
         var threshold = $"< {thresholdMs.ToString(CultureInfo.InvariantCulture)} ms";
         if (!i.Modules.Contains(module))
@@ -300,16 +308,16 @@ public static class ScenarioCards
             return NotBuilt(id, title, measure, threshold);
         }
 
-        var w = i.Requests.Group(group).Window(Window);
+        var w = series.Window(Window);
         var value = quantile >= 0.99 ? w.P99 : w.P95;
         if (w.Count == 0 || value is not { } v)
         {
-            return new(id, title, measure, threshold, ScenarioStatus.NoData, $"no {group} requests in the last {Window} min");
+            return new(id, title, measure, threshold, ScenarioStatus.NoData, $"{none} in the last {Window} min");
         }
 
         var label = quantile >= 0.99 ? "p99" : "p95";
         return new(id, title, measure, threshold, v < thresholdMs ? ScenarioStatus.Fulfilled : ScenarioStatus.NotFulfilled,
-            $"{w.Count} {group} requests, {label} {Ms(v)}, threshold {thresholdMs.ToString(CultureInfo.InvariantCulture)} ms");
+            $"{w.Count} {counted}, {label} {Ms(v)}, threshold {thresholdMs.ToString(CultureInfo.InvariantCulture)} ms");
     }
 
     private static ScenarioCardDto NotBuilt(string id, string title, string measure, string threshold) =>

@@ -59,6 +59,17 @@ public static class EndpointGroups
         && path is not null
         && StartsWithSegment(path, "/api");
 
+    /// <summary>A POST of a stock webhook (SPEC I2's acknowledgement), not any other partner API call.</summary>
+    public static bool IsPartnerWebhook(string? method, string? path) => IsPost(method, path, "/api/partners/webhooks/stock");
+
+    /// <summary>A POST of a feed (SPEC U2's upload), not a status poll or any other partner API call.</summary>
+    public static bool IsPartnerFeedUpload(string? method, string? path) => IsPost(method, path, "/api/partners/feeds");
+
+    private static bool IsPost(string? method, string? path, string endpoint) =>
+        string.Equals(method, "POST", StringComparison.OrdinalIgnoreCase)
+        && path is not null
+        && string.Equals(path.TrimEnd('/'), endpoint, StringComparison.OrdinalIgnoreCase);
+
     private static readonly string[] HttpMethodsThatRead = ["GET", "HEAD", "OPTIONS", "TRACE"];
 
     private static bool StartsWithSegment(string path, string prefix) =>

@@ -56,6 +56,9 @@ public sealed record EndpointGroupTimingDto(string Group, IReadOnlyList<LatencyW
 /// <param name="PartnerApiAuthenticated">Partner API requests answered to a caller with a valid key: their count and timing.</param>
 /// <param name="PartnerApiKeyRejected">Partner API requests answered 401 to a caller without a valid key (missing, unknown,
 /// wrong or revoked key): how fast a key is refused, i.e. what the key check costs (SPEC S1).</param>
+/// <param name="PartnerWebhookAcks">Stock webhook POSTs answered 2xx: how fast a webhook is acknowledged (SPEC I2).</param>
+/// <param name="PartnerFeedUploads">Feed POSTs answered 2xx (202 receipts, and small feeds' 200 with their report): how
+/// fast an upload is answered (SPEC U2).</param>
 public sealed record RequestTimingSnapshot(
     DateTimeOffset At,
     long RequestsSinceStart,
@@ -64,7 +67,9 @@ public sealed record RequestTimingSnapshot(
     EndpointGroupTimingDto RateLimitedAnswers,
     long UnauthorizedSinceStart,
     EndpointGroupTimingDto PartnerApiAuthenticated,
-    EndpointGroupTimingDto PartnerApiKeyRejected)
+    EndpointGroupTimingDto PartnerApiKeyRejected,
+    EndpointGroupTimingDto PartnerWebhookAcks,
+    EndpointGroupTimingDto PartnerFeedUploads)
 {
     public EndpointGroupTimingDto Group(string name) => Groups.Single(g => g.Group == name);
 }
@@ -72,7 +77,7 @@ public sealed record RequestTimingSnapshot(
 /// <summary>
 /// Records every request's duration in process, per endpoint group, into sliding windows of 1, 5 and 15 minutes kept as
 /// 60 slots of 15 s (time from <see cref="TimeProvider"/>), each slot a <see cref="LatencyHistogram"/>. The 1-minute
-/// window therefore covers the last 45 to 60 s, the others likewise to within one slot. Memory is fixed: 9 series ×
+/// window therefore covers the last 45 to 60 s, the others likewise to within one slot. Memory is fixed: 11 series ×
 /// 60 slots × 289 counters. Durations also go to the <c>retail.monitoring.request.duration</c> OpenTelemetry histogram;
 /// 429, 401 and 403 answers to the <c>retail.monitoring.rate_limited</c>, <c>retail.http.unauthorized</c> and
 /// <c>retail.http.forbidden</c> counters (tag <c>group</c>).
@@ -91,6 +96,8 @@ public sealed class RequestTimingRecorder
     private readonly GroupSeries _rateLimited = new();
     private readonly GroupSeries _partnerAuthenticated = new();
     private readonly GroupSeries _partnerKeyRejected = new();
+    private readonly GroupSeries _partnerWebhookAcks = new();
+    private readonly GroupSeries _partnerFeedUploads = new();
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _rateLimitedCounter;
     private readonly Counter<long> _unauthorizedCounter;
@@ -179,6 +186,20 @@ public sealed class RequestTimingRecorder
             {
                 _partnerKeyRejected.Add(slot, answer);
             }
+
+            // I2 and U2 are judged on their own endpoint: the whole group's percentiles were diluted by status polls and
+            // mixed feed uploads into webhook acknowledgements (and webhooks into uploads).
+            if (statusCode is >= 200 and < 300)
+            {
+                if (EndpointGroups.IsPartnerWebhook(method, path))
+                {
+                    _partnerWebhookAcks.Add(slot, answer);
+                }
+                else if (EndpointGroups.IsPartnerFeedUpload(method, path))
+                {
+                    _partnerFeedUploads.Add(slot, answer);
+                }
+            }
         }
     }
 
@@ -195,7 +216,9 @@ public sealed class RequestTimingRecorder
             new EndpointGroupTimingDto(EndpointGroups.RateLimited, _rateLimited.Windows(slot)),
             Interlocked.Read(ref _unauthorizedTotal),
             new EndpointGroupTimingDto(PartnerApiAuthenticatedSeries, _partnerAuthenticated.Windows(slot)),
-            new EndpointGroupTimingDto(PartnerApiKeyRejectedSeries, _partnerKeyRejected.Windows(slot)));
+            new EndpointGroupTimingDto(PartnerApiKeyRejectedSeries, _partnerKeyRejected.Windows(slot)),
+            new EndpointGroupTimingDto(PartnerWebhookAcksSeries, _partnerWebhookAcks.Windows(slot)),
+            new EndpointGroupTimingDto(PartnerFeedUploadsSeries, _partnerFeedUploads.Windows(slot)));
     }
 
     /// <summary>Name of <see cref="RequestTimingSnapshot.PartnerApiAuthenticated"/> (not an endpoint group).</summary>
@@ -203,6 +226,12 @@ public sealed class RequestTimingRecorder
 
     /// <summary>Name of <see cref="RequestTimingSnapshot.PartnerApiKeyRejected"/> (not an endpoint group).</summary>
     public const string PartnerApiKeyRejectedSeries = "partner-api-key-rejected";
+
+    /// <summary>Name of <see cref="RequestTimingSnapshot.PartnerWebhookAcks"/> (not an endpoint group).</summary>
+    public const string PartnerWebhookAcksSeries = "partner-webhook-acks";
+
+    /// <summary>Name of <see cref="RequestTimingSnapshot.PartnerFeedUploads"/> (not an endpoint group).</summary>
+    public const string PartnerFeedUploadsSeries = "partner-feed-uploads";
 
     private static long SlotOf(DateTimeOffset at) => at.ToUnixTimeMilliseconds() / (SlotSeconds * 1000L);
 
