@@ -29,6 +29,18 @@ public sealed class StockWebhookTests(PartnersAppFactory factory) : IClassFixtur
         return await client.SendAsync(request);
     }
 
+    private static async Task<HttpResponseMessage> SendRawAsync(HttpClient client, TestPartner partner, string deliveryId, string json)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/partners/webhooks/stock") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-Timestamp", timestamp);
+        request.Headers.Add("X-Signature", "sha256=" + Sign(partner.WebhookSecret, timestamp, body));
+        request.Headers.Add("X-Delivery-Id", deliveryId);
+        return await client.SendAsync(request);
+    }
+
     private async Task<(TestPartner Partner, HttpClient Client, string Sku)> PartnerWithProductAsync(string? callbackUrl = null)
     {
         var partner = await factory.CreatePartnerAsync(callbackUrl: callbackUrl);
@@ -114,6 +126,28 @@ public sealed class StockWebhookTests(PartnersAppFactory factory) : IClassFixtur
             ("$p", partner.Id.ToString().ToUpperInvariant())).ShouldBe(1);
         (await client.GetFromJsonAsync<List<DeliveryJson>>("/api/partners/webhooks/deliveries"))!.Single(d => d.DeliveryId == "reused")
             .Quantity.ShouldBe(7);
+    }
+
+    [Theory]
+    [InlineData("""{"sku":"SKU","quantity":5.5,"sequence":1}""", "quantity")]
+    [InlineData("""{"sku":"SKU","quantity":99999999999,"sequence":1}""", "quantity")]
+    [InlineData("""{"sku":"SKU","quantity":5,"sequence":"x"}""", "sequence")]
+    [InlineData("""{"sku":"SKU","quantity":5,""", "body")]
+    public async Task A_body_that_is_not_the_webhook_json_is_400_naming_the_field_at_fault_and_changes_nothing(string json, string field)
+    {
+        // One unreadable value made the whole body unreadable, and the answer said the (valid) sku was missing as well.
+        var (partner, client, sku) = await PartnerWithProductAsync();
+        var delivery = "bad-" + Guid.NewGuid().ToString("N")[..8];
+
+        var response = await SendRawAsync(client, partner, delivery, json.Replace("SKU", sku, StringComparison.Ordinal));
+
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, text);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var errors = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("errors");
+        errors.EnumerateObject().Select(p => p.Name).ShouldBe([field], text);
+        (await StockOf(sku)).ShouldBe(5);
+        factory.Scalar("SELECT COUNT(*) FROM partners_WebhookDeliveries WHERE DeliveryId = $d", ("$d", delivery)).ShouldBe(0);
     }
 
     [Fact]

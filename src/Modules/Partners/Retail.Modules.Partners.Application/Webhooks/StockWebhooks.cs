@@ -83,30 +83,46 @@ public sealed partial class StockWebhookReceiver(
         // Stored trimmed, so looked up trimmed: a repeat sent with the same spaces is the same delivery.
         deliveryId = deliveryId.Trim();
 
+        const string skuRule = "sku is required: 1–40 letters, digits, '-', '_' or '.'.";
+        const string quantityRule = "quantity is required: a whole number from 0 to 1000000.";
+        const string sequenceRule = "sequence is required: a non-negative number that grows with every update of the SKU.";
+        var errors = new Dictionary<string, string[]>();
         StockWebhookBody? parsed;
         try
         {
             parsed = JsonSerializer.Deserialize<StockWebhookBody>(body, BodyJson);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
+            // One unreadable value (5.5, a number past int, "x") fails the whole body: name that field, or the body when
+            // the JSON itself is broken, instead of reporting every field (a valid sku included) as missing.
             parsed = null;
+            var (field, rule) = ex.Path switch
+            {
+                "$.sku" => ("sku", skuRule),
+                "$.quantity" => ("quantity", quantityRule),
+                "$.sequence" => ("sequence", sequenceRule),
+                _ => ("body", """The body is not valid JSON of the form {"sku":"…","quantity":0,"sequence":0}."""),
+            };
+            errors[field] = [rule];
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (parsed?.Sku is not { Length: > 0 and <= 40 } sku || !sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (parsed is not null || errors.Count == 0)
         {
-            errors["sku"] = ["sku is required: 1–40 letters, digits, '-', '_' or '.'."];
-        }
+            if (parsed?.Sku is not { Length: > 0 and <= 40 } sku || !sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                errors["sku"] = [skuRule];
+            }
 
-        if (parsed?.Quantity is not (>= 0 and <= 1_000_000))
-        {
-            errors["quantity"] = ["quantity is required: a whole number from 0 to 1000000."];
-        }
+            if (parsed?.Quantity is not (>= 0 and <= 1_000_000))
+            {
+                errors["quantity"] = [quantityRule];
+            }
 
-        if (parsed?.Sequence is not (>= 0))
-        {
-            errors["sequence"] = ["sequence is required: a non-negative number that grows with every update of the SKU."];
+            if (parsed?.Sequence is not (>= 0))
+            {
+                errors["sequence"] = [sequenceRule];
+            }
         }
 
         var bodyHash = Convert.ToHexStringLower(SHA256.HashData(body));
