@@ -158,6 +158,38 @@ public sealed class PartnerAuthTests(PartnersAppFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Another_partners_job_is_404_in_the_portal_too_page_status_and_error_csv()
+    {
+        var owner = await factory.CreatePartnerAsync();
+        var stranger = await factory.CreatePartnerAsync();
+        using var ownerClient = factory.PartnerClient(owner.LiveKey);
+        var job = (await (await ownerClient.PostFeedAsync("sku,name,price,currency,stock\nOK-1,Good,1.00,USD,1\n,No sku,1.00,USD,1\n", "feed.csv"))
+            .Content.ReadFromJsonAsync<FeedJobJson>())!;
+        job.Rejected.ShouldBe(1);
+
+        using var admin = await factory.SignedInBrowserAsync(Users.Catalog);
+        var email = Users.NewEmail("partner");
+        var page = $"/admin/partners/{stranger.Id}";
+        (await AppClient.PostFormAsync(admin, page, new Dictionary<string, string>
+        {
+            ["NewUser.Email"] = email,
+            ["NewUser.DisplayName"] = "Stranger staff",
+            ["NewUser.Password"] = RetailAppFactory.DemoPassword,
+        }, postTo: page + "?handler=CreateUser")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using var portal = factory.Browser();
+        await AppClient.LoginAsync(portal, email, RetailAppFactory.DemoPassword);
+
+        foreach (var url in new[] { $"/partner/jobs/{job.Id}", $"/partner/jobs/{job.Id}?handler=Status", $"/partner/jobs/{job.Id}?handler=ErrorsCsv" })
+        {
+            var response = await portal.GetAsync(url);
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound, url);
+            (await response.Content.ReadAsStringAsync()).ShouldNotContain("No sku", customMessage: url);
+        }
+
+        Html.TableRows(await portal.GetStringAsync("/partner/jobs")).ShouldNotContain(r => r.Contains(job.Id.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_sandbox_key_gets_the_full_report_and_writes_nothing()
     {
         var partner = await factory.CreatePartnerAsync();
