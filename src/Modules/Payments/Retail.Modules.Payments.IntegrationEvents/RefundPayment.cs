@@ -9,6 +9,13 @@ namespace Retail.Modules.Payments.IntegrationEvents;
 /// </summary>
 public sealed record RefundPayment(Guid PaymentId, decimal Amount, string IdempotencyKey, string Reason) : ICommand<RefundResult>, IOwnsTransaction;
 
+/// <summary>Codes of <see cref="RefundPayment"/> refusals that callers act on.</summary>
+public static class RefundErrorCodes
+{
+    /// <summary>The amount is more than what is left to refund on the payment (nothing was reserved).</summary>
+    public const string ExceedsPaid = "payments.refund_exceeds_paid";
+}
+
 public enum RefundOutcome
 {
     Succeeded,

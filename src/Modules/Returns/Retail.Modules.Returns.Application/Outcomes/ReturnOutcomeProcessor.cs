@@ -116,89 +116,157 @@ public sealed class ReturnOutcomeProcessor(
 
     private async Task<(bool Done, string? Reference, string? Error)> RefundAsync(Return entity, ReturnOutcome outcome, CancellationToken cancellationToken)
     {
-        var payments = await sender.Send(new GetPaymentsForOrder(entity.OrderId), cancellationToken);
-        if (!payments.IsSuccess)
+        var plan = outcome.Plan;
+        if (plan is null)
         {
-            return (false, null, payments.Error.Message);
-        }
-
-        var plan = outcome.Plan is { } stored ? ParsePlan(stored) : await FixPlanAsync(entity.Id, outcome, payments.Value, cancellationToken);
-        if (plan.Count == 0)
-        {
-            return (false, null, "Nothing left to refund on this order's payments.");
-        }
-
-        var references = new List<string>();
-        var pending = false;
-        foreach (var (paymentId, amount) in plan)
-        {
-            var refund = await sender.Send(new RefundPayment(paymentId, amount, RefundKey(entity.Id, paymentId), $"Return {entity.Code}"), cancellationToken);
-            if (!refund.IsSuccess)
+            var split = await SplitAsync(entity.OrderId, outcome.Amount, 0, cancellationToken);
+            if (split.Parts is null)
             {
-                logger.LogWarning("Refund for return {ReturnCode} on payment {PaymentId} refused: {Error}", entity.Code, paymentId, refund.Error.Message);
-                return (false, null, refund.Error.Message);
+                return (false, null, split.Problem);
             }
 
-            pending |= refund.Value.Outcome == RefundOutcome.Pending;
-            references.Add(refund.Value.RefundId.ToString());
+            plan = await StorePlanAsync(entity.Id, outcome.Id, null, FormatPlan(split.Parts), cancellationToken);
+            if (plan is null)
+            {
+                return (false, null, PlanNotStored);
+            }
         }
 
-        return pending
-            ? (false, null, "The refund is accepted and waits for the payment provider.")
-            : (true, string.Join(",", references), null);
+        for (var replans = 0; ; replans++)
+        {
+            var parts = ParsePlan(plan);
+            var references = new List<string>();
+            var pending = false;
+            var accepted = 0m;
+            (int Index, Error Error)? refused = null;
+            for (var i = 0; i < parts.Count; i++)
+            {
+                var part = parts[i];
+                var refund = await sender.Send(new RefundPayment(part.PaymentId, part.Amount, RefundKey(entity.Id, part), $"Return {entity.Code}"), cancellationToken);
+                if (!refund.IsSuccess)
+                {
+                    logger.LogWarning("Refund for return {ReturnCode} on payment {PaymentId} refused: {Error}", entity.Code, part.PaymentId, refund.Error.Message);
+                    refused = (i, refund.Error);
+                    break;
+                }
+
+                accepted += part.Amount;
+                pending |= refund.Value.Outcome == RefundOutcome.Pending;
+                references.Add(refund.Value.RefundId.ToString());
+            }
+
+            if (refused is not { } refusal)
+            {
+                return pending
+                    ? (false, null, "The refund is accepted and waits for the payment provider.")
+                    : (true, string.Join(",", references), null);
+            }
+
+            // A part is more than its payment has left when another refund of the same order (another return, split from
+            // the same amounts before either was sent) took it first. Nothing was reserved for that part, and the parts
+            // before it are accepted: split the rest again over what the payments have left now, under new keys, or the
+            // return would wait for ever while the order's other payment still holds the money.
+            if (refusal.Error.Code != RefundErrorCodes.ExceedsPaid || replans == MaxReplans)
+            {
+                return (false, null, refusal.Error.Message);
+            }
+
+            var rest = await SplitAsync(entity.OrderId, outcome.Amount - accepted, parts.Max(p => p.Revision) + 1, cancellationToken);
+            if (rest.Parts is null)
+            {
+                return (false, null, rest.Problem);
+            }
+
+            logger.LogInformation("Return {ReturnCode}: refund split again, {Amount} over the order's payments' remaining amounts", entity.Code, outcome.Amount - accepted);
+            plan = await StorePlanAsync(entity.Id, outcome.Id, plan, FormatPlan([.. parts.Take(refusal.Index), .. rest.Parts]), cancellationToken);
+            if (plan is null)
+            {
+                return (false, null, PlanNotStored);
+            }
+        }
     }
 
+    private const int MaxReplans = 3;
+
+    private const string PlanNotStored = "The return changed while its refund was being split; the next run tries again.";
+
+    /// <summary>One part of a refund's split: an amount of one payment, under the key of the split's revision.</summary>
+    private sealed record RefundPart(Guid PaymentId, decimal Amount, int Revision);
+
     /// <summary>
-    /// Splits the refund over the order's payments, oldest first, within what each has left to refund (so the total never
-    /// exceeds what was paid), and stores the split before the first request. Every retry then sends the same requests with
-    /// the same idempotency keys (per return and payment), and Payments answers a repeat with the first refund.
+    /// Splits <paramref name="amount"/> over the order's payments, oldest first, within what each has left to refund (so
+    /// the total never exceeds what was paid). Refuses a split that cannot cover the whole amount: marking a refund done
+    /// for more than went back would tell the customer and the reports a wrong sum.
     /// </summary>
-    private async Task<List<(Guid PaymentId, decimal Amount)>> FixPlanAsync(Guid returnId, ReturnOutcome outcome, IReadOnlyList<OrderPaymentDto> payments, CancellationToken cancellationToken)
+    private async Task<(List<RefundPart>? Parts, string? Problem)> SplitAsync(Guid orderId, decimal amount, int revision, CancellationToken cancellationToken)
     {
-        var plan = new List<(Guid PaymentId, decimal Amount)>();
-        var remaining = outcome.Amount;
-        foreach (var payment in payments)
+        var payments = await sender.Send(new GetPaymentsForOrder(orderId), cancellationToken);
+        if (!payments.IsSuccess)
+        {
+            return (null, payments.Error.Message);
+        }
+
+        var parts = new List<RefundPart>();
+        var remaining = amount;
+        foreach (var payment in payments.Value)
         {
             var portion = Math.Min(remaining, payment.RefundableAmount);
             if (portion > 0)
             {
-                plan.Add((payment.PaymentId, portion));
+                parts.Add(new RefundPart(payment.PaymentId, portion, revision));
                 remaining -= portion;
             }
         }
 
-        if (plan.Count == 0)
-        {
-            return plan;
-        }
+        return remaining > 0
+            ? (null, $"Only {amount - remaining:0.00} of {amount:0.00} is left to refund on this order's payments.")
+            : (parts, null);
+    }
 
-        var text = string.Join(";", plan.Select(p => $"{p.PaymentId}={p.Amount.ToString(CultureInfo.InvariantCulture)}"));
+    /// <summary>
+    /// Stores the split before any request of it is sent (first writer wins; a re-split replaces only the split it
+    /// replaces), so every retry sends the same requests with the same idempotency keys and Payments answers a repeat with
+    /// the first refund. Returns the split that counts, or null when ours was not stored and none other was either.
+    /// </summary>
+    private async Task<string?> StorePlanAsync(Guid returnId, Guid outcomeId, string? expected, string plan, CancellationToken cancellationToken)
+    {
         try
         {
             await unitOfWork.ExecuteAsync(
                 async () =>
                 {
                     var entity = await LoadTrackedAsync(db, returnId, cancellationToken);
-                    entity?.PlanOutcome(outcome.Id, text);
-                    return true;
+                    if (entity is null)
+                    {
+                        return false;
+                    }
+
+                    return expected is null ? entity.PlanOutcome(outcomeId, plan) : entity.ReplanOutcome(outcomeId, expected, plan);
                 },
-                _ => true,
+                changed => changed,
                 cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
-            // Another run fixed a plan first (or the return changed): the stored plan below is the one that counts.
+            // Another run stored a split first (or the return changed): the stored split below is the one that counts.
         }
 
-        var stored = (await LoadAsync(returnId, cancellationToken))?.Outcomes.Single(o => o.Id == outcome.Id).Plan;
-        return stored is null ? plan : ParsePlan(stored);
+        var stored = (await LoadAsync(returnId, cancellationToken))?.Outcomes.Single(o => o.Id == outcomeId).Plan;
+        return stored is null || string.Equals(stored, expected, StringComparison.Ordinal) ? null : stored;
     }
 
-    private static List<(Guid PaymentId, decimal Amount)> ParsePlan(string plan) =>
+    /// <summary><c>paymentId=amount</c> per part, <c>=revision</c> appended for parts of a re-split.</summary>
+    private static string FormatPlan(IEnumerable<RefundPart> parts) =>
+        string.Join(";", parts.Select(p => $"{p.PaymentId}={p.Amount.ToString(CultureInfo.InvariantCulture)}" + (p.Revision == 0 ? "" : "=" + p.Revision.ToString(CultureInfo.InvariantCulture))));
+
+    private static List<RefundPart> ParsePlan(string plan) =>
     [
         .. plan.Split(';', StringSplitOptions.RemoveEmptyEntries)
             .Select(part => part.Split('='))
-            .Select(p => (Guid.Parse(p[0]), decimal.Parse(p[1], NumberStyles.Number, CultureInfo.InvariantCulture))),
+            .Select(p => new RefundPart(
+                Guid.Parse(p[0]),
+                decimal.Parse(p[1], NumberStyles.Number, CultureInfo.InvariantCulture),
+                p.Length > 2 ? int.Parse(p[2], NumberStyles.None, CultureInfo.InvariantCulture) : 0)),
     ];
 
     private async Task<(bool Done, string? Reference, string? Error)> IssueCreditAsync(Return entity, ReturnOutcome outcome, CancellationToken cancellationToken)
@@ -265,7 +333,9 @@ public sealed class ReturnOutcomeProcessor(
             cancellationToken);
     }
 
-    private static string RefundKey(Guid returnId, Guid paymentId) => $"return-{returnId:N}-{paymentId:N}";
+    /// <summary>Per return and payment; a re-split's parts add their revision, so they never reuse a key of an earlier split.</summary>
+    private static string RefundKey(Guid returnId, RefundPart part) =>
+        $"return-{returnId:N}-{part.PaymentId:N}" + (part.Revision == 0 ? "" : "-" + part.Revision.ToString(CultureInfo.InvariantCulture));
 
     private async Task<Return?> LoadAsync(Guid returnId, CancellationToken cancellationToken)
     {

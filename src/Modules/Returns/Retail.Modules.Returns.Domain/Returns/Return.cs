@@ -194,15 +194,35 @@ public sealed class Return : AggregateRoot<Guid>
         Version++;
     }
 
-    /// <summary>Fixes how an outcome is split (first writer wins; retries reuse it so they send identical requests).</summary>
-    public void PlanOutcome(Guid outcomeId, string plan)
+    /// <summary>Fixes how an outcome is split (first writer wins; retries reuse it so they send identical requests). False when already fixed.</summary>
+    public bool PlanOutcome(Guid outcomeId, string plan)
     {
         var outcome = OutcomeOf(outcomeId);
-        if (outcome.Plan is null)
+        if (outcome.Plan is not null)
         {
-            outcome.FixPlan(plan);
-            Version++;
+            return false;
         }
+
+        outcome.FixPlan(plan);
+        Version++;
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces an outcome's split, only when it is still <paramref name="expected"/> (so of two runs re-planning at once
+    /// one wins and the other reuses its plan). False when the stored plan is another one.
+    /// </summary>
+    public bool ReplanOutcome(Guid outcomeId, string expected, string plan)
+    {
+        var outcome = OutcomeOf(outcomeId);
+        if (!string.Equals(outcome.Plan, expected, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        outcome.Replan(plan);
+        Version++;
+        return true;
     }
 
     /// <summary>Whether every outcome has succeeded, so the processor may complete the return.</summary>
@@ -453,6 +473,8 @@ public sealed class ReturnOutcome : Entity<Guid>
     public string? Plan { get; private set; }
 
     internal void FixPlan(string plan) => Plan ??= plan;
+
+    internal void Replan(string plan) => Plan = plan;
 
     internal static ReturnOutcome Create(Guid returnId, Disposition kind, decimal amount, DateTimeOffset now) => new()
     {

@@ -25,7 +25,7 @@ public sealed class RefundPaymentHandler(
     public static Error NotRefundable() => Error.Unprocessable("payments.payment_not_refundable", new OnlySucceededPaymentsCanBeRefundedRule(PaymentStatus.Pending).Message);
 
     public static Error ExceedsPaid(decimal left) => Error.Unprocessable(
-        "payments.refund_exceeds_paid", $"Refunds cannot exceed the amount paid: {left:0.00} is left to refund.");
+        RefundErrorCodes.ExceedsPaid, $"Refunds cannot exceed the amount paid: {left:0.00} is left to refund.");
 
     public static Error KeyReused(string key) => Error.Unprocessable(
         "payments.idempotency_key_reused", $"The idempotency key '{key}' was already used for a different refund.");
