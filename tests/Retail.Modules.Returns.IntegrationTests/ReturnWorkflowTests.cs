@@ -159,6 +159,41 @@ public sealed class ReturnWorkflowTests
     }
 
     [Fact]
+    public async Task Staff_work_their_own_return_only_as_its_customer_never_as_the_team_that_approves_or_refunds_it()
+    {
+        await using var host = await ReturnsTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 10, price: 40m);
+        const string agent = "support-77";
+        const string clerk = "finance-77";
+        var agentOrder = await host.DeliveredOrderAsync(agent, sku, 1);
+        var clerkOrder = await host.DeliveredOrderAsync(clerk, sku, 1);
+        var agentsReturn = (await host.SubmitAsync(agent, agentOrder, sku, 1)).Value.Code;
+        var clerksReturn = (await host.SubmitAsync(clerk, clerkOrder, sku, 1)).Value.Code;
+
+        var selfApproved = await host.MoveAsync(agent, agentsReturn, "approve");
+        var ownView = (await host.SendAsAsync<Result<ReturnDetailDto>>(agent, new GetReturnQuery(agentsReturn))).Value;
+
+        selfApproved.IsSuccess.ShouldBeFalse("a support agent cannot approve their own return");
+        selfApproved.Error!.Code.ShouldBe("returns.own_return");
+        ownView.Status.ShouldBe("SUBMITTED");
+        ownView.Actions.ShouldAllBe(a => a.Role == "customer", "their own return offers them only the customer's buttons");
+        ownView.Actions.Select(a => a.Action).ShouldBe(["cancel"]);
+
+        await host.ToInspectedAsync(clerk, clerksReturn);
+        var detail = (await host.SendAsAsync<Result<ReturnDetailDto>>(ReturnsTestHost.Support, new GetReturnQuery(clerksReturn))).Value;
+        var refund = new TransitionInputDto(Dispositions: [.. detail.Lines.Select(l => new LineDispositionInput(l.Id, "REFUND", null))]);
+        (await host.MoveAsync(clerk, clerksReturn, "decide", refund)).Error!.Kind.ShouldBe(ErrorKind.Forbidden, "finance cannot decide their own refund");
+        (await host.MoveAsync(ReturnsTestHost.Finance, clerksReturn, "decide", refund)).IsSuccess.ShouldBeTrue();
+        (await host.MoveAsync(clerk, clerksReturn, "process")).Error!.Kind.ShouldBe(ErrorKind.Forbidden, "finance cannot pay out their own refund");
+        (await host.MoveAsync(ReturnsTestHost.Finance, clerksReturn, "process")).IsSuccess.ShouldBeTrue();
+        var ran = await host.SendAsAsync<Result<Application.Outcomes.OutcomeRunReport>>(clerk, new Application.Outcomes.ExecuteReturnOutcomesCommand(clerksReturn));
+        ran.Error!.Kind.ShouldBe(ErrorKind.Forbidden, "nor run its outcomes");
+
+        var audit = await host.QueryAsync(sp => sp.GetRequiredService<IReturnsDbContext>().AuditEntries.Where(a => a.Actor == ReturnsTestHost.EmailOf(clerk) || a.Actor == ReturnsTestHost.EmailOf(agent)).ToListAsync());
+        audit.ShouldAllBe(a => a.Role == "customer", "every step they took on their own returns was as its customer");
+    }
+
+    [Fact]
     public async Task Audit_rows_are_append_only_in_the_database()
     {
         await using var host = await ReturnsTestHost.StartAsync();

@@ -30,8 +30,14 @@ public sealed class ExecuteReturnOutcomesCommandHandler(IReturnsDbContext db, Re
         }
 
         var code = ReturnCodes.Normalize(command.Code);
-        var id = await db.Returns.AsNoTracking().Where(r => r.Code == code).Select(r => (Guid?)r.Id).SingleOrDefaultAsync(cancellationToken);
-        return id is { } returnId ? await processor.ProcessAsync(returnId, cancellationToken) : ReturnErrors.NotFound();
+        var found = await db.Returns.AsNoTracking().Where(r => r.Code == code).Select(r => new { r.Id, r.CustomerId }).SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return ReturnErrors.NotFound();
+        }
+
+        // Nobody pays out their own return: a finance clerk's own refund is run by a colleague (or the job).
+        return viewer.ActsFor(ReturnRoles.Finance, found.CustomerId) ? await processor.ProcessAsync(found.Id, cancellationToken) : ReturnErrors.OwnReturn();
     }
 }
 
@@ -53,6 +59,11 @@ public sealed class RecordRepairShippedCommandHandler(IReturnsDbContext db, Retu
         if (!viewer.TeamRoles.Contains(ReturnRoles.Warehouse, StringComparer.Ordinal))
         {
             return Error.Forbidden() with { Code = "returns.wrong_role", Message = "Only the warehouse ships a repaired item back." };
+        }
+
+        if (!viewer.ActsFor(ReturnRoles.Warehouse, entity.CustomerId))
+        {
+            return ReturnErrors.OwnReturn();
         }
 
         if (command.ExpectedVersion is { } expected && expected != entity.Version)

@@ -25,6 +25,13 @@ public static class ReturnErrors
         _ => Error.Conflict("returns.illegal_transition", check.Message),
     };
 
+    /// <summary>Staff who are the customer of a return act on it only as its customer: nobody approves or pays out their own.</summary>
+    public static Error OwnReturn() => Error.Forbidden() with
+    {
+        Code = "returns.own_return",
+        Message = "This is your own return: you can act on it only as its customer. A colleague has to do this step.",
+    };
+
     public static Error Invalid(string field, string message) =>
         Error.Validation(new Dictionary<string, string[]> { [field] = [message] }) with { Message = message };
 }
@@ -51,17 +58,16 @@ public sealed class ReturnViewer(ICurrentUser user)
         return transition is null ? roles.FirstOrDefault() : roles.FirstOrDefault(transition.AllowsRole) ?? roles.FirstOrDefault();
     }
 
-    public IReadOnlyList<string> RolesOn(Return entity)
-    {
-        var roles = new List<string>();
-        if (entity.CustomerId == UserId)
-        {
-            roles.Add(ReturnRoles.Customer);
-        }
+    /// <summary>
+    /// The roles the viewer may act in on <paramref name="entity"/>. On their own return staff are only its customer
+    /// (segregation of duties): otherwise an agent could approve, and a finance clerk decide and pay out, their own refund.
+    /// </summary>
+    public IReadOnlyList<string> RolesOn(Return entity) => IsOwner(entity) ? [ReturnRoles.Customer] : TeamRoles;
 
-        roles.AddRange(TeamRoles);
-        return roles;
-    }
+    public bool IsOwner(Return entity) => entity.CustomerId == UserId;
+
+    /// <summary>Whether the viewer acts for <paramref name="team"/> on a return of <paramref name="customerId"/>.</summary>
+    public bool ActsFor(string team, string customerId) => customerId != UserId && TeamRoles.Contains(team, StringComparer.Ordinal);
 
     /// <summary>The audit's "who": the sign-in name (email) people recognise, or the user id when there is none.</summary>
     public ReturnActor Actor(string role) => new(string.IsNullOrEmpty(user.UserName) ? UserId : user.UserName, role, Activity.Current?.TraceId.ToString());

@@ -72,7 +72,13 @@ public sealed class TransitionReturnCommandHandler(
         }
 
         var action = command.Action.Trim().ToLowerInvariant();
-        var role = viewer.RoleFor(entity, ReturnWorkflow.Find(action, entity.Status));
+        var transition = ReturnWorkflow.Find(action, entity.Status);
+        if (viewer.IsOwner(entity) && transition is not null && !transition.AllowsRole(ReturnRoles.Customer) && viewer.TeamRoles.Any(transition.AllowsRole))
+        {
+            return ReturnErrors.OwnReturn();
+        }
+
+        var role = viewer.RoleFor(entity, transition);
         if (role is null)
         {
             // An admin without a team role may look but not act.
@@ -93,7 +99,6 @@ public sealed class TransitionReturnCommandHandler(
         }
 
         var from = entity.Status;
-        ReturnTransition transition;
         try
         {
             transition = entity.Apply(action, viewer.Actor(role), data, time.GetUtcNow());
