@@ -38,6 +38,34 @@ public sealed class ImageSanitizerTests
     }
 
     [Fact]
+    public void Jpeg_loses_metadata_between_progressive_scans_and_anything_appended_after_its_end()
+    {
+        // A progressive JPEG: a second scan follows the first, with tables (and here an EXIF segment) between them; phones
+        // append more after the end marker (motion-photo video, maker trailers) that carries location too.
+        byte[] progressive =
+        [
+            0xFF, 0xD8,
+            0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01, // DQT (kept)
+            0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56, // scan 1 (stuffed byte, restart marker)
+            0xFF, 0xC4, 0x00, 0x05, 0x00, 0x00, 0x00, // DHT between the scans (kept)
+            0xFF, 0xE1, 0x00, 0x0C, 0x45, 0x78, 0x69, 0x66, 0x00, 0x00, 0x47, 0x50, 0x53, 0x21, // APP1 Exif "GPS!" (dropped)
+            0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00, 0x78, 0x9A, // scan 2 (kept)
+            0xFF, 0xD9,
+            .. "ftypmp42 GPS 48.1374N 11.5755E"u8.ToArray(), // appended after the end (dropped)
+        ];
+
+        var result = ImageSanitizer.Sanitize(progressive);
+
+        result.Problem.ShouldBeNull();
+        var text = Encoding.Latin1.GetString(result.Content!);
+        text.ShouldNotContain("Exif");
+        text.ShouldNotContain("GPS");
+        text.ShouldNotContain("ftyp");
+        result.Content![^2..].ShouldBe(new byte[] { 0xFF, 0xD9 }, "the file ends at its end marker");
+        result.Content.Length.ShouldBe(progressive.Length - 14 - 30, "both scans and the tables between them are kept byte for byte");
+    }
+
+    [Fact]
     public void Png_loses_text_exif_and_time_chunks()
     {
         var png = Png(("IHDR", new byte[13]), ("tEXt", "Author\0Ann"u8.ToArray()), ("eXIf", "GPS"u8.ToArray()), ("tIME", new byte[7]), ("IDAT", new byte[] { 1, 2, 3 }), ("IEND", []));

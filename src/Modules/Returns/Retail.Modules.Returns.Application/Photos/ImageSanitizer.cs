@@ -31,8 +31,8 @@ public sealed record SanitizedImage(ImageKind? Kind, byte[]? Content, string? Pr
 
 /// <summary>
 /// Decides the image type from its bytes (never the file name) and removes metadata at the byte level, with no imaging
-/// library: JPEG loses APP1–APP13/APP15 (EXIF, XMP, IPTC…) and COM segments (APP0 JFIF, APP2 ICC colour profile and
-/// APP14 Adobe colour transform stay, they are needed to show colours right); PNG loses tEXt/zTXt/iTXt/eXIf/tIME chunks;
+/// library: JPEG loses APP1–APP13/APP15 (EXIF, XMP, IPTC…) and COM segments, between scans too, and anything after its end
+/// marker (APP0 JFIF, APP2 ICC colour profile and APP14 Adobe colour transform stay, they are needed to show colours right); PNG loses tEXt/zTXt/iTXt/eXIf/tIME chunks;
 /// WebP loses its EXIF and XMP chunks (and the VP8X flags that announce them). Anything malformed is refused.
 /// </summary>
 public static class ImageSanitizer
@@ -139,13 +139,54 @@ public static class ImageSanitizer
             i += length;
             if (marker == 0xDA)
             {
-                // Start of scan: the entropy-coded data and everything after it carry no metadata segments we strip.
-                output.Write(data, i, data.Length - i);
-                return output.ToArray();
+                // Start of scan: copy its entropy-coded data up to the next marker, then go on reading segments. Copying
+                // the rest of the file as it was kept the EXIF a progressive JPEG can carry between its scans, and
+                // whatever a phone appends after the end marker (motion-photo video, maker trailers, with location).
+                var end = EntropyCodedEnd(data, i);
+                output.Write(data, i, end - i);
+                i = end;
+                if (i == data.Length)
+                {
+                    // No end marker after the scan: a file cut short, kept as it was (viewers show what is there).
+                    return output.ToArray();
+                }
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Where the entropy-coded data starting at <paramref name="start"/> ends: at the first 0xFF that begins a marker (not
+    /// a stuffed 0xFF 0x00, not a restart marker 0xFF 0xD0–0xD7), or at the end of the file.
+    /// </summary>
+    private static int EntropyCodedEnd(byte[] data, int start)
+    {
+        var j = start;
+        while (j < data.Length)
+        {
+            if (data[j] != 0xFF)
+            {
+                j++;
+                continue;
+            }
+
+            if (j + 1 >= data.Length)
+            {
+                return data.Length;
+            }
+
+            var next = data[j + 1];
+            if (next is 0x00 or (>= 0xD0 and <= 0xD7))
+            {
+                j += 2;
+                continue;
+            }
+
+            return j;
+        }
+
+        return data.Length;
     }
 
     private static byte[]? StripPng(byte[] data)
