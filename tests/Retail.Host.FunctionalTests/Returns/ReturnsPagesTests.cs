@@ -79,6 +79,27 @@ public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Adding_more_photos_than_the_return_has_room_for_adds_none_and_says_how_many_fit()
+    {
+        using var customer = await CustomerWithReturnAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await ReturnsApi.OkAsync(ReturnsApi.UploadAsync(customer.Api, customer.Code, ReturnsApi.Jpeg), "photo " + i);
+        }
+
+        var detailPath = $"/returns/{customer.Code}";
+        var page = await customer.Browser.GetStringAsync(detailPath);
+        var two = await PostMultipartAsync(customer.Browser, detailPath + "?handler=Photo", page, new Dictionary<string, string>(), ("photos", "a.jpg", ReturnsApi.Jpeg), ("photos", "b.jpg", ReturnsApi.Jpeg));
+
+        two.StatusCode.ShouldNotBe(HttpStatusCode.Redirect, "nothing was added");
+        Html.Text(await two.Content.ReadAsStringAsync()).ShouldContain("A return has at most 5 photos; this one has room for 1 more.");
+        (await ReturnsApi.DetailAsync(customer.Api, customer.Code)).GetProperty("photos").GetArrayLength().ShouldBe(4, "not one of the two was added");
+        var one = await PostMultipartAsync(customer.Browser, detailPath + "?handler=Photo", page, new Dictionary<string, string>(), ("photos", "a.jpg", ReturnsApi.Jpeg));
+        one.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await one.Content.ReadAsStringAsync()));
+        (await ReturnsApi.DetailAsync(customer.Api, customer.Code)).GetProperty("photos").GetArrayLength().ShouldBe(5);
+    }
+
+    [Fact]
     public async Task An_upload_over_the_pages_form_limit_is_a_413_saying_the_photo_limit_with_a_reference_and_nothing_is_created()
     {
         using var api = await ReturnsApi.NewCustomerAsync(factory);

@@ -32,7 +32,12 @@ public sealed class DetailsModel(IRequestSender sender, IOptions<ReturnsOptions>
 
     public async Task<IActionResult> OnPostPhotoAsync(string code, CancellationToken cancellationToken)
     {
-        var (photos, problem) = await ReturnView.ReadPhotosAsync(Request.Form.Files, options.Value.MaxPhotos, options.Value.MaxPhotoBytes, cancellationToken);
+        if (!await LoadAsync(code, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        var (photos, problem) = await ReturnView.ReadPhotosAsync(Request.Form.Files, options.Value.MaxPhotos, Return!.Photos.Count, options.Value.MaxPhotoBytes, cancellationToken);
         if (problem is null && photos.Count == 0)
         {
             problem = "Choose a photo first.";

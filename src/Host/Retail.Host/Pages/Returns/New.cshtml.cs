@@ -45,7 +45,7 @@ public sealed class NewModel(IRequestSender sender, IOptions<ReturnsOptions> opt
             return Page();
         }
 
-        var (photos, problem) = await ReturnView.ReadPhotosAsync(Request.Form.Files, Limits.MaxPhotos, Limits.MaxPhotoBytes, cancellationToken);
+        var (photos, problem) = await ReturnView.ReadPhotosAsync(Request.Form.Files, Limits.MaxPhotos, 0, Limits.MaxPhotoBytes, cancellationToken);
         if (problem is not null)
         {
             ModelState.AddModelError("Photos", problem);

@@ -59,14 +59,21 @@ public static class ReturnView
             : $"{Math.Max(0, (int)age.TotalMinutes)} min";
     }
 
-    /// <summary>Reads uploaded files up to the limit and checks them (type from the bytes, size, count) before anything is stored.</summary>
-    public static async Task<(List<byte[]> Photos, string? Problem)> ReadPhotosAsync(IFormFileCollection files, int maxPhotos, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads uploaded files up to the limit and checks them (type from the bytes, size, count) before anything is stored.
+    /// <paramref name="attached"/> photos are already on the return: the count is checked against the room left, so a post
+    /// adds all of its photos or none (one by one, the first ones were added before the limit refused the rest).
+    /// </summary>
+    public static async Task<(List<byte[]> Photos, string? Problem)> ReadPhotosAsync(IFormFileCollection files, int maxPhotos, int attached, int maxBytes, CancellationToken cancellationToken)
     {
         var photos = new List<byte[]>();
         var chosen = files.Where(f => f.Length > 0).ToList();
-        if (chosen.Count > maxPhotos)
+        var room = Math.Max(0, maxPhotos - attached);
+        if (chosen.Count > room)
         {
-            return (photos, $"A return has at most {maxPhotos} photos.");
+            return (photos, attached == 0 ? $"A return has at most {maxPhotos} photos."
+                : room == 0 ? $"A return has at most {maxPhotos} photos; this one has no room for more."
+                : $"A return has at most {maxPhotos} photos; this one has room for {room} more.");
         }
 
         foreach (var file in chosen)
