@@ -289,6 +289,86 @@ public sealed class AdminCatalogTests(RetailAppFactory factory) : IClassFixture<
         (await response.Content.ReadAsStringAsync()).ShouldContain("catalog.duplicate_sku");
     }
 
+    [Fact]
+    public async Task Two_admins_editing_one_product_the_save_from_the_older_form_is_refused_and_the_first_save_stays()
+    {
+        using var catalogApi = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogApi, price: 10.00m, category: "office", name: "Contested Desk Lamp");
+        using var first = await factory.SignedInBrowserAsync(Users.Catalog);
+        using var second = await factory.SignedInBrowserAsync(Users.Catalog);
+        var firstForm = await first.GetStringAsync($"/admin/catalog/edit/{sku}");
+        var secondForm = await second.GetStringAsync($"/admin/catalog/edit/{sku}");
+
+        var firstSave = await first.PostAsync($"/admin/catalog/edit/{sku}", AsBrowserPosts(firstForm, ProductForm(sku, "Renamed By The First Admin", "office", "10.00")));
+        firstSave.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await firstSave.Content.ReadAsStringAsync()));
+        var secondSave = await second.PostAsync($"/admin/catalog/edit/{sku}", AsBrowserPosts(secondForm, ProductForm(sku, "Contested Desk Lamp", "office", "12.50")));
+
+        secondSave.StatusCode.ShouldBe(HttpStatusCode.Conflict, "the second admin's form was filled before the first admin saved");
+        var html = await secondSave.Content.ReadAsStringAsync();
+        Html.Text(html).ShouldContain("This product was changed by someone else meanwhile. Please reload it and try again.");
+        html.ShouldContain("Reference:");
+        var product = await CatalogApi.GetProductAsync(catalogApi, sku);
+        product.Name.ShouldBe("Renamed By The First Admin", "the first admin's change is not silently undone");
+        product.Price.ShouldBe(10.00m);
+
+        var reloaded = await second.GetStringAsync($"/admin/catalog/edit/{sku}");
+        var retried = await second.PostAsync($"/admin/catalog/edit/{sku}", AsBrowserPosts(reloaded, ProductForm(sku, "Renamed By The First Admin", "office", "12.50")));
+        retried.StatusCode.ShouldBe(HttpStatusCode.Redirect, "a reloaded form saves");
+        (await CatalogApi.GetProductAsync(catalogApi, sku)).Price.ShouldBe(12.50m);
+    }
+
+    [Fact]
+    public async Task Stock_sold_or_adjusted_while_an_admin_edits_neither_blocks_the_save_nor_is_lost_by_it()
+    {
+        using var catalogApi = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogApi, stock: 10, price: 5.00m, name: "Busy Watering Can");
+        using var browser = await factory.SignedInBrowserAsync(Users.Catalog);
+        var form = await browser.GetStringAsync($"/admin/catalog/edit/{sku}");
+        (await catalogApi.PostAsJsonAsync($"/api/catalog/products/{sku}/stock-adjustments", new { delta = -3, reason = "sold at the counter" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var saved = await browser.PostAsync($"/admin/catalog/edit/{sku}", AsBrowserPosts(form, ProductForm(sku, "Busy Watering Can", "garden", "6.00")));
+
+        saved.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await saved.Content.ReadAsStringAsync()));
+        var product = await CatalogApi.GetProductAsync(catalogApi, sku);
+        product.Price.ShouldBe(6.00m);
+        product.Stock.ShouldBe(7, "the stock change made while the form was open stays");
+    }
+
+    [Fact]
+    public async Task An_api_update_with_a_stale_version_is_a_409_and_changes_nothing()
+    {
+        using var catalogApi = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogApi, price: 3.00m, name: "Versioned Trowel");
+        var version = (await catalogApi.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/catalog/products/{sku}")).GetProperty("version").GetInt32();
+
+        var first = await catalogApi.PutAsJsonAsync($"/api/catalog/products/{sku}", new { name = "Versioned Trowel", category = "garden", price = 4.00m, version });
+        var stale = await catalogApi.PutAsJsonAsync($"/api/catalog/products/{sku}", new { name = "Stale Trowel", category = "garden", price = 9.00m, version });
+
+        first.StatusCode.ShouldBe(HttpStatusCode.NoContent, await first.Content.ReadAsStringAsync());
+        stale.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await stale.Content.ReadAsStringAsync()).ShouldContain("catalog.product_changed");
+        var product = await CatalogApi.GetProductAsync(catalogApi, sku);
+        product.Name.ShouldBe("Versioned Trowel");
+        product.Price.ShouldBe(4.00m);
+    }
+
+    /// <summary>What a browser sends for the form in <paramref name="formHtml"/>: its hidden fields (token, version) plus the typed ones.</summary>
+    private static FormUrlEncodedContent AsBrowserPosts(string formHtml, Dictionary<string, string> typed)
+    {
+        var fields = new Dictionary<string, string>(typed);
+        foreach (System.Text.RegularExpressions.Match input in System.Text.RegularExpressions.Regex.Matches(formHtml, "<input[^>]*type=\"hidden\"[^>]*>"))
+        {
+            var name = System.Text.RegularExpressions.Regex.Match(input.Value, "\\bname=\"([^\"]*)\"").Groups[1].Value;
+            var value = System.Text.RegularExpressions.Regex.Match(input.Value, "\\bvalue=\"([^\"]*)\"").Groups[1].Value;
+            if (name.Length > 0 && !fields.ContainsKey(name))
+            {
+                fields[name] = WebUtility.HtmlDecode(value);
+            }
+        }
+
+        return new FormUrlEncodedContent(fields);
+    }
+
     private static Dictionary<string, string> ProductForm(string sku, string name, string category, string price, string stock = "0") => new()
     {
         ["Input.Sku"] = sku,

@@ -17,6 +17,9 @@ public interface ICatalogDbContext : IModuleDbContext
 
     DbSet<StockReservation> StockReservations { get; }
 
+    /// <summary>Saves inside the command's transaction (a product edit learns here that someone else saved it first).</summary>
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Inserts new, untracked entities of one Catalog table with multi-row INSERT statements (a few per call instead of
     /// one per entity), inside the current transaction, on either provider. The entities stay untracked: their domain

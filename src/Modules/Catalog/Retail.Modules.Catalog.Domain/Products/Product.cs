@@ -43,6 +43,13 @@ public sealed class Product : AggregateRoot<Guid>
 
     public string? Gtin { get; private set; }
 
+    /// <summary>
+    /// Concurrency token: incremented by every change of the product's details (admin, API, partner feed), so two admins
+    /// editing the same product cannot both win; the second is told to reload instead of silently undoing the first.
+    /// Stock is not part of it: sales and adjustments change stock by conditional UPDATEs all the time.
+    /// </summary>
+    public int Version { get; private set; }
+
     /// <summary>A product that a partner's feed brings in; only that partner's feeds may change it afterwards.</summary>
     public static Product CreateForPartner(ProductDetails details, string sku, int initialStock, string partnerId, string? brand, string? gtin, DateTimeOffset now)
     {
@@ -114,6 +121,7 @@ public sealed class Product : AggregateRoot<Guid>
         _imageUrls = [.. details.ImageUrls];
         IsActive = details.IsActive;
         UpdatedAt = now;
+        Version++;
         Raise(new ProductUpsertedDomainEvent(Id, Sku, Name, CategoryId, Price, Stock, IsActive, now));
     }
 }

@@ -17,7 +17,8 @@ using Retail.Modules.Catalog.Application.Products.UpdateProduct;
 namespace Retail.Modules.Catalog.Infrastructure.Endpoints;
 
 /// <summary>Request bodies of the Catalog API.</summary>
-public sealed record ProductUpsertRequest(string? Sku, string Name, string? Description, string Category, decimal Price, int InitialStock, IReadOnlyList<string>? ImageUrls, bool IsActive = true);
+/// <param name="Version">On an update: the <c>version</c> the product had when read; a stale one is a 409 <c>catalog.product_changed</c>.</param>
+public sealed record ProductUpsertRequest(string? Sku, string Name, string? Description, string Category, decimal Price, int InitialStock, IReadOnlyList<string>? ImageUrls, bool IsActive = true, int? Version = null);
 
 public sealed record StockAdjustmentRequest(int Delta, string Reason);
 
@@ -61,11 +62,12 @@ public static class CatalogEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         admin.MapPut("/products/{sku}", async (string sku, ProductUpsertRequest body, IRequestSender sender, HttpContext http, CancellationToken ct) =>
-                (await sender.Send(new UpdateProductCommand(sku, body.Name, body.Description, body.Category, body.Price, body.ImageUrls, body.IsActive), ct))
+                (await sender.Send(new UpdateProductCommand(sku, body.Name, body.Description, body.Category, body.Price, body.ImageUrls, body.IsActive, body.Version), ct))
                     .ToHttpResult(http, TypedResults.NoContent))
             .WithName("UpdateProduct")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         admin.MapPost("/products/{sku}/stock-adjustments", async (string sku, StockAdjustmentRequest body, IRequestSender sender, HttpContext http, CancellationToken ct) =>
                 (await sender.Send(new AdjustStockCommand(sku, body.Delta, body.Reason), ct))

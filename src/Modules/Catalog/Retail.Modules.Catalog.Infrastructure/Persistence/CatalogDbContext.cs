@@ -56,6 +56,7 @@ internal class CatalogDbContext(DbContextOptions options) : ModuleDbContext(opti
             b.Property(p => p.Brand).HasMaxLength(100);
             b.Property(p => p.Gtin).HasMaxLength(14);
             b.HasIndex(p => new { p.PartnerId, p.IsActive });
+            b.Property(p => p.Version).IsConcurrencyToken();
             b.Ignore(p => p.DomainEvents);
         });
         modelBuilder.Entity<Category>(b =>

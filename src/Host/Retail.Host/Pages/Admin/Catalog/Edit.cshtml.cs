@@ -28,6 +28,9 @@ public sealed class EditModel(IRequestSender sender) : RetailPageModel
 
         public bool IsActive { get; set; } = true;
 
+        /// <summary>The product's version the form was filled from (edit only): a save over someone else's newer one is refused.</summary>
+        public int? Version { get; set; }
+
         public IReadOnlyList<string> ImageUrlList =>
             (ImageUrls ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
@@ -58,7 +61,7 @@ public sealed class EditModel(IRequestSender sender) : RetailPageModel
         Input = new InputModel
         {
             Sku = p.Sku, Name = p.Name, Description = p.Description, Category = p.CategorySlug, Price = p.Price,
-            ImageUrls = string.Join('\n', p.ImageUrls), IsActive = p.IsActive,
+            ImageUrls = string.Join('\n', p.ImageUrls), IsActive = p.IsActive, Version = p.Version,
         };
         return Page();
     }
@@ -77,7 +80,7 @@ public sealed class EditModel(IRequestSender sender) : RetailPageModel
 
         var result = IsNew
             ? await sender.Send(new CreateProductCommand(Input.Sku, Input.Name, Input.Description, Input.Category, Input.Price, Input.InitialStock, Input.ImageUrlList, Input.IsActive), cancellationToken)
-            : (Retail.BuildingBlocks.Application.Result)await sender.Send(new UpdateProductCommand(sku!, Input.Name, Input.Description, Input.Category, Input.Price, Input.ImageUrlList, Input.IsActive), cancellationToken);
+            : (Retail.BuildingBlocks.Application.Result)await sender.Send(new UpdateProductCommand(sku!, Input.Name, Input.Description, Input.Category, Input.Price, Input.ImageUrlList, Input.IsActive, Input.Version), cancellationToken);
         if (!result.IsSuccess)
         {
             if (!IsNew && result.Error.Kind == Retail.BuildingBlocks.Application.ErrorKind.NotFound)

@@ -39,6 +39,6 @@ public sealed class GetProductQueryHandler(ICatalogDbContext db) :
         }
 
         var product = row.p;
-        return new ProductDetailDto(product.Sku, product.Name, product.Description, row.c.Name, row.c.Slug, product.CategoryId, product.Price, product.Stock, product.ImageUrls, product.IsActive, product.UpdatedAt);
+        return new ProductDetailDto(product.Sku, product.Name, product.Description, row.c.Name, row.c.Slug, product.CategoryId, product.Price, product.Stock, product.ImageUrls, product.IsActive, product.UpdatedAt, product.Version);
     }
 }

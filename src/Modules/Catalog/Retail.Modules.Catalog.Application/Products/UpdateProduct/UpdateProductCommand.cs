@@ -9,7 +9,11 @@ using Retail.Modules.Catalog.Domain.Products;
 
 namespace Retail.Modules.Catalog.Application.Products.UpdateProduct;
 
-/// <summary>Changes a product's details (not its stock: see AdjustStockCommand).</summary>
+/// <summary>
+/// Changes a product's details (not its stock: see AdjustStockCommand). <paramref name="ExpectedVersion"/> is the version
+/// the admin's form (or script) was filled from; when someone else saved the product since, the answer is 409 "reload"
+/// and nothing changes.
+/// </summary>
 [AuthorizeRoles(Roles.CatalogAdmin)]
 public sealed record UpdateProductCommand(
     string Sku,
@@ -18,7 +22,8 @@ public sealed record UpdateProductCommand(
     string Category,
     decimal Price,
     IReadOnlyList<string>? ImageUrls,
-    bool IsActive) : ICommand;
+    bool IsActive,
+    int? ExpectedVersion = null) : ICommand;
 
 public sealed class UpdateProductCommandValidator : AbstractValidator<UpdateProductCommand>
 {
@@ -31,6 +36,9 @@ public sealed class UpdateProductCommandValidator : AbstractValidator<UpdateProd
 
 public sealed class UpdateProductCommandHandler(ICatalogDbContext db, TimeProvider time) : ICommandHandler<UpdateProductCommand>
 {
+    public static Error Stale() =>
+        Error.Conflict("catalog.product_changed", "This product was changed by someone else meanwhile. Please reload it and try again.");
+
     public async ValueTask<Result> Handle(UpdateProductCommand command, CancellationToken cancellationToken)
     {
         var sku = Skus.Normalize(command.Sku);
@@ -46,7 +54,23 @@ public sealed class UpdateProductCommandHandler(ICatalogDbContext db, TimeProvid
             return Error.Validation(new Dictionary<string, string[]> { ["Category"] = [$"There is no category '{command.Category}'."] });
         }
 
+        if (command.ExpectedVersion is { } expected && expected != product.Version)
+        {
+            // The form was filled before someone else's save: saving it would silently undo theirs.
+            return Stale();
+        }
+
         product.Update(new ProductDetails(command.Name, command.Description ?? "", category.Id, command.Price, command.ImageUrls ?? [], command.IsActive), time.GetUtcNow());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another save committed between our read and our write (the version is checked in the UPDATE's WHERE).
+            return Stale();
+        }
+
         return Result.Success();
     }
 }
