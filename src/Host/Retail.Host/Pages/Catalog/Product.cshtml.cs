@@ -46,7 +46,9 @@ public sealed class ProductModel(IRequestSender sender) : RetailPageModel
         }
         else
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            // A quantity that did not bind (quantity=abc, one past int.MaxValue) only showed the field's message with no
+            // reference id; answered like every other page's binding error instead.
+            ShowError(BindingError());
         }
 
         return await LoadAsync(sku, cancellationToken) ? Page() : NotFound();
