@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Catalog.Application.Products;
@@ -17,6 +18,30 @@ public sealed class ProductModel(IRequestSender sender) : RetailPageModel
     public InputModel Input { get; set; } = new();
 
     public ProductDetailDto? Product { get; private set; }
+
+    /// <summary>
+    /// The description with the admin's line breaks (its paragraphs and lists) as &lt;br /&gt;: each line is appended as
+    /// text, so it is HTML-encoded on its own and no markup of the description itself reaches the page.
+    /// </summary>
+    public IHtmlContent DescriptionHtml
+    {
+        get
+        {
+            var html = new HtmlContentBuilder();
+            var lines = (Product?.Description ?? "").ReplaceLineEndings("\n").Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (i > 0)
+                {
+                    html.AppendHtml("<br />");
+                }
+
+                html.Append(lines[i]);
+            }
+
+            return html;
+        }
+    }
 
     public bool SignedIn => User.Identity?.IsAuthenticated == true;
 
