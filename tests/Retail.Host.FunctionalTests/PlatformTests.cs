@@ -233,6 +233,41 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
     }
 
     [Fact]
+    public async Task A_method_an_api_route_does_not_take_is_a_405_problem_naming_the_methods_it_does()
+    {
+        using var client = factory.AnonymousApi();
+
+        var response = await client.DeleteAsync("/api/catalog/categories");
+
+        // Not the 404 "no such route" a client would then look for under another address.
+        response.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        response.Content.Headers.Allow.ShouldBe(["GET"]);
+        await ShouldBeProblemAsync(response, 405, "method_not_allowed");
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_on_a_json_api_is_a_415_problem()
+    {
+        using var client = await factory.ApiClientAsync(Users.Catalog);
+        using var body = new StringContent("sku=TXT-1&name=Plain", Encoding.UTF8, "text/plain");
+
+        var response = await client.PostAsync("/api/catalog/products", body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        await ShouldBeProblemAsync(response, 415, "unsupported_media_type");
+        (await client.GetAsync("/api/catalog/products/TXT-1")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "nothing was created");
+    }
+
+    private static async Task ShouldBeProblemAsync(HttpResponseMessage response, int status, string code)
+    {
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        problem.RootElement.GetProperty("status").GetInt32().ShouldBe(status);
+        problem.RootElement.GetProperty("code").GetString().ShouldBe(code);
+        problem.RootElement.GetProperty("traceId").GetString().ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
     public async Task The_home_page_shows_categories_and_featured_products()
     {
         using var client = factory.Browser();

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Retail.BuildingBlocks.Application.Security;
 using Retail.BuildingBlocks.Infrastructure.Persistence;
@@ -90,7 +91,8 @@ internal static class WebSetup
     {
         app.MapRazorPages();
         // Unknown paths are 404 for everyone (without this the deny-by-default policy would answer 401 to anonymous users).
-        app.MapFallback("{*path}", () => Results.NotFound()).AllowAnonymous();
+        // The fallback also wins over routing's own 405 and 415 answers, so for the APIs it gives them itself.
+        app.MapFallback("{*path}", (HttpContext context, EndpointDataSource endpoints) => NotFound(context, endpoints)).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Retail API")).AllowAnonymous();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
@@ -120,6 +122,41 @@ internal static class WebSetup
         {
             app.Logger.LogCritical(ex, "Database not ready at startup; /health/ready answers 503 until it is");
         }
+    }
+
+    /// <summary>
+    /// 404, or for an API route that exists: 405 with <c>Allow</c> when it does not take the request's method, 415 when it
+    /// does but not the request's content type. Route constraints are not evaluated: such a request is a 404 as before.
+    /// </summary>
+    private static IResult NotFound(HttpContext context, EndpointDataSource endpoints)
+    {
+        var request = context.Request;
+        if (!IsApi(context))
+        {
+            return Results.NotFound();
+        }
+
+        var sameRoute = endpoints.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>() is not null
+                && new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(new Microsoft.AspNetCore.Routing.Template.RouteTemplate(e.RoutePattern), [])
+                    .TryMatch(request.Path, []))
+            .ToList();
+        if (sameRoute.Count == 0)
+        {
+            return Results.NotFound();
+        }
+
+        var forMethod = sameRoute.Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Contains(request.Method, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (forMethod.Count == 0)
+        {
+            context.Response.Headers.Allow = string.Join(", ", sameRoute.SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods).Distinct(StringComparer.OrdinalIgnoreCase));
+            return Results.StatusCode(StatusCodes.Status405MethodNotAllowed);
+        }
+
+        var requested = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed : null;
+        var refusesContentType = forMethod.All(e => e.Metadata.GetMetadata<IAcceptsMetadata>() is { IsOptional: false } accepts
+            && !accepts.ContentTypes.Any(type => requested is not null && requested.IsSubsetOf(Microsoft.Net.Http.Headers.MediaTypeHeaderValue.Parse(type))));
+        return refusesContentType ? Results.StatusCode(StatusCodes.Status415UnsupportedMediaType) : Results.NotFound();
     }
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
