@@ -258,6 +258,22 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
         (await client.GetAsync("/api/catalog/products/TXT-1")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "nothing was created");
     }
 
+    [Theory]
+    [InlineData("/api/catalog/nothing-here", "text/html", 404, "not_found")]
+    [InlineData("/api/cart", "application/xml", 401, "unauthorized")]
+    public async Task An_api_error_is_a_json_problem_whatever_the_client_accepts(string path, string accept, int status, string code)
+    {
+        using var client = factory.AnonymousApi();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd(accept);
+
+        var response = await client.SendAsync(request);
+
+        // A browser opening an API address, or a client that asks for XML, must still learn the code and the reference.
+        ((int)response.StatusCode).ShouldBe(status);
+        await ShouldBeProblemAsync(response, status, code);
+    }
+
     private static async Task ShouldBeProblemAsync(HttpResponseMessage response, int status, string code)
     {
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");

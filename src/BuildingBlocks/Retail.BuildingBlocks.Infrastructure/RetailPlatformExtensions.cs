@@ -44,18 +44,7 @@ public static class RetailPlatformExtensions
             extensions["traceId"] = ProblemResults.ReferenceId(context.HttpContext);
             if (!extensions.ContainsKey("code"))
             {
-                extensions["code"] = context.ProblemDetails.Status switch
-                {
-                    400 => "bad_request",
-                    401 => "unauthorized",
-                    403 => "forbidden",
-                    404 => "not_found",
-                    405 => "method_not_allowed",
-                    413 => "payload_too_large",
-                    415 => "unsupported_media_type",
-                    429 => "rate_limited",
-                    _ => "error",
-                };
+                extensions["code"] = ProblemResults.CodeOfStatus(context.ProblemDetails.Status);
             }
         });
         services.AddExceptionHandler<RetailExceptionHandler>();

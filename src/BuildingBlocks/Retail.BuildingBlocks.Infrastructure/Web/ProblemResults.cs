@@ -21,6 +21,36 @@ public static class ProblemResults
         _ => StatusCodes.Status500InternalServerError,
     };
 
+    /// <summary>The stable <c>code</c> of a problem that carries only a status (routing, authentication, server limits).</summary>
+    public static string CodeOfStatus(int? status) => status switch
+    {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        429 => "rate_limited",
+        _ => "error",
+    };
+
+    /// <summary>
+    /// The problem body for a response that ended with only a status code. Always JSON: the problem details service
+    /// writes nothing when the client's Accept header leaves JSON out (a browser opening an API address, a client asking
+    /// for XML), and the status code pages then answered <c>text/plain</c> without the code or the reference.
+    /// </summary>
+    public static Task WriteStatusProblemAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var status = context.Response.StatusCode;
+        return Results.Problem(statusCode: status, extensions: new Dictionary<string, object?>
+        {
+            ["code"] = CodeOfStatus(status),
+            ["traceId"] = ReferenceId(context),
+        }).ExecuteAsync(context);
+    }
+
     /// <summary>The id a user can quote; the same trace id appears in every log line of the request.</summary>
     public static string ReferenceId(HttpContext? context) => Activity.Current?.TraceId.ToString() ?? context?.TraceIdentifier ?? "";
 

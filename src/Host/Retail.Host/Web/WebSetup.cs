@@ -73,7 +73,7 @@ internal static class WebSetup
         app.UseTrustedForwardedHeaders();
         // Unexpected exceptions: APIs get problem details from RetailExceptionHandler; pages re-execute /Error.
         app.UseExceptionHandler("/Error");
-        app.UseWhen(IsApi, api => api.UseStatusCodePages());
+        app.UseWhen(IsApi, api => api.UseStatusCodePages(status => Retail.BuildingBlocks.Infrastructure.Web.ProblemResults.WriteStatusProblemAsync(status.HttpContext)));
         app.UseWhen(ctx => !IsApi(ctx), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}"));
         var sendHsts = !app.Environment.IsDevelopment();
         app.Use((context, next) => SecurityHeaders(context, next, sendHsts));
