@@ -23,6 +23,18 @@ public sealed class SettingsCheckTests
         error.Message.ShouldStartWith(failure);
     }
 
+    [Fact]
+    public void The_app_does_not_start_with_a_redis_connection_string_it_cannot_read_and_says_so()
+    {
+        // Before, it started, never reached Redis, and served with per-instance limits and cache for good ("degraded").
+        using var factory = new MisconfiguredAppFactory("ConnectionStrings:Redis", "127.0.0.1:6379,no-such-option=1");
+
+        var error = Should.Throw<InvalidOperationException>(() => factory.CreateClient());
+
+        error.Message.ShouldStartWith("ConnectionStrings:Redis is not a Redis connection string");
+        error.Message.ShouldContain("no-such-option");
+    }
+
     private sealed class MisconfiguredAppFactory(string key, string value) : RetailAppFactory
     {
         protected override IDictionary<string, string?> Settings()

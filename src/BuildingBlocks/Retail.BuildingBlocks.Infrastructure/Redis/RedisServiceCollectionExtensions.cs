@@ -19,6 +19,20 @@ public static class RedisServiceCollectionExtensions
     public static IServiceCollection AddRetailRedisAndCaching(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Redis");
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            // Checked at start like every other setting: unread, it only failed on the first connect, in the background,
+            // and the app served on its per-instance fallbacks for good.
+            try
+            {
+                StackExchange.Redis.ConfigurationOptions.Parse(connectionString);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException($"ConnectionStrings:Redis is not a Redis connection string (host:port,option=value,...): {e.Message}", e);
+            }
+        }
+
         services.AddSingleton(sp => new RedisConnection(connectionString, sp.GetService<ILogger<RedisConnection>>() ?? NullLogger<RedisConnection>.Instance));
         services.AddHostedService<RedisConnectionWarmup>();
         services.AddSingleton<InProcessSlidingWindowRateLimiter>();
