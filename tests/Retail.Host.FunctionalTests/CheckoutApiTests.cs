@@ -58,6 +58,83 @@ public sealed class CheckoutApiTests(RetailAppFactory factory) : IClassFixture<R
         (await customer.GetFromJsonAsync<JsonElement>("/api/orders")).GetProperty("totalCount").GetInt32().ShouldBe(0);
     }
 
+    private static async Task<(JsonElement Body, string ErrorOfItem)> RefusalAsync(HttpResponseMessage response, HttpStatusCode expected, string sku)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(expected, text);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        var body = JsonDocument.Parse(text).RootElement.Clone();
+        body.TryGetProperty("errors", out var errors).ShouldBeTrue($"the problem body says which item was refused: {text}");
+        return (body, errors.GetProperty(sku).EnumerateArray().Single().GetString()!);
+    }
+
+    [Theory]
+    [InlineData("deactivated", HttpStatusCode.UnprocessableEntity, "ordering.product_unavailable")]
+    [InlineData("out-of-stock", HttpStatusCode.Conflict, "ordering.out_of_stock")]
+    public async Task An_item_the_catalog_refuses_is_named_in_the_problem_body_under_its_sku(string why, HttpStatusCode expected, string code)
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var kept = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 4m, name: "Kept Kettle");
+        var sku = CatalogApi.NewSku();
+        var name = $"Refused Radio {sku}";
+        await CatalogApi.CreateProductAsync(catalogAdmin, sku: sku, stock: why == "out-of-stock" ? 0 : 5, price: 6m, name: name, isActive: why != "deactivated");
+        using var customer = await factory.ApiClientAsync(Users.Customer2);
+        var body = new
+        {
+            items = new[] { new { sku = kept, quantity = 1 }, new { sku, quantity = 1 } },
+            shippingAddress = new { name = "Ann", line1 = "1 Main St", city = "Springfield", postalCode = "12345", country = "US" },
+            paymentMethod = "card",
+            paymentDetails = new Dictionary<string, string> { ["cardNumber"] = "4242424242424242", ["expiry"] = "12/30" },
+        };
+
+        // Was: only "This item is no longer available." with two items sent and no word of which one.
+        var (problem, error) = await RefusalAsync(await CheckoutAsync(customer, body, Guid.NewGuid().ToString("N")), expected, sku);
+
+        problem.GetProperty("code").GetString().ShouldBe(code);
+        problem.GetProperty("detail").GetString().ShouldBe(Retail.BuildingBlocks.Application.UserMessages.OutOfStock);
+        error.ShouldBe($"{name}: {Retail.BuildingBlocks.Application.UserMessages.OutOfStock}");
+        problem.GetProperty("errors").TryGetProperty(kept, out _).ShouldBeFalse("the kettle was not refused");
+        (await CatalogApi.GetProductAsync(catalogAdmin, kept)).Stock.ShouldBe(5, "nothing is ordered");
+    }
+
+    [Fact]
+    public async Task A_sold_out_flash_item_is_named_in_the_problem_body_by_the_claim_and_by_the_early_answer()
+    {
+        using var admin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = CatalogApi.NewSku();
+        var name = $"Flash Fan {sku}";
+        await CatalogApi.CreateProductAsync(admin, sku: sku, stock: 50, price: 10m, name: name);
+        var now = DateTimeOffset.UtcNow;
+        var sale = await admin.PostAsJsonAsync("/api/flash/sales", new
+        {
+            name = "Named " + sku,
+            startsAt = now.AddMinutes(-1),
+            endsAt = now.AddHours(1),
+            items = new[] { new { sku, flashPrice = 5m, percentOff = (int?)null, allocation = 1, perCustomerCap = 1 } },
+        });
+        sale.StatusCode.ShouldBe(HttpStatusCode.Created, await sale.Content.ReadAsStringAsync());
+        var customers = await CheckoutLoad.RegisterCustomersAsync(factory, 3, "named");
+        try
+        {
+            (await CheckoutLoad.CheckoutAsync(customers[0].Client, sku)).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+            // The second is refused by the claim (which remembers the item sold out), the third before the claim.
+            var byClaim = await RefusalAsync(await CheckoutLoad.CheckoutAsync(customers[1].Client, sku), HttpStatusCode.Conflict, sku);
+            var early = await RefusalAsync(await CheckoutLoad.CheckoutAsync(customers[2].Client, sku), HttpStatusCode.Conflict, sku);
+
+            foreach (var (problem, error) in new[] { byClaim, early })
+            {
+                problem.GetProperty("code").GetString().ShouldBe("flash.sold_out");
+                problem.GetProperty("detail").GetString().ShouldBe(Retail.BuildingBlocks.Application.UserMessages.OutOfStock);
+                error.ShouldBe($"{name}: {Retail.BuildingBlocks.Application.UserMessages.OutOfStock}");
+            }
+        }
+        finally
+        {
+            customers.ForEach(c => c.Dispose());
+        }
+    }
+
     [Fact]
     public async Task A_page_number_far_past_the_end_never_shows_the_first_page_of_orders_again()
     {

@@ -102,6 +102,8 @@ public sealed class FlashPregateTests
         early.Error.Kind.ShouldBe(byClaim.Error.Kind);
         early.Error.Message.ShouldBe(UserMessages.OutOfStock);
         early.Error.FieldErrors![sku].ShouldBe(byClaim.Error.FieldErrors![sku]);
+        // Named from the cached listing, so an API caller knows which item was refused (no read added for it).
+        early.Error.FieldErrors[sku].ShouldBe([$"Test {sku}: {UserMessages.OutOfStock}"]);
         writes.Writes.ShouldBe(0);
         (await host.ClaimsAsync(sku)).Count.ShouldBe(claims);
         (await KeyKnownAsync(host, late, command.IdempotencyKey)).ShouldBeFalse();
@@ -153,6 +155,7 @@ public sealed class FlashPregateTests
             over.Error!.Code.ShouldBe("flash.cap_exceeded");
             over.Error.Kind.ShouldBe(ErrorKind.Unprocessable);
             over.Error.Message.ShouldBe("You can buy at most 2 of this item in this flash sale.");
+            over.Error.FieldErrors[sku].ShouldBe([$"Test {sku}: at most 2 per customer in this flash sale."]);
             writes.Writes.ShouldBe(0);
 
             // One unit left under the cap of the other customer: not certain, so the attempt goes on to the (shut) gate.

@@ -103,6 +103,11 @@ public sealed class GetFlashOffersHandler(FlashListingCache listing, IFeatureTog
         Result.Success(await LiveOffersAsync(listing, features, time, query.Skus, cancellationToken));
 
     internal static async Task<IReadOnlyList<FlashOfferDto>> LiveOffersAsync(
+        FlashListingCache listing, IFeatureToggles features, TimeProvider time, IReadOnlyList<string> skus, CancellationToken cancellationToken) =>
+        [.. (await LiveListingAsync(listing, features, time, skus, cancellationToken)).Select(l => l.Offer)];
+
+    /// <summary>The live offers with their products' names as the cached listing has them (for naming a refusal).</summary>
+    internal static async Task<IReadOnlyList<(FlashOfferDto Offer, string ProductName)>> LiveListingAsync(
         FlashListingCache listing, IFeatureToggles features, TimeProvider time, IReadOnlyList<string> skus, CancellationToken cancellationToken)
     {
         if (skus.Count == 0 || (features.Find(Features.FlashSales) is { } toggle && !await toggle.IsEnabledAsync(cancellationToken)))
@@ -115,8 +120,9 @@ public sealed class GetFlashOffersHandler(FlashListingCache listing, IFeatureTog
         var now = time.GetUtcNow();
         return snapshot.Sales
             .Where(s => FlashSale.IsInWindow(s.StartsAt, s.EndsAt, now))
-            .SelectMany(s => s.Items.Where(i => wanted.Contains(i.Sku)).Select(i => new FlashOfferDto(i.Sku, s.Id, s.Name, i.FlashPrice, i.RegularPrice, s.EndsAt, i.PerCustomerCap)))
-            .GroupBy(o => o.Sku, StringComparer.Ordinal)
+            .SelectMany(s => s.Items.Where(i => wanted.Contains(i.Sku)).Select(i =>
+                (Offer: new FlashOfferDto(i.Sku, s.Id, s.Name, i.FlashPrice, i.RegularPrice, s.EndsAt, i.PerCustomerCap), i.ProductName)))
+            .GroupBy(o => o.Offer.Sku, StringComparer.Ordinal)
             .Select(g => g.First())
             .ToList();
     }
@@ -177,7 +183,8 @@ public sealed class PrecheckFlashClaimHandler(
             .Select(g => (Sku: g.Key, Quantity: g.Sum(l => l.Quantity)))
             .OrderBy(l => l.Sku, StringComparer.Ordinal)
             .ToList();
-        var offers = await GetFlashOffersHandler.LiveOffersAsync(listing, features, time, [.. lines.Select(l => l.Sku)], cancellationToken);
+        var listed = await GetFlashOffersHandler.LiveListingAsync(listing, features, time, [.. lines.Select(l => l.Sku)], cancellationToken);
+        var offers = listed.Select(l => l.Offer).ToList();
         if (offers.Count == 0 || !lines.Any(l => offers.FirstOrDefault(o => o.Sku == l.Sku) is { } offer
                 && (memo.IsSoldOut(l.Sku) || (!query.SoldOutOnly
                     && (l.Quantity > offer.PerCustomerCap || memo.ClaimedBy(l.Sku, query.CustomerId) + l.Quantity > offer.PerCustomerCap)))))
@@ -186,6 +193,8 @@ public sealed class PrecheckFlashClaimHandler(
         }
 
         var customerId = query.CustomerId;
+        // The names for a refusal come from the listing snapshot just used (the live items' read carries none), not a read.
+        var names = listed.ToDictionary(l => l.Offer.Sku, l => l.ProductName, StringComparer.Ordinal);
         var live = await liveItems.ReadAsync([.. lines.Select(l => l.Sku)], cancellationToken);
         Dictionary<Guid, int>? bought = null;
         foreach (var (sku, quantity) in lines)
@@ -204,7 +213,7 @@ public sealed class PrecheckFlashClaimHandler(
                 }
 
                 statistics.Rejected(item.SaleId, "sold_out");
-                return ClaimFlashAllocationHandler.SoldOut(sku);
+                return ClaimFlashAllocationHandler.SoldOut(sku, names.GetValueOrDefault(sku));
             }
 
             // Units are left: only now this customer's own purchases matter (read once, also after the attempt arrived).
@@ -215,7 +224,7 @@ public sealed class PrecheckFlashClaimHandler(
             if (!query.SoldOutOnly && (quantity > item.PerCustomerCap || itemBought + quantity > item.PerCustomerCap))
             {
                 statistics.Rejected(item.SaleId, "cap_exceeded");
-                return ClaimFlashAllocationHandler.CapExceeded(sku, item.PerCustomerCap);
+                return ClaimFlashAllocationHandler.CapExceeded(sku, names.GetValueOrDefault(sku), item.PerCustomerCap);
             }
         }
 
@@ -249,12 +258,20 @@ public sealed partial class ClaimFlashAllocationHandler(
     TimeProvider time,
     ILogger<ClaimFlashAllocationHandler> logger) : ICommandHandler<ClaimFlashAllocation, IReadOnlyList<FlashClaimedLine>>
 {
-    public static Error SoldOut(string sku) =>
-        Error.Conflict("flash.sold_out", UserMessages.OutOfStock) with { FieldErrors = new Dictionary<string, string[]> { [sku] = [UserMessages.OutOfStock] } };
+    /// <param name="productName">
+    /// The sale item's product name, from the rows already at hand (never a read of its own: this is the refusal a storm
+    /// gets thousands of times a second), so the refusal keyed by SKU also says which product it is; the SKU when none.
+    /// </param>
+    public static Error SoldOut(string sku, string? productName) =>
+        Error.Conflict("flash.sold_out", UserMessages.OutOfStock)
+        with { FieldErrors = new Dictionary<string, string[]> { [sku] = [$"{NameOr(sku, productName)}: {UserMessages.OutOfStock}"] } };
 
-    public static Error CapExceeded(string sku, int cap) =>
+    /// <param name="productName">As for <see cref="SoldOut"/>: from the rows at hand, the SKU when none.</param>
+    public static Error CapExceeded(string sku, string? productName, int cap) =>
         Error.Unprocessable("flash.cap_exceeded", $"You can buy at most {cap} of this item in this flash sale.")
-        with { FieldErrors = new Dictionary<string, string[]> { [sku] = [$"At most {cap} per customer in this flash sale."] } };
+        with { FieldErrors = new Dictionary<string, string[]> { [sku] = [$"{NameOr(sku, productName)}: at most {cap} per customer in this flash sale."] } };
+
+    private static string NameOr(string sku, string? productName) => string.IsNullOrWhiteSpace(productName) ? sku : productName;
 
     public async ValueTask<Result<IReadOnlyList<FlashClaimedLine>>> Handle(ClaimFlashAllocation command, CancellationToken cancellationToken)
     {
@@ -305,14 +322,14 @@ public sealed partial class ClaimFlashAllocationHandler(
                 }
 
                 statistics.Rejected(item.SaleId, "sold_out");
-                return SoldOut(sku);
+                return SoldOut(sku, item.ProductName);
             }
 
             if (!await TryAddToCapAsync(itemId, command.CustomerId, quantity, item.PerCustomerCap, cancellationToken))
             {
                 memo.RememberClaimed(sku, command.CustomerId, item.PerCustomerCap);
                 statistics.Rejected(item.SaleId, "cap_exceeded");
-                return CapExceeded(sku, item.PerCustomerCap);
+                return CapExceeded(sku, item.ProductName, item.PerCustomerCap);
             }
 
             // The flash price against Catalog's price now, never above it; locked into the order from here on.

@@ -64,8 +64,12 @@ public sealed partial class PlaceOrderCommandHandler(
 
     public static Error Declined() => Error.Unprocessable("payment.declined", UserMessages.PaymentFailed);
 
-    public static Error ProductUnavailable(string sku) =>
-        Error.Unprocessable("ordering.product_unavailable", UserMessages.OutOfStock) with { FieldErrors = new Dictionary<string, string[]> { [sku] = [UserMessages.OutOfStock] } };
+    /// <param name="name">The product's name, so the refusal says which item it is; the SKU when the catalog has none.</param>
+    public static Error ProductUnavailable(string sku, string? name = null) =>
+        Error.Unprocessable("ordering.product_unavailable", UserMessages.OutOfStock) with
+        {
+            FieldErrors = new Dictionary<string, string[]> { [sku] = [$"{name ?? sku}: {UserMessages.OutOfStock}"] },
+        };
 
     public static Error Overloaded() => new("ordering.overloaded", UserMessages.Overloaded, ErrorKind.Unavailable) { RetryAfter = TimeSpan.FromSeconds(1) };
 
@@ -79,7 +83,7 @@ public sealed partial class PlaceOrderCommandHandler(
             "Prices changed since you started checking out: " + string.Join("; ", changes.Select(c =>
                 string.Create(CultureInfo.InvariantCulture, $"{c.Name} is now {c.Actual:0.00} (was {c.Expected:0.00})")))
             + ". Nothing was charged. Please review your order and place it again.")
-        with { FieldErrors = changes.ToDictionary(c => c.Sku, c => new[] { string.Create(CultureInfo.InvariantCulture, $"Now {c.Actual:0.00}") }) };
+        with { FieldErrors = changes.ToDictionary(c => c.Sku, c => new[] { string.Create(CultureInfo.InvariantCulture, $"{c.Name}: now {c.Actual:0.00}") }) };
 
     /// <summary>
     /// A checkout from the cart sends the lines the page showed; one the customer has since taken out of the cart (or whose
@@ -248,7 +252,7 @@ public sealed partial class PlaceOrderCommandHandler(
         {
             if (!bySku.TryGetValue(sku, out var product) || !product.IsActive)
             {
-                return ProductUnavailable(sku);
+                return ProductUnavailable(sku, product?.Name);
             }
         }
 
@@ -301,7 +305,7 @@ public sealed partial class PlaceOrderCommandHandler(
         if (!reserved.IsSuccess)
         {
             await ReleaseFlashAsync(id, claimed.Value, "stock could not be reserved");
-            return reserved.Error;
+            return Named(reserved.Error, bySku);
         }
 
         try
@@ -342,6 +346,21 @@ public sealed partial class PlaceOrderCommandHandler(
         logger.LogInformation("Order {OrderNumber} ({OrderId}) accepted for {UserId}, key {Key}: stock held, payment pending", order.Number, id, userId, key);
         return order;
     }
+
+    /// <summary>
+    /// Catalog keys its refusal (too few in stock) by SKU alone; the products of this order were read above, so each
+    /// message is prefixed with its product's name here, at no extra read, and the caller can tell which item it was.
+    /// </summary>
+    private static Error Named(Error error, IReadOnlyDictionary<string, CheckoutProductDto> bySku) =>
+        error.FieldErrors.Count == 0
+            ? error
+            : error with
+            {
+                FieldErrors = error.FieldErrors.ToDictionary(
+                    f => f.Key,
+                    f => bySku.TryGetValue(f.Key, out var product) ? f.Value.Select(m => $"{product.Name}: {m}").ToArray() : f.Value,
+                    StringComparer.Ordinal),
+            };
 
     /// <summary>The lines sent against the cart now: read here, after the key was taken, so a replayed double submit
     /// (whose first attempt emptied the cart) is still answered with its order.</summary>
