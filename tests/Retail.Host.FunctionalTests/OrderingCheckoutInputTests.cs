@@ -364,6 +364,48 @@ public sealed partial class OrderingCheckoutInputTests(RetailAppFactory factory)
         Html.Text(await browser.GetStringAsync("/cart")).ShouldContain(goneName, customMessage: "the line not ordered stays in the cart");
     }
 
+    [Fact]
+    public async Task When_nothing_in_the_cart_can_be_ordered_the_checkout_page_says_so_with_no_place_order_form()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var goneSku = CatalogApi.NewSku();
+        var goneName = $"Gone Gramophone {goneSku}";
+        await CatalogApi.CreateProductAsync(catalogAdmin, sku: goneSku, stock: 5, price: 6m, name: goneName);
+        var (browser, customer) = await NewCustomerAsync("nothing-orderable");
+        using var _ = browser;
+        using var __ = customer;
+        (await OrderingPages.AddToCartAsync(browser, goneSku)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await CheckoutLoad.SetStockAsync(catalogAdmin, goneSku, 0);
+
+        var html = await browser.GetStringAsync("/checkout");
+
+        // Was: the form and its "Place order" button, answering "Add at least one item." about a cart with an item in it.
+        Html.ElementText(html, "nothing-orderable").ShouldContain("Nothing in your cart can be ordered right now");
+        html.ShouldContain("""href="/cart""");
+        html.ShouldNotContain("id=\"place-order\"");
+        html.ShouldNotContain("id=\"checkout-form\"");
+        Html.ElementText(html, "order-summary").ShouldContain(goneName, customMessage: "the summary still says which item");
+
+        // A POST anyway (an old tab, a script) still gets the friendly refusal and orders nothing.
+        var fields = new Dictionary<string, string>(OrderingPages.Address)
+        {
+            ["Input.IdempotencyKey"] = Guid.NewGuid().ToString("N"),
+            ["Input.PaymentMethod"] = "card",
+            ["Input.Details[cardNumber]"] = CheckoutLoad.PayingCard,
+            ["Input.Details[expiry]"] = "12/30",
+            ["Input.StoreCredit"] = "0",
+            ["__RequestVerificationToken"] = Html.AntiforgeryToken(await browser.GetStringAsync("/cart")),
+        };
+        var response = await browser.PostAsync("/checkout", new FormUrlEncodedContent(fields));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var posted = await response.Content.ReadAsStringAsync();
+        Html.Text(posted).ShouldContain("Add at least one item.");
+        posted.ShouldContain("Reference:");
+        posted.ShouldNotContain("id=\"place-order\"");
+        (await OrderCountAsync(customer.Client)).ShouldBe(0, "nothing is ordered");
+    }
+
     [GeneratedRegex("""<aside[^>]*id="order-summary".*?</aside>""", RegexOptions.Singleline)]
     private static partial Regex Summary();
 

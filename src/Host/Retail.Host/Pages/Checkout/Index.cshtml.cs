@@ -74,6 +74,9 @@ public sealed class IndexModel(IRequestSender sender, ICurrentUser currentUser) 
 
     public decimal StoreCreditBalance { get; private set; }
 
+    /// <summary>The cart has lines but none can be ordered (no longer sold, too few in stock): the page offers no order form.</summary>
+    public bool NothingOrderable => Cart is { Lines.Count: > 0 } cart && cart.Lines.All(l => !l.Available);
+
     public static string Money(decimal amount) => amount.ToString("C", CultureInfo.GetCultureInfo("en-US"));
 
     public string DetailValue(string field) => Input.Details.GetValueOrDefault(field) ?? "";
@@ -120,7 +123,13 @@ public sealed class IndexModel(IRequestSender sender, ICurrentUser currentUser) 
             return Redirect($"/orders/{placed.Order.Id}");
         }
 
-        ShowError(result.Error, nameof(Input));
+        // The items are hidden fields with no place on the page for their error: "Add at least one item." (a POST from an old
+        // tab when nothing in the cart can be ordered) is the message itself, not "One or more fields are not valid."
+        ShowError(
+            result.Error.FieldErrors.TryGetValue(nameof(PlaceOrderCommand.Items), out var itemErrors) && itemErrors.Length > 0
+                ? result.Error with { Message = itemErrors[0] }
+                : result.Error,
+            nameof(Input));
         if (result.Error.Code == "payment.declined")
         {
             // That key now stands for the declined attempt; another card is a new attempt.
