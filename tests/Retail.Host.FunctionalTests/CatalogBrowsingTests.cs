@@ -220,6 +220,19 @@ public sealed class CatalogBrowsingTests(RetailAppFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_catalog_page_keeps_a_category_filter_typed_in_another_case_selected()
+    {
+        // The filter itself ignores case (BOOKS lists the books); the dropdown showed "All categories", so the next Apply
+        // dropped the filter the customer had.
+        using var client = factory.Browser();
+
+        var html = await client.GetStringAsync("/catalog?category=BOOKS");
+
+        html.ShouldContain("<option value=\"books\" selected=\"selected\">");
+        Html.ElementText(html, "result-count").ShouldBe($"{(await CatalogApi.SearchAsync(client, "?category=books")).TotalCount} products");
+    }
+
+    [Fact]
     public async Task The_catalog_page_pages_through_results_with_a_working_pager()
     {
         using var client = factory.Browser();
