@@ -335,6 +335,29 @@ public sealed class FlashSalesHttpTests(FlashSalesAppFactory factory) : IClassFi
         }
     }
 
+    [Fact]
+    public async Task A_sale_overlapping_another_is_a_409_problem_naming_the_product_under_errors()
+    {
+        var (admin, sku, _) = await LiveSaleAsync();
+        using (admin)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var response = await admin.PostAsJsonAsync("/api/flash/sales", new
+            {
+                name = "Second sale",
+                startsAt = now.AddMinutes(5),
+                endsAt = now.AddHours(1),
+                items = new[] { new { sku, flashPrice = (decimal?)6m, percentOff = (int?)null, allocation = 5, perCustomerCap = 1 } },
+            });
+
+            // The refusal is keyed by the item's field: a script sending several products learns which one clashes.
+            response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            problem.GetProperty("code").GetString().ShouldBe("flash.sale_overlap");
+            problem.GetProperty("errors").GetProperty("Items[0].Sku")[0].GetString()!.ShouldStartWith($"{sku} is already in the flash sale");
+        }
+    }
+
     private sealed record EditForm(string Token, int Version, string StartsAt, string EndsAt);
 
     private static async Task<EditForm> EditFormAsync(HttpClient browser, Guid saleId)

@@ -76,6 +76,13 @@ public static class ProblemResults
                 extensions: extensions);
         }
 
+        // A refusal keyed by field (an item of an order by its SKU, a product of a flash sale) says which one under the same
+        // "errors" member a validation problem has; without it a caller sending several could not tell which was refused.
+        if (error.FieldErrors.Count > 0)
+        {
+            extensions["errors"] = error.FieldErrors;
+        }
+
         return Results.Problem(detail: error.Message, statusCode: status, title: TitleOf(error.Kind), extensions: extensions);
     }
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Retail.BuildingBlocks.Application;
@@ -84,7 +83,7 @@ public static class OrderingEndpoints
 
                 if (!result.IsSuccess)
                 {
-                    return CheckoutProblem(result.Error, http);
+                    return result.Error.ToProblem(http);
                 }
 
                 var placed = result.Value;
@@ -130,22 +129,5 @@ public static class OrderingEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         return endpoints;
-    }
-
-    /// <summary>
-    /// The problem for a refused checkout. An item's own refusal (no longer sold, out of stock, sold out or over the cap in
-    /// a flash sale, price changed) is keyed by its SKU, with a message that names the product; a validation problem
-    /// carries those under <c>errors</c> already, the others did not, so an API caller sending several items could not
-    /// tell which one was refused. The same <c>errors</c> member is added to them; <c>detail</c> stays as it was.
-    /// </summary>
-    private static IResult CheckoutProblem(Error error, HttpContext http)
-    {
-        var problem = error.ToProblem(http);
-        if (error.Kind != ErrorKind.Validation && error.FieldErrors.Count > 0 && problem is ProblemHttpResult { ProblemDetails: var details })
-        {
-            details.Extensions["errors"] = error.FieldErrors;
-        }
-
-        return problem;
     }
 }
