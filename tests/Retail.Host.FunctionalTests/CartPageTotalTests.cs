@@ -14,9 +14,7 @@ public sealed partial class CartPageTotalTests(RetailAppFactory factory) : IClas
     {
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
         var kept = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 4m, name: "Kept Kettle");
-        var shortSku = CatalogApi.NewSku();
-        var shortName = $"Short Samovar {shortSku}";
-        await CatalogApi.CreateProductAsync(catalogAdmin, sku: shortSku, stock: 5, price: 6m, name: shortName);
+        var (shortSku, shortName) = await CatalogApi.CreateNamedProductAsync(catalogAdmin, "Short Samovar");
         using var browser = factory.Browser();
         await AppClient.LoginAsync(browser, await CheckoutLoad.RegisterAsync(factory, "cart-total"), CheckoutLoad.Password);
         (await OrderingPages.AddToCartAsync(browser, kept)).StatusCode.ShouldBe(HttpStatusCode.Redirect);

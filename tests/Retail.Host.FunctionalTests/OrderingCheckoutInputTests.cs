@@ -218,9 +218,7 @@ public sealed partial class OrderingCheckoutInputTests(RetailAppFactory factory)
     {
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
         var kept = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 4m, name: "Kept Kettle");
-        var goneSku = CatalogApi.NewSku();
-        var goneName = $"Gone <Teapot> & Co {goneSku}";
-        await CatalogApi.CreateProductAsync(catalogAdmin, sku: goneSku, stock: 5, price: 6m, name: goneName);
+        var (goneSku, goneName) = await CatalogApi.CreateNamedProductAsync(catalogAdmin, "Gone <Teapot> & Co");
         var (browser, customer) = await NewCustomerAsync(meanwhile);
         using var _ = browser;
         using var __ = customer;
@@ -262,9 +260,7 @@ public sealed partial class OrderingCheckoutInputTests(RetailAppFactory factory)
     {
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
         var kept = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 4m, name: "Kept Kettle");
-        var removedSku = CatalogApi.NewSku();
-        var removedName = $"Removed Radio {removedSku}";
-        await CatalogApi.CreateProductAsync(catalogAdmin, sku: removedSku, stock: 5, price: 6m, name: removedName);
+        var (removedSku, removedName) = await CatalogApi.CreateNamedProductAsync(catalogAdmin, "Removed Radio");
         var (browser, customer) = await NewCustomerAsync("other-tab");
         using var _ = browser;
         using var __ = customer;
@@ -334,9 +330,7 @@ public sealed partial class OrderingCheckoutInputTests(RetailAppFactory factory)
     {
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
         var kept = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 4m, name: "Kept Kettle");
-        var goneSku = CatalogApi.NewSku();
-        var goneName = $"Sold Out Samovar {goneSku}";
-        await CatalogApi.CreateProductAsync(catalogAdmin, sku: goneSku, stock: 5, price: 6m, name: goneName);
+        var (goneSku, goneName) = await CatalogApi.CreateNamedProductAsync(catalogAdmin, "Sold Out Samovar");
         var (browser, customer) = await NewCustomerAsync("summary");
         using var _ = browser;
         using var __ = customer;
@@ -368,9 +362,7 @@ public sealed partial class OrderingCheckoutInputTests(RetailAppFactory factory)
     public async Task When_nothing_in_the_cart_can_be_ordered_the_checkout_page_says_so_with_no_place_order_form()
     {
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
-        var goneSku = CatalogApi.NewSku();
-        var goneName = $"Gone Gramophone {goneSku}";
-        await CatalogApi.CreateProductAsync(catalogAdmin, sku: goneSku, stock: 5, price: 6m, name: goneName);
+        var (goneSku, goneName) = await CatalogApi.CreateNamedProductAsync(catalogAdmin, "Gone Gramophone");
         var (browser, customer) = await NewCustomerAsync("nothing-orderable");
         using var _ = browser;
         using var __ = customer;

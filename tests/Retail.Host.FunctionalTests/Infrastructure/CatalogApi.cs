@@ -10,6 +10,18 @@ public static class CatalogApi
     public static string NewSku(string prefix = "FT") => $"{prefix}-{Guid.NewGuid().ToString("N")[..10].ToUpperInvariant()}";
 
     /// <summary>Creates a product through <c>POST /api/catalog/products</c> as a catalog admin; returns its SKU.</summary>
+    /// <summary>
+    /// A product whose name ends in its own SKU, so a page or message that names it is told apart from every other
+    /// test's: 5 in stock at 6.00, as the checkout tests' item that goes away meanwhile.
+    /// </summary>
+    public static async Task<(string Sku, string Name)> CreateNamedProductAsync(HttpClient catalogAdmin, string namePrefix)
+    {
+        var sku = NewSku();
+        var name = $"{namePrefix} {sku}";
+        await CreateProductAsync(catalogAdmin, sku: sku, stock: 5, price: 6m, name: name);
+        return (sku, name);
+    }
+
     public static async Task<string> CreateProductAsync(HttpClient catalogAdmin, string? sku = null, int stock = 10, string category = "garden",
         decimal price = 19.99m, string? name = null, bool isActive = true)
     {
