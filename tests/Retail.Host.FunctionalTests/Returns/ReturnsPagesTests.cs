@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Retail.Host.FunctionalTests.Infrastructure;
 
@@ -160,6 +161,42 @@ public sealed class ReturnsPagesTests(ZeroSlaAppFactory factory) : IClassFixture
         var after = await support.GetStringAsync($"/staff/returns/{code}");
         Html.ElementText(after, "return-status").ShouldBe("APPROVED");
         Html.ElementText(after, "audit").ShouldContain("support@retail.local");
+    }
+
+    [Fact]
+    public async Task The_warehouse_records_a_short_delivery_on_the_page_and_both_pages_show_what_arrived()
+    {
+        using var api = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, api, quantity: 2, price: 25m);
+        var code = await ReturnsApi.SubmitCodeAsync(api, orderId, sku, 2);
+        using var supportApi = await factory.ApiClientAsync(Users.Support);
+        using var warehouseApi = await factory.ApiClientAsync(Users.Warehouse);
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(supportApi, code, "approve"), "approve");
+        await ReturnsApi.OkAsync(api.PostAsJsonAsync($"/api/returns/{code}/ship", new { trackingNumber = "1Z999AA10123456784" }), "ship");
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(warehouseApi, code, "receive"), "receive");
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(warehouseApi, code, "start-inspection"), "start inspection");
+        var detail = await ReturnsApi.DetailAsync(api, code);
+        var lineId = detail.GetProperty("lines")[0].GetProperty("id").GetString()!;
+        var version = detail.GetProperty("version").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var warehouse = await factory.SignedInBrowserAsync(Users.Warehouse);
+        var form = await warehouse.GetStringAsync($"/staff/returns/{code}");
+        form.ShouldContain($"name=\"form.Received[0].Quantity\" value=\"2\"");
+
+        var inspected = await AppClient.PostFormAsync(warehouse, $"/staff/returns/{code}", new Dictionary<string, string>
+        {
+            ["action"] = "inspect",
+            ["version"] = version,
+            ["form.Grade"] = "USED",
+            ["form.Mismatch"] = "SHORT",
+            ["form.Received[0].LineId"] = lineId,
+            ["form.Received[0].Quantity"] = "1",
+        }, $"/staff/returns/{code}?handler=Act");
+
+        inspected.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await inspected.Content.ReadAsStringAsync()));
+        Html.ElementText(await warehouse.GetStringAsync($"/staff/returns/{code}"), "audit").ShouldContain($"received 1 of 2 {sku}");
+        using var browser = factory.Browser();
+        await AppClient.LoginAsync(browser, ReturnsApi.EmailOf(api), ReturnsApi.Password);
+        Html.ElementText(await browser.GetStringAsync($"/returns/{code}"), "return-lines").ShouldContain("1 of 2 received");
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public sealed record ReturnSummaryDto(
     bool Overdue,
     int Version);
 
-public sealed record ReturnLineDto(Guid Id, string Sku, string Name, decimal UnitPrice, int Quantity, string? Disposition, string? SuggestedDisposition, string? OverrideReason, bool Restocked);
+/// <param name="Received">Units the warehouse found in the parcel; null before the inspection.</param>
+public sealed record ReturnLineDto(Guid Id, string Sku, string Name, decimal UnitPrice, int Quantity, string? Disposition, string? SuggestedDisposition, string? OverrideReason, bool Restocked, int? Received);
 
 /// <param name="From">Null for the submission.</param>
 public sealed record TimelineEntryDto(string? From, string To, string Action, string Actor, string Role, string? Reason, DateTimeOffset At, string? TraceId);

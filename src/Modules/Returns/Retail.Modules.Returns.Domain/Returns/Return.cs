@@ -72,9 +72,10 @@ public sealed class Return : AggregateRoot<Guid>
 
     public IReadOnlyList<ReturnOutcome> Outcomes => _outcomes;
 
-    public decimal RefundTotal => _lines.Where(l => l.Disposition == Disposition.Refund).Sum(l => l.LineTotal);
+    /// <summary>What the refund pays: the units that arrived (all requested before the inspection) of the REFUND lines.</summary>
+    public decimal RefundTotal => _lines.Where(l => l.Disposition == Disposition.Refund).Sum(l => l.ReceivedTotal);
 
-    public decimal StoreCreditTotal => _lines.Where(l => l.Disposition == Disposition.StoreCredit).Sum(l => l.LineTotal);
+    public decimal StoreCreditTotal => _lines.Where(l => l.Disposition == Disposition.StoreCredit).Sum(l => l.ReceivedTotal);
 
     /// <summary>The disposition of the whole return, for reports: the one shared by every line, or the first non-reject.</summary>
     public Disposition? MainDisposition =>
@@ -153,7 +154,10 @@ public sealed class Return : AggregateRoot<Guid>
                 break;
             case TransitionInput.Inspection:
                 Inspect(data.Inspection!, now);
-                auditReason = $"grade {Grade}, mismatch {Mismatch}" + (InspectionNotes is null ? "" : ": " + InspectionNotes);
+                var shortLines = _lines.Where(l => l.UnitsReceived < l.Quantity).Select(l => $"received {l.UnitsReceived} of {l.Quantity} {l.Sku}").ToList();
+                auditReason = Clip(
+                    $"grade {Grade}, mismatch {Mismatch}" + (shortLines.Count == 0 ? "" : "; " + string.Join(", ", shortLines)) + (InspectionNotes is null ? "" : ": " + InspectionNotes),
+                    MaxReasonLength);
                 break;
             case TransitionInput.Dispositions:
                 auditReason = Decide(data.Dispositions!);
@@ -236,7 +240,8 @@ public sealed class Return : AggregateRoot<Guid>
             return Array.Empty<ReturnLine>();
         }
 
-        var claimed = _lines.Where(l => l.RestockedAt is null).ToList();
+        // A line none of whose units arrived has nothing to put back.
+        var claimed = _lines.Where(l => l.RestockedAt is null && l.UnitsReceived > 0).ToList();
         foreach (var line in claimed)
         {
             line.MarkRestocked(now);
@@ -247,13 +252,28 @@ public sealed class Return : AggregateRoot<Guid>
 
     private void Inspect(InspectionInput inspection, DateTimeOffset now)
     {
+        var received = inspection.Received ?? [];
+        for (var i = 0; i < received.Count; i++)
+        {
+            var count = received[i];
+            var repeated = received.Take(i).Any(r => r.LineId == count.LineId);
+            CheckRule(new ReceivedQuantityMustFitLineRule(_lines.SingleOrDefault(l => l.Id == count.LineId), count.LineId, count.Quantity, repeated));
+        }
+
+        var counted = received.ToDictionary(r => r.LineId, r => r.Quantity);
+        CheckRule(new ShortDeliveryMustMatchCountsRule(inspection.Mismatch, _lines.Any(l => counted.TryGetValue(l.Id, out var q) && q < l.Quantity)));
+        foreach (var line in _lines)
+        {
+            line.Receive(counted.TryGetValue(line.Id, out var q) ? q : line.Quantity);
+        }
+
         Grade = inspection.Grade;
         Mismatch = inspection.Mismatch;
         InspectionNotes = string.IsNullOrWhiteSpace(inspection.Notes) ? null : Clip(inspection.Notes.Trim(), MaxNoteLength);
         var restock = ClaimRestock(now);
         if (restock.Count > 0)
         {
-            Raise(new ReturnRestockRequestedDomainEvent(Id, Code, restock.Select(l => (l.Sku, l.Quantity)).ToList(), now));
+            Raise(new ReturnRestockRequestedDomainEvent(Id, Code, restock.Select(l => (l.Sku, l.UnitsReceived)).ToList(), now));
         }
     }
 
@@ -290,16 +310,17 @@ public sealed class Return : AggregateRoot<Guid>
             _outcomes.Add(ReturnOutcome.Create(Id, Disposition.StoreCredit, StoreCreditTotal, now));
         }
 
-        var replacements = _lines.Where(l => l.Disposition == Disposition.Replacement).ToList();
+        // Only what came back is replaced or repaired: a line none of whose units arrived has nothing to act on.
+        var replacements = _lines.Where(l => l.Disposition == Disposition.Replacement && l.UnitsReceived > 0).ToList();
         if (replacements.Count > 0)
         {
             var replacement = ReturnOutcome.Create(Id, Disposition.Replacement, 0m, now);
             _outcomes.Add(replacement);
             // The outcome's id becomes the replacement order's id, so Ordering and Catalog agree on it without asking.
-            Raise(new ReplacementRequestedDomainEvent(this, replacement.Id, replacements.Select(l => (l.Sku, l.Name, l.Quantity)).ToList(), now));
+            Raise(new ReplacementRequestedDomainEvent(this, replacement.Id, replacements.Select(l => (l.Sku, l.Name, l.UnitsReceived)).ToList(), now));
         }
 
-        if (_lines.Any(l => l.Disposition == Disposition.Repair))
+        if (_lines.Any(l => l.Disposition == Disposition.Repair && l.UnitsReceived > 0))
         {
             _outcomes.Add(ReturnOutcome.Create(Id, Disposition.Repair, 0m, now));
         }
@@ -364,6 +385,14 @@ public sealed class ReturnLine : Entity<Guid>
 
     public decimal LineTotal => UnitPrice * Quantity;
 
+    /// <summary>Units the warehouse found in the parcel; null until the inspection.</summary>
+    public int? ReceivedQuantity { get; private set; }
+
+    /// <summary>The units an outcome covers: those that arrived, or all requested before the inspection counted them.</summary>
+    public int UnitsReceived => ReceivedQuantity ?? Quantity;
+
+    public decimal ReceivedTotal => UnitPrice * UnitsReceived;
+
     public Disposition? Disposition { get; private set; }
 
     public Disposition? SuggestedDisposition { get; private set; }
@@ -393,6 +422,8 @@ public sealed class ReturnLine : Entity<Guid>
     }
 
     internal void MarkRestocked(DateTimeOffset now) => RestockedAt ??= now;
+
+    internal void Receive(int quantity) => ReceivedQuantity = quantity;
 }
 
 /// <summary>An append-only audit row: who (and in which role) moved the return from what to what, why, when, under which trace.</summary>

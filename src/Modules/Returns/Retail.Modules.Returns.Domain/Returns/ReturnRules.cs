@@ -78,3 +78,27 @@ public sealed class RepairMustBeOpenRule(ReturnStatus status, string role, IRead
 
     public string Message => "Only the warehouse can ship back a repair, while the return is PROCESSING with a repair open.";
 }
+
+/// <summary>Units received are counted per line of this return, once each, from 0 to what the line asked for.</summary>
+public sealed class ReceivedQuantityMustFitLineRule(ReturnLine? line, Guid lineId, int received, bool repeated) : IBusinessRule
+{
+    public bool IsBroken() => line is null || repeated || received < 0 || received > line.Quantity;
+
+    public string Message =>
+        line is null ? $"Line {lineId} is not on this return."
+        : repeated ? $"Units received for {line.Sku} are given more than once."
+        : $"Units received for {line.Sku} are between 0 and the {line.Quantity} the return asked for.";
+}
+
+/// <summary>
+/// The mismatch and the counts tell the same story: SHORT names at least one line that came short, and a line that came
+/// short is a mismatch (SHORT, or WRONG_ITEM/DAMAGED when that is what else was found).
+/// </summary>
+public sealed class ShortDeliveryMustMatchCountsRule(InspectionMismatch mismatch, bool anyLineShort) : IBusinessRule
+{
+    public bool IsBroken() => (mismatch == InspectionMismatch.Short && !anyLineShort) || (mismatch == InspectionMismatch.None && anyLineShort);
+
+    public string Message => mismatch == InspectionMismatch.Short
+        ? "A SHORT delivery needs the number of units that arrived for the line or lines that came short."
+        : "Fewer units arrived than the return asked for: record the mismatch as SHORT.";
+}

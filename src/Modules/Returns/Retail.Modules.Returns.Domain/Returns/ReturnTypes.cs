@@ -56,7 +56,13 @@ public sealed record ReturnActor(string UserId, string Role, string? TraceId)
     public static ReturnActor System(string? traceId) => new("system", ReturnRoles.System, traceId);
 }
 
-public sealed record InspectionInput(ConditionGrade Grade, InspectionMismatch Mismatch, string? Notes);
+/// <param name="Received">
+/// Units found in the parcel per line; a line not listed arrived in full. What arrived is what the refund, credit,
+/// replacement and restock cover.
+/// </param>
+public sealed record InspectionInput(ConditionGrade Grade, InspectionMismatch Mismatch, string? Notes, IReadOnlyList<LineReceived>? Received = null);
+
+public sealed record LineReceived(Guid LineId, int Quantity);
 
 public sealed record LineDisposition(Guid LineId, Disposition Disposition, string? OverrideReason);
 

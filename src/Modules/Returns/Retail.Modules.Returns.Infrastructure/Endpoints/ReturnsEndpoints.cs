@@ -32,7 +32,8 @@ public sealed record TransitionRequest(
     string? Mismatch,
     string? Notes,
     IReadOnlyList<LineDispositionInput>? Dispositions,
-    int? Version);
+    int? Version,
+    IReadOnlyList<LineReceivedInput>? Received = null);
 
 public sealed record RepairShippedRequest(string? Note, int? Version);
 
@@ -156,7 +157,7 @@ public static class ReturnsEndpoints
 
     private static async Task<IResult> TransitionAsync(string code, string action, TransitionRequest? body, IRequestSender sender, HttpContext http, CancellationToken ct)
     {
-        var input = body is null ? null : new TransitionInputDto(body.Reason, body.TrackingNumber, body.Grade, body.Mismatch, body.Notes, body.Dispositions);
+        var input = body is null ? null : new TransitionInputDto(body.Reason, body.TrackingNumber, body.Grade, body.Mismatch, body.Notes, body.Dispositions, body.Received);
         var result = await sender.Send(new TransitionReturnCommand(code, action, input, body?.Version), ct);
         if (result.IsSuccess && result.Value.Status == "PROCESSING")
         {

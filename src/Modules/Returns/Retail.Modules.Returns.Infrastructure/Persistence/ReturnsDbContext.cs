@@ -86,6 +86,8 @@ internal class ReturnsDbContext(DbContextOptions options) : ModuleDbContext(opti
             b.Property(l => l.SuggestedDisposition).HasConversion<string>().HasMaxLength(20);
             b.Property(l => l.OverrideReason).HasMaxLength(Return.MaxReasonLength);
             b.Ignore(l => l.LineTotal);
+            b.Ignore(l => l.UnitsReceived);
+            b.Ignore(l => l.ReceivedTotal);
         });
         modelBuilder.Entity<ReturnOutcome>(b =>
         {

@@ -72,7 +72,8 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
             form.Grade,
             form.Mismatch,
             form.Notes,
-            form.Dispositions?.Select(d => new LineDispositionInput(d.LineId, d.Disposition ?? "", d.OverrideReason)).ToList());
+            form.Dispositions?.Select(d => new LineDispositionInput(d.LineId, d.Disposition ?? "", d.OverrideReason)).ToList(),
+            form.Received?.Select(r => new LineReceivedInput(r.LineId, r.Quantity)).ToList());
         var result = await sender.Send(new TransitionReturnCommand(code, action ?? "", input, version), cancellationToken);
         if (!result.IsSuccess)
         {
@@ -151,6 +152,16 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
         public string? Notes { get; set; }
 
         public List<DispositionField>? Dispositions { get; set; }
+
+        public List<ReceivedField>? Received { get; set; }
+    }
+
+    /// <summary>Units of one line found in the parcel (inspect).</summary>
+    public sealed class ReceivedField
+    {
+        public Guid LineId { get; set; }
+
+        public int Quantity { get; set; }
     }
 
     public sealed class DispositionField

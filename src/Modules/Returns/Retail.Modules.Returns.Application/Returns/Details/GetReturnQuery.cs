@@ -68,7 +68,7 @@ public sealed class GetReturnQueryHandler(IReturnsDbContext db, ReturnViewer vie
             ReturnQueries.IsOverdue(entity.StageEnteredAt, entity.Status, now, options.StageSla),
             entity.Version,
             [.. entity.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new ReturnLineDto(
-                l.Id, l.Sku, l.Name, l.UnitPrice, l.Quantity, EnumCodes.OfNullable(l.Disposition), EnumCodes.OfNullable(l.SuggestedDisposition), l.OverrideReason, l.RestockedAt is not null))],
+                l.Id, l.Sku, l.Name, l.UnitPrice, l.Quantity, EnumCodes.OfNullable(l.Disposition), EnumCodes.OfNullable(l.SuggestedDisposition), l.OverrideReason, l.RestockedAt is not null, l.ReceivedQuantity))],
             Stages(entity, audit),
             [.. audit.Select(a => new TimelineEntryDto(a.From?.ToCode(), a.To.ToCode(), a.Action, a.Actor, a.Role, a.Reason, a.At, a.TraceId))],
             [.. entity.Outcomes.OrderBy(o => o.CreatedAt).Select(o => new OutcomeDto(

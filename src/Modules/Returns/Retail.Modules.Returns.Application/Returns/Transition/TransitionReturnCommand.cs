@@ -12,6 +12,9 @@ namespace Retail.Modules.Returns.Application.Returns.Transition;
 
 public sealed record LineDispositionInput(Guid LineId, string Disposition, string? OverrideReason);
 
+/// <summary>How many units of a return line the warehouse found in the parcel (inspect).</summary>
+public sealed record LineReceivedInput(Guid LineId, int Quantity);
+
 /// <param name="Grade">NEW, LIKE_NEW, USED, DAMAGED or UNUSABLE (inspect).</param>
 /// <param name="Mismatch">NONE, WRONG_ITEM, SHORT or DAMAGED (inspect).</param>
 public sealed record TransitionInputDto(
@@ -20,7 +23,8 @@ public sealed record TransitionInputDto(
     string? Grade = null,
     string? Mismatch = null,
     string? Notes = null,
-    IReadOnlyList<LineDispositionInput>? Dispositions = null);
+    IReadOnlyList<LineDispositionInput>? Dispositions = null,
+    IReadOnlyList<LineReceivedInput>? Received = null);
 
 /// <summary>
 /// Any move of a return, by the customer (cancel, ship) or staff (everything else): the transition table decides which
@@ -54,6 +58,11 @@ public sealed class TransitionReturnCommandValidator : AbstractValidator<Transit
                 .WithMessage("Disposition is REFUND, REPLACEMENT, REPAIR, STORE_CREDIT or REJECT.");
             d.RuleFor(x => x.OverrideReason).MaximumLength(Return.MaxReasonLength);
         }).When(c => c.Input?.Dispositions is not null);
+        RuleForEach(c => c.Input!.Received).NotNull().WithMessage("Each received count needs a line id and a quantity.")
+            .When(c => c.Input?.Received is not null);
+        RuleForEach(c => c.Input!.Received).ChildRules(r =>
+            r.RuleFor(x => x.Quantity).GreaterThanOrEqualTo(0).WithMessage("Units received cannot be negative."))
+            .When(c => c.Input?.Received is not null);
     }
 }
 
@@ -111,7 +120,13 @@ public sealed class TransitionReturnCommandHandler(
 
         if (transition.To is ReturnStatus.Cancelled or ReturnStatus.Rejected)
         {
-            await ReleaseTakenAsync(db, entity, cancellationToken);
+            await ReleaseTakenAsync(db, entity.OrderId, entity.Lines.Select(l => (l.Sku, l.Quantity)), cancellationToken);
+        }
+
+        if (transition.To is ReturnStatus.Inspected)
+        {
+            // Units that never arrived were not returned: the customer still has them and may send them in another return.
+            await ReleaseTakenAsync(db, entity.OrderId, entity.Lines.Select(l => (l.Sku, l.Quantity - l.UnitsReceived)), cancellationToken);
         }
 
         try
@@ -127,14 +142,14 @@ public sealed class TransitionReturnCommandHandler(
         return new TransitionResultDto(entity.Code, from.ToCode(), entity.Status.ToCode(), entity.Version);
     }
 
-    /// <summary>A cancelled or rejected return gives its quantities back to the order's lines (conditional, never below zero).</summary>
-    internal static async Task ReleaseTakenAsync(IReturnsDbContext db, Return entity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives units back to the order's lines (conditional, never below zero): all of a cancelled or rejected return's, the
+    /// missing ones of a short delivery.
+    /// </summary>
+    internal static async Task ReleaseTakenAsync(IReturnsDbContext db, Guid orderId, IEnumerable<(string Sku, int Quantity)> lines, CancellationToken cancellationToken)
     {
-        var orderId = entity.OrderId;
-        foreach (var line in entity.Lines)
+        foreach (var (sku, quantity) in lines.Where(l => l.Quantity > 0).ToList())
         {
-            var sku = line.Sku;
-            var quantity = line.Quantity;
             await db.PurchasedLines
                 .Where(l => l.OrderId == orderId && l.Sku == sku && l.Taken >= quantity)
                 .ExecuteUpdateAsync(s => s.SetProperty(l => l.Taken, l => l.Taken - quantity), cancellationToken);
@@ -149,7 +164,11 @@ public sealed class TransitionReturnCommandHandler(
         }
 
         InspectionInput? inspection = EnumCodes.Parse<ConditionGrade>(input.Grade) is { } grade
-            ? new InspectionInput(grade, EnumCodes.Parse<InspectionMismatch>(input.Mismatch) ?? InspectionMismatch.None, input.Notes)
+            ? new InspectionInput(
+                grade,
+                EnumCodes.Parse<InspectionMismatch>(input.Mismatch) ?? InspectionMismatch.None,
+                input.Notes,
+                input.Received is { Count: > 0 } received ? [.. received.Select(r => new LineReceived(r.LineId, r.Quantity))] : null)
             : null;
         List<LineDisposition>? dispositions = input.Dispositions is { Count: > 0 } list
             ? [.. list.Select(d => new LineDisposition(d.LineId, EnumCodes.Parse<Disposition>(d.Disposition) ?? Disposition.Reject, d.OverrideReason))]

@@ -405,6 +405,9 @@ namespace Retail.Modules.Returns.Infrastructure.Migrations.SqlServer
                     b.Property<int>("Quantity")
                         .HasColumnType("int");
 
+                    b.Property<int?>("ReceivedQuantity")
+                        .HasColumnType("int");
+
                     b.Property<DateTimeOffset?>("RestockedAt")
                         .HasColumnType("datetimeoffset");
 

@@ -395,6 +395,9 @@ namespace Retail.Modules.Returns.Infrastructure.Migrations.Sqlite
                     b.Property<int>("Quantity")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ReceivedQuantity")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RestockedAt")
                         .HasColumnType("INTEGER");
 
