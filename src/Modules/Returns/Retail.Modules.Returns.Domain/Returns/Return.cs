@@ -14,6 +14,13 @@ public sealed class Return : AggregateRoot<Guid>
     public const int MaxReasonLength = 500;
     public const int MaxTrackingLength = 60;
 
+    /// <summary>
+    /// The most store credit one return may give: Payments issues at most this much at once (its
+    /// <c>StoreCreditAmountMustBePositiveRule.MaxAmount</c>; a test keeps the two equal). More would fail in PROCESSING on
+    /// every run, so it is refused when it is decided.
+    /// </summary>
+    public const decimal MaxStoreCredit = 100_000m;
+
     private readonly List<ReturnLine> _lines = [];
     private readonly List<ReturnAuditEntry> _audit = [];
     private readonly List<ReturnOutcome> _outcomes = [];
@@ -282,6 +289,8 @@ public sealed class Return : AggregateRoot<Guid>
         CheckRule(new EveryLineNeedsOneDispositionRule(_lines.Select(l => l.Id).ToList(), dispositions.Select(d => d.LineId).ToList()));
         var suggested = SuggestedDisposition;
         CheckRule(new OverrideNeedsReasonRule(suggested, dispositions));
+        var credit = dispositions.Where(d => d.Disposition == Disposition.StoreCredit).Sum(d => _lines.Single(l => l.Id == d.LineId).ReceivedTotal);
+        CheckRule(new StoreCreditMustFitOneIssueRule(credit));
         var overrides = new List<string>();
         foreach (var choice in dispositions)
         {

@@ -102,3 +102,16 @@ public sealed class ShortDeliveryMustMatchCountsRule(InspectionMismatch mismatch
         ? "A SHORT delivery needs the number of units that arrived for the line or lines that came short."
         : "Fewer units arrived than the return asked for: record the mismatch as SHORT.";
 }
+
+/// <summary>
+/// Store credit is issued in one go, and Payments issues at most <see cref="Return.MaxStoreCredit"/> at once: a larger
+/// STORE_CREDIT decision could never be executed and would leave the return in PROCESSING for ever.
+/// </summary>
+public sealed class StoreCreditMustFitOneIssueRule(decimal credit) : IBusinessRule
+{
+    public bool IsBroken() => credit > Return.MaxStoreCredit;
+
+    public string Message => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"Store credit for one return is at most {Return.MaxStoreCredit:N2}; these lines come to {credit:N2}. Refund some of them instead.");
+}
