@@ -70,7 +70,10 @@ public sealed class GetReturnQueueQueryHandler(IReturnsDbContext db, IOptions<Re
         {
             var term = query.Search.Trim();
             var upper = term.ToUpperInvariant();
-            rows = rows.Where(r => r.Code == upper || r.Code.Contains(upper) || r.OrderNumber == upper || r.CustomerId == term || r.CustomerEmail == term);
+            // Emails and user ids are compared without case: staff copy them from mails and tickets in whatever case they
+            // were written, and an exact match found nothing for 'Ann@Example.com' when she signed up as 'ann@example.com'.
+            rows = rows.Where(r => r.Code == upper || r.Code.Contains(upper) || r.OrderNumber == upper
+                || r.CustomerId.ToUpper() == upper || (r.CustomerEmail != null && r.CustomerEmail.ToUpper() == upper));
         }
 
         if (query.OverdueOnly)
