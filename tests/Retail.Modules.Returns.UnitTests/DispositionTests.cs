@@ -99,6 +99,21 @@ public sealed class DispositionTests
     }
 
     [Fact]
+    public void Long_inspection_notes_keep_the_audit_reason_within_its_column()
+    {
+        // Notes may be 1,000 characters, the audit reason column 500: on SQL Server a longer reason failed the save (a 500).
+        var entity = ReturnBuilder.InState(ReturnStatus.Inspecting);
+        var notes = new string('n', Return.MaxNoteLength);
+
+        entity.Apply("inspect", ReturnBuilder.As(ReturnRoles.Warehouse),
+            new TransitionData(Inspection: new InspectionInput(ConditionGrade.Used, InspectionMismatch.None, notes)), ReturnBuilder.Now);
+
+        entity.InspectionNotes.ShouldBe(notes);
+        entity.Audit[^1].Reason!.Length.ShouldBe(Return.MaxReasonLength);
+        entity.Audit[^1].Reason!.ShouldStartWith("grade Used, mismatch None: nnn");
+    }
+
+    [Fact]
     public void Repair_is_tracked_until_the_warehouse_ships_it_back()
     {
         var entity = ReturnBuilder.InState(ReturnStatus.Processing, Disposition.Repair);
