@@ -402,6 +402,49 @@ public sealed partial class IdentityAccountEmailTests(MailboxAppFactory factory)
         Html.Text(await again.Content.ReadAsStringAsync()).ShouldContain("This confirmation link is not valid or has expired.");
     }
 
+    [Fact]
+    public async Task Changing_the_email_through_the_api_to_an_address_another_account_uses_is_a_409_and_nothing_is_sent_or_changed()
+    {
+        var email = await RegisterConfirmedAsync();
+        var taken = await RegisterConfirmedAsync();
+        var mailsToTaken = factory.MailTo(taken).Count;
+        using var api = factory.AnonymousApi();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", await factory.GetBearerTokenAsync(email, OldPassword));
+
+        // Typed in other letter case: addresses are compared as Identity normalises them.
+        var asked = await api.PostAsJsonAsync("/api/identity/manage/info", new { newEmail = taken.ToUpperInvariant() });
+
+        var body = await asked.Content.ReadAsStringAsync();
+        asked.StatusCode.ShouldBe(HttpStatusCode.Conflict, body);
+        asked.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        body.ShouldContain("\"code\":\"identity.email_taken\"");
+        factory.MailTo(taken).Count.ShouldBe(mailsToTaken, "the other account's owner gets no email about someone else's account");
+        var info = await api.GetFromJsonAsync<Dictionary<string, object>>("/api/identity/manage/info");
+        info!["email"].ToString().ShouldBe(email);
+        (await AppClient.LoginAsync(factory.Browser(), email, OldPassword)).SetsAuthCookie().ShouldBeTrue("the account is unchanged");
+    }
+
+    [Fact]
+    public async Task A_change_link_whose_address_another_account_took_meanwhile_is_refused_on_the_page_and_the_email_stays()
+    {
+        var email = await RegisterConfirmedAsync();
+        var wanted = Users.NewEmail("wanted");
+        using var api = factory.AnonymousApi();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", await factory.GetBearerTokenAsync(email, OldPassword));
+        (await api.PostAsJsonAsync("/api/identity/manage/info", new { newEmail = wanted })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var link = LinkIn(factory.MailTo(wanted).ShouldHaveSingleItem());
+        await RegisterThroughApiAsync(wanted);
+
+        var confirmed = await factory.Browser().GetAsync(link);
+
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var text = Html.Text(await confirmed.Content.ReadAsStringAsync());
+        text.ShouldContain("Another account already uses this email address, so yours was not changed.");
+        text.ShouldContain("Reference:");
+        (await AppClient.LoginAsync(factory.Browser(), email, OldPassword)).SetsAuthCookie().ShouldBeTrue("the old address still signs in");
+        (await AppClient.LoginAsync(factory.Browser(), wanted, OldPassword)).SetsAuthCookie().ShouldBeTrue("the other account keeps its address");
+    }
+
     /// <summary>Registers through the API and follows the confirmation link; the password is <see cref="OldPassword"/>.</summary>
     private async Task<string> RegisterConfirmedAsync()
     {

@@ -168,6 +168,14 @@ public static class IdentityModuleExtensions
                     return Error.Validation(refused).ToProblem(context.HttpContext);
                 }
 
+                if (context.Arguments.OfType<InfoRequest>().FirstOrDefault() is { NewEmail: { Length: > 0 } newEmail }
+                    && await EmailOfAnotherAccountAsync(context.HttpContext, newEmail))
+                {
+                    // Identity's endpoint mailed a change link to the address anyway: its owner got an email about someone
+                    // else's account, and the link could only fail. Refused before anything is sent; the account stays.
+                    return IdentityService.EmailChangeTaken.ToProblem(context.HttpContext);
+                }
+
                 if (context.Arguments.OfType<LoginRequest>().FirstOrDefault() is { } login)
                 {
                     // Registration and the login page trim the email; without this the API refused the very email it registered.
@@ -242,6 +250,13 @@ public static class IdentityModuleExtensions
                 }
             });
         return endpoints;
+    }
+
+    /// <summary>Whether an account other than the signed-in one has this email (compared as Identity normalises it).</summary>
+    private static async Task<bool> EmailOfAnotherAccountAsync(HttpContext httpContext, string email)
+    {
+        var users = httpContext.RequestServices.GetRequiredService<UserManager<RetailUser>>();
+        return await users.FindByEmailAsync(email.Trim()) is { } owner && owner.Id != users.GetUserId(httpContext.User);
     }
 
     /// <summary>

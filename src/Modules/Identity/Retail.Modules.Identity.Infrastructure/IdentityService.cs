@@ -32,6 +32,9 @@ internal sealed partial class IdentityService(
     public static readonly Error InvalidConfirmationLink = new("identity.invalid_confirmation_link",
         "This confirmation link is not valid or has expired. Ask for a new one with \"Forgot your password?\" on the sign-in page.", ErrorKind.Validation);
 
+    /// <summary>A change of address to one another account has: asked for (manage/info) or confirmed after it was taken.</summary>
+    public static readonly Error EmailChangeTaken = Error.Conflict("identity.email_taken", "Another account already uses this email address, so yours was not changed.");
+
     public static readonly Error InvalidCredentials = new("identity.invalid_credentials", "Email or password is not correct.", ErrorKind.Unauthorized);
 
     public static readonly Error WrongTwoFactorCode = new("identity.invalid_two_factor_code",
@@ -344,7 +347,7 @@ internal sealed partial class IdentityService(
             if (changed.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail)))
             {
                 LogEmailChangeRefused(logger, user.Id, "address taken");
-                return Error.Conflict("identity.email_taken", "Another account already uses this email address, so yours was not changed.");
+                return EmailChangeTaken;
             }
 
             LogEmailChangeRefused(logger, user.Id, "invalid or expired code");
