@@ -411,13 +411,7 @@ public sealed class IdentityLockoutMessageTests(FrozenClockAppFactory factory) :
             await AppClient.SubmitLoginAsync(client, email, $"Wrong-Passw0rd-{attempt}!");
         }
 
-        // Identity stamps the lockout end from the real clock: the test clock is set to the moment the lockout began.
-        using (var scope = factory.Services.CreateScope())
-        {
-            var user = await scope.ServiceProvider.GetRequiredService<UserManager<RetailUser>>().FindByEmailAsync(email);
-            user!.LockoutEnd.ShouldNotBeNull("five wrong passwords lock the account");
-            factory.Clock.SetUtcNow(user.LockoutEnd.Value - TimeSpan.FromMinutes(15));
-        }
+        (await LockoutEndOfAsync(email)).ShouldBe(factory.Clock.GetUtcNow() + TimeSpan.FromMinutes(15), "the lockout runs on the app's clock");
 
         factory.Clock.Advance(TimeSpan.FromMinutes(10));
         var tenMinutesOn = await AppClient.SubmitLoginAsync(client, email, Password);
@@ -430,6 +424,36 @@ public sealed class IdentityLockoutMessageTests(FrozenClockAppFactory factory) :
         factory.Clock.Advance(TimeSpan.FromMinutes(4.5));
         Html.Text(await (await AppClient.SubmitLoginAsync(client, email, Password)).Content.ReadAsStringAsync())
             .ShouldContain("Try again in 1 minute.", customMessage: "half a minute left rounds up to one, in the singular");
+    }
+
+    [Fact]
+    public async Task A_locked_out_account_signs_in_with_the_right_password_once_the_15_minutes_are_over_and_not_a_second_before()
+    {
+        var email = Users.NewEmail("lockout-ends");
+        using var api = factory.AnonymousApi();
+        (await api.PostAsJsonAsync("/api/identity/register", new { email, password = Password })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var client = factory.Browser();
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            await AppClient.SubmitLoginAsync(client, email, $"Wrong-Passw0rd-{attempt}!");
+        }
+
+        var lockedAt = factory.Clock.GetUtcNow();
+
+        factory.Clock.SetUtcNow(lockedAt + TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
+        (await AppClient.SubmitLoginAsync(client, email, Password)).StatusCode.ShouldBe(HttpStatusCode.Forbidden, "a second before the end: still locked");
+        (await api.PostAsJsonAsync("/api/identity/login", new { email, password = Password })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        factory.Clock.SetUtcNow(lockedAt + TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
+        (await AppClient.LoginAsync(factory.Browser(), email, Password)).SetsAuthCookie().ShouldBeTrue("the lockout is over");
+        (await api.PostAsJsonAsync("/api/identity/login", new { email, password = Password })).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private async Task<DateTimeOffset?> LockoutEndOfAsync(string email)
+    {
+        using var scope = factory.Services.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<RetailUser>>().FindByEmailAsync(email);
+        return user!.LockoutEnd;
     }
 }
 

@@ -20,6 +20,7 @@ using Retail.Modules.Identity.Application.PasswordReset;
 using Retail.Modules.Identity.Application.Register;
 using Retail.Modules.Identity.Domain;
 using Retail.Modules.Identity.Infrastructure.Email;
+using Retail.Modules.Identity.Infrastructure.Lockout;
 using Retail.Modules.Identity.Infrastructure.Persistence;
 using Retail.Modules.Identity.Infrastructure.Seeding;
 using Retail.Modules.Identity.Infrastructure.Sessions;
@@ -74,6 +75,7 @@ public static class IdentityModuleExtensions
                 o.User.AllowedUserNameCharacters = AccountPolicy.EmailCharacters;
             })
             .AddRoles<IdentityRole>()
+            .AddUserManager<ClockedUserManager>()
             .AddEntityFrameworkStores<IdentityModuleDbContext>();
 
         // Sign-in is read from a bearer token or the cookie, and either ends once the account's password changes (security
