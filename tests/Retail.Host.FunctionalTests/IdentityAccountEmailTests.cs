@@ -424,6 +424,27 @@ public sealed partial class IdentityAccountEmailTests(MailboxAppFactory factory)
         (await AppClient.LoginAsync(factory.Browser(), email, OldPassword)).SetsAuthCookie().ShouldBeTrue("the account is unchanged");
     }
 
+    [Theory]
+    [InlineData("not-an-email")]
+    [InlineData("j\u00f6rg@example.test")]
+    [InlineData("two words@example.test")]
+    public async Task Changing_the_email_through_the_api_to_an_address_the_account_could_not_sign_in_with_is_a_400_naming_the_field_and_nothing_is_sent(string newEmail)
+    {
+        var email = await RegisterConfirmedAsync();
+        var before = factory.MailCount;
+        using var api = factory.AnonymousApi();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", await factory.GetBearerTokenAsync(email, OldPassword));
+
+        var asked = await api.PostAsJsonAsync("/api/identity/manage/info", new { newEmail });
+
+        var body = await asked.Content.ReadAsStringAsync();
+        asked.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        asked.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        using var problem = System.Text.Json.JsonDocument.Parse(body);
+        problem.RootElement.GetProperty("errors").GetProperty("NewEmail")[0].GetString().ShouldNotBeNullOrEmpty();
+        factory.MailCount.ShouldBe(before, "no link is sent that could only fail");
+    }
+
     [Fact]
     public async Task A_change_link_whose_address_another_account_took_meanwhile_is_refused_on_the_page_and_the_email_stays()
     {

@@ -306,11 +306,37 @@ public static class IdentityModuleExtensions
                     break;
                 case InfoRequest info:
                     LimitPassword(info.NewPassword);
+                    if (!string.IsNullOrEmpty(info.NewEmail) && NewEmailProblem(info.NewEmail.Trim()) is { } problem)
+                    {
+                        refused["NewEmail"] = [problem];
+                    }
+
                     break;
             }
         }
 
         return refused;
+    }
+
+    /// <summary>
+    /// Why a new address cannot be the account's (it becomes the sign-in name too, so registration's rules apply), else
+    /// null. Identity's endpoint mailed a change link to any text: one with a space failed the send (a 500), one with a
+    /// character the sign-in name cannot hold got a link that could only be refused.
+    /// </summary>
+    private static string? NewEmailProblem(string email)
+    {
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        if (email.Length > 256)
+        {
+            return "An email address has at most 256 characters.";
+        }
+
+        if (at <= 0 || at != email.LastIndexOf('@') || at == email.Length - 1)
+        {
+            return "Enter an email address such as name@example.com.";
+        }
+
+        return new EmailMustUseAcceptedCharactersRule(email).IsBroken() ? EmailMustUseAcceptedCharactersRule.Explanation : null;
     }
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
