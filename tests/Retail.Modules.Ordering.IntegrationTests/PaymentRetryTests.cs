@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Modules.Ordering.Application.Abstractions;
+using Retail.BuildingBlocks.Application;
+using Retail.Modules.Ordering.Application.Orders.Payments;
 using Retail.Modules.Ordering.Domain.Orders;
+using Retail.Modules.Payments.IntegrationEvents;
 
 namespace Retail.Modules.Ordering.IntegrationTests;
 
@@ -54,4 +57,39 @@ public sealed class PaymentRetryTests
         order.StockReleasedAt.ShouldNotBeNull();
         (await host.StockOfAsync(sku)).ShouldBe(5, "released exactly once");
     }
+
+    [Fact]
+    public async Task A_cancelled_order_whose_store_credit_was_not_given_back_yet_gets_it_back_from_the_job_once()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5, price: 20m);
+        var user = OrderingTestHost.NewUser();
+        (await host.SendAsAsync<Result<StoreCreditBalanceDto>>(user, new IssueStoreCredit(user, 5m, "goodwill", "test", Guid.NewGuid().ToString("N")))).IsSuccess.ShouldBeTrue();
+        host.SetOutage(true);
+        var placed = (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku, quantity: 2, storeCredit: 5m))).Value;
+        placed.PaymentPending.ShouldBeTrue();
+        (await BalanceAsync(host, user)).ShouldBe(0m, "the store-credit part is taken while the card waits for the provider");
+
+        // The process died right after the cancellation committed, before the store credit went back and the stock was
+        // released. The job finished the stock release of such an order but never gave the $5.00 back.
+        await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.Where(o => o.Id == placed.Order.Id)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Status, OrderStatus.Cancelled)
+                .SetProperty(o => o.CancelledAt, host.Time.GetUtcNow())
+                .SetProperty(o => o.CancelReason, OrderPaymentProcessor.DeclinedReason)));
+        host.SetOutage(false);
+        host.Time.Advance(TimeSpan.FromSeconds(31));
+
+        var report = await host.RunPaymentRetryAsync();
+        await host.RunPaymentRetryAsync();
+
+        report.Cancelled.ShouldBe(1);
+        (await BalanceAsync(host, user)).ShouldBe(5m, "the store credit of the cancelled order is given back, once");
+        (await host.StockOfAsync(sku)).ShouldBe(5, "released exactly once");
+        var order = await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.SingleAsync(o => o.Id == placed.Order.Id));
+        order.StockReleasedAt.ShouldNotBeNull();
+    }
+
+    private static async Task<decimal> BalanceAsync(OrderingTestHost host, string user) =>
+        (await host.SendAsAsync<Result<StoreCreditBalanceDto>>(user, new GetStoreCreditBalance(user))).Value.Balance;
 }

@@ -63,7 +63,7 @@ public sealed class OrderPaymentProcessor(
 
         if (order.Status == OrderStatus.Cancelled)
         {
-            await ReleaseStockAsync(order, cancellationToken);
+            await FinishCancellationAsync(order, cancellationToken);
             return OrderPaymentProgress.Cancelled;
         }
 
@@ -137,6 +137,22 @@ public sealed class OrderPaymentProcessor(
         }
 
         logger.LogInformation("Order {OrderNumber} ({OrderId}) cancelled: {Reason}", order.Number, order.Id, reason);
+        await FinishCancellationAsync(order, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives back the store credit a cancelled order took, then releases its stock. Until the stock is released the retry
+    /// job comes back here, so a cancellation cut short (a crash right after it committed) still returns the credit: the
+    /// sweep used to finish only the stock release, and the customer's credit was gone. The refund key is the order's, so
+    /// sending it again never refunds twice.
+    /// </summary>
+    private async Task FinishCancellationAsync(Order order, CancellationToken cancellationToken)
+    {
+        if (order.StockReleasedAt is not null)
+        {
+            return;
+        }
+
         if (order.StoreCreditPaymentId is { } creditPayment)
         {
             var refund = await sender.Send(new RefundPayment(creditPayment, order.StoreCreditAmount, order.PaymentKey + ":store-credit-refund", "order cancelled"), cancellationToken);
@@ -144,16 +160,6 @@ public sealed class OrderPaymentProcessor(
             {
                 logger.LogWarning("Store credit of cancelled order {OrderId} could not be refunded: {Error}", order.Id, refund.Error.Code);
             }
-        }
-
-        await ReleaseStockAsync(order, cancellationToken);
-    }
-
-    private async Task ReleaseStockAsync(Order order, CancellationToken cancellationToken)
-    {
-        if (order.StockReleasedAt is not null)
-        {
-            return;
         }
 
         var released = await sender.Send(new ReleaseStock(order.Id, order.CancelReason ?? "order cancelled"), cancellationToken);
