@@ -130,6 +130,43 @@ public sealed partial class OrderingCheckoutInputTests(RetailAppFactory factory)
     }
 
     [Fact]
+    public async Task The_order_page_of_an_order_paid_partly_with_store_credit_shows_what_each_part_paid_and_it_adds_up()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 20m);
+        var (browser, customer) = await NewCustomerAsync("split-page");
+        using var _ = browser;
+        using var __ = customer;
+        await IssueStoreCreditAsync(customer.Email, 5m);
+        var placed = await CheckoutAsync(customer.Client, Body(sku, storeCredit: 5m));
+        placed.StatusCode.ShouldBe(HttpStatusCode.Created, await placed.Content.ReadAsStringAsync());
+
+        var html = await browser.GetStringAsync($"/orders/{await OrderingPages.OrderIdOfAsync(placed)}");
+
+        // Was "Subtotal: $20.00 · Store credit: −$5.00 · Total: $20.00": a minus that the total did not take, and nowhere
+        // the $15.00 the card was charged.
+        Html.ElementText(html, "order-total").ShouldBe("$20.00");
+        Html.ElementText(html, "order-payment").ShouldBe("Paid with: Store credit $5.00 + Credit or debit card $15.00");
+        Html.Text(html).ShouldNotContain("−$5.00");
+    }
+
+    [Fact]
+    public async Task The_order_page_of_an_order_paid_by_one_method_names_it_with_the_whole_total()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 20m);
+        var (browser, customer) = await NewCustomerAsync("one-method-page");
+        using var _ = browser;
+        using var __ = customer;
+        var placed = await CheckoutAsync(customer.Client, Body(sku));
+        placed.StatusCode.ShouldBe(HttpStatusCode.Created, await placed.Content.ReadAsStringAsync());
+
+        var html = await browser.GetStringAsync($"/orders/{await OrderingPages.OrderIdOfAsync(placed)}");
+
+        Html.ElementText(html, "order-payment").ShouldBe("Paid with: Credit or debit card $20.00");
+    }
+
+    [Fact]
     public async Task Control_characters_in_the_shipping_address_are_field_errors_and_store_nothing()
     {
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);

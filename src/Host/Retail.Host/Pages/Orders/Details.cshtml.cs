@@ -3,6 +3,8 @@ using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Ordering.Application.Orders;
 using Retail.Modules.Ordering.Application.Orders.GetMyOrder;
+using Retail.Modules.Ordering.Application.Orders.Payments;
+using Retail.Modules.Payments.IntegrationEvents;
 
 namespace Retail.Host.Pages.Orders;
 
@@ -12,6 +14,35 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
     public OrderDto? Order { get; private set; }
 
     public bool PaymentPending => Order?.Status == "PaymentPending";
+
+    /// <summary>Display names of the registered payment methods by code (card → Card), so the page does not show a code.</summary>
+    public IReadOnlyDictionary<string, string> MethodNames { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// How the total is split: the store-credit part and what the chosen method pays, each with its amount, so the parts
+    /// add up to the total. The page showed the credit as "−$5.00" between a subtotal and a total that were both $20.00,
+    /// and never the $15.00 the card paid.
+    /// </summary>
+    public IEnumerable<(string Method, decimal Amount)> PaymentParts()
+    {
+        if (Order is not { } o)
+        {
+            yield break;
+        }
+
+        if (o.StoreCreditAmount > 0)
+        {
+            yield return (MethodNames.GetValueOrDefault(OrderPaymentProcessor.StoreCreditMethod, "Store credit"), o.StoreCreditAmount);
+        }
+
+        if (o.Total - o.StoreCreditAmount > 0)
+        {
+            yield return (MethodNames.GetValueOrDefault(o.PaymentMethod, o.PaymentMethod), o.Total - o.StoreCreditAmount);
+        }
+    }
+
+    /// <summary>"Paid with" once the payment went through; before (or when it never did) the parts are what it is to be paid with.</summary>
+    public string PaymentLabel => Order?.Status is "Paid" or "Shipped" or "Delivered" ? "Paid with" : "To be paid with";
 
     /// <summary>The status times the order has, in order.</summary>
     public IEnumerable<(string Label, DateTimeOffset At)> Timeline()
@@ -58,6 +89,12 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
         }
 
         Order = result.Value;
+        var methods = await sender.Send(new GetPaymentMethods(), cancellationToken);
+        if (methods.IsSuccess)
+        {
+            MethodNames = methods.Value.ToDictionary(m => m.Code, m => m.DisplayName, StringComparer.OrdinalIgnoreCase);
+        }
+
         return Page();
     }
 }
