@@ -405,3 +405,40 @@ public sealed class PaymentOutagePageTests(PaymentOutageAppFactory factory) : IC
         Html.ElementText(orderPage, "payment-pending").ShouldContain(UserMessages.Overloaded);
     }
 }
+
+/// <summary>The simulated gateway's settings on <c>/admin/payments</c> (SPEC A2: switchable at run time by an admin).</summary>
+public sealed class PaymentsAdminPageTests(RetailAppFactory factory) : IClassFixture<RetailAppFactory>
+{
+    [Theory]
+    [InlineData("Input.LatencyMs", "abc", "Latency (ms)")]
+    [InlineData("Input.FailurePercent", "ten", "Transient failures (%)")]
+    [InlineData("Input.TimeoutPercent", "99999999999999999999999999999999", "Hangs past the attempt timeout (%)")]
+    public async Task A_setting_that_is_not_a_number_is_a_400_naming_the_field_with_a_reference_id_and_changes_nothing(string field, string value, string label)
+    {
+        using var admin = await factory.SignedInBrowserAsync(Users.Admin);
+        var before = await admin.GetStringAsync("/admin/payments");
+        var fields = new Dictionary<string, string>
+        {
+            ["Input.LatencyMs"] = "20",
+            ["Input.FailurePercent"] = "0",
+            ["Input.TimeoutPercent"] = "0",
+            ["Input.DeclineCardSuffixes"] = "0002",
+            [field] = value,
+        };
+
+        var response = await AppClient.PostFormAsync(admin, "/admin/payments", fields);
+
+        // Was a 400 with only "The value 'abc' is not valid for LatencyMs." beside the field: no message at the top, no
+        // reference id, and the property name instead of the field's label.
+        var html = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, Html.Text(html));
+        var alert = Html.Text(System.Text.RegularExpressions.Regex.Match(html, """<div class="notice error" role="alert">(.*?)</div>""", RegexOptions.Singleline).Groups[1].Value);
+        alert.ShouldContain($"'{value}'");
+        alert.ShouldContain(label);
+        alert.ShouldContain("Reference:");
+        Html.FieldError(html, field).ShouldContain(label);
+        Html.ShouldNotLeakExceptionDetails(html);
+        var after = await admin.GetStringAsync("/admin/payments");
+        OrderingPages.InputValue(after, "Input_LatencyMs").ShouldBe(OrderingPages.InputValue(before, "Input_LatencyMs"));
+    }
+}

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Retail.BuildingBlocks.Application.Messaging;
@@ -11,10 +12,14 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
 {
     public sealed class InputModel
     {
+        // The labels the form shows, so a value that does not bind is named as the admin knows it, not "LatencyMs".
+        [Display(Name = "Latency (ms)")]
         public int LatencyMs { get; set; }
 
+        [Display(Name = "Transient failures (%)")]
         public decimal FailurePercent { get; set; }
 
+        [Display(Name = "Hangs past the attempt timeout (%)")]
         public decimal TimeoutPercent { get; set; }
 
         public bool Outage { get; set; }
@@ -64,7 +69,9 @@ public sealed class IndexModel(IRequestSender sender) : RetailPageModel
         }
         else
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            // A value that did not bind (latency=abc, a percentage past decimal's range) was only a note beside its field:
+            // no message at the top and no reference id, unlike every other page. Say which value was refused; nothing changes.
+            ShowError(BindingError(), nameof(Input));
         }
 
         return await LoadAsync(cancellationToken) ? Page() : Forbid();
