@@ -151,6 +151,34 @@ public sealed partial class OrderingCheckoutInputTests(RetailAppFactory factory)
     }
 
     [Fact]
+    public async Task The_order_page_of_a_declined_order_that_used_store_credit_says_nothing_was_charged_and_the_credit_is_back()
+    {
+        using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(catalogAdmin, stock: 5, price: 20m);
+        var (browser, customer) = await NewCustomerAsync("declined-page");
+        using var _ = browser;
+        using var __ = customer;
+        await IssueStoreCreditAsync(customer.Email, 5m);
+        var body = new
+        {
+            items = new[] { new { sku, quantity = 1 } },
+            shippingAddress = new { name = "Ann", line1 = "1 Main St", city = "Springfield", postalCode = "12345", country = "US" },
+            paymentMethod = "card",
+            paymentDetails = new Dictionary<string, string> { ["cardNumber"] = "4000000000000002", ["expiry"] = "12/30" },
+            storeCredit = 5m,
+        };
+        (await CheckoutAsync(customer.Client, body)).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var orderId = (await customer.Client.GetFromJsonAsync<JsonElement>("/api/orders")).GetProperty("items")[0].GetProperty("id").GetGuid();
+
+        var html = await browser.GetStringAsync($"/orders/{orderId}");
+
+        // Was "Store credit: −$5.00" on a cancelled order, with no word on whether the credit or the card was charged.
+        Html.ElementText(html, "order-status").ShouldBe("Cancelled");
+        Html.ElementText(html, "order-payment").ShouldBe("Nothing was charged for this order. The store credit it used ($5.00) is returned to your balance.");
+        (await BalanceAsync(customer.Client)).ShouldBe(5m);
+    }
+
+    [Fact]
     public async Task The_order_page_of_an_order_paid_by_one_method_names_it_with_the_whole_total()
     {
         using var catalogAdmin = await factory.ApiClientAsync(Users.Catalog);

@@ -41,8 +41,16 @@ public sealed class DetailsModel(IRequestSender sender) : RetailPageModel
         }
     }
 
-    /// <summary>"Paid with" once the payment went through; before (or when it never did) the parts are what it is to be paid with.</summary>
+    /// <summary>"Paid with" once the payment went through, "To be paid with" while it waits.</summary>
     public string PaymentLabel => Order?.Status is "Paid" or "Shipped" or "Delivered" ? "Paid with" : "To be paid with";
+
+    /// <summary>
+    /// A cancelled order charged nothing (a declined or late payment; the store-credit part is refunded by the
+    /// cancellation): said in words, where the parts would read as money still to be taken.
+    /// </summary>
+    public string? CancelledPaymentNote => Order is { Status: "Cancelled" } o
+        ? "Nothing was charged for this order." + (o.StoreCreditAmount > 0 ? $" The store credit it used ({OrderView.Money(o.StoreCreditAmount, o.Currency)}) is returned to your balance." : "")
+        : null;
 
     /// <summary>The status times the order has, in order.</summary>
     public IEnumerable<(string Label, DateTimeOffset At)> Timeline()
