@@ -220,6 +220,26 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
         response.Headers.Contains("Content-Security-Policy").ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("GET", "/Error")]
+    [InlineData("GET", "/error")]
+    [InlineData("GET", "/Error?statusCode=500")]
+    [InlineData("POST", "/Error")]
+    public async Task A_direct_visit_to_the_error_page_is_a_friendly_404_not_a_500(string method, string path)
+    {
+        using var client = factory.Browser();
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        // Nothing failed: a 500 told crawlers and uptime checks the site was broken. The page has no content of its own.
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("text/html");
+        var html = await response.Content.ReadAsStringAsync();
+        html.ShouldContain("Page not found");
+        html.ShouldNotContain("Something went wrong");
+        Html.ShouldBeFriendlyErrorPage(html);
+    }
+
     [Fact]
     public async Task An_unknown_api_route_is_a_404_not_an_html_page()
     {

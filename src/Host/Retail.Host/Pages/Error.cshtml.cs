@@ -13,14 +13,22 @@ public sealed class ErrorModel(ILogger<ErrorModel> logger) : RetailPageModel
 
     public string Message { get; private set; } = UserMessages.Unexpected;
 
-    public void OnGet(int? statusCode) => Describe(statusCode);
+    public void OnGet() => Describe();
 
-    public void OnPost(int? statusCode) => Describe(statusCode);
+    public void OnPost() => Describe();
 
-    private void Describe(int? statusCode)
+    /// <summary>
+    /// The status comes from what happened to the request the page stands in for: an exception (500) or the status the
+    /// re-execution carries. Not from <c>?statusCode=</c>: the exception handler keeps the failed request's own query.
+    /// A request for /Error itself (typed, bookmarked, crawled) failed at nothing, and a 500 told crawlers and uptime
+    /// checks the site was broken; the page has no content of its own, so it answers as any address without a page:
+    /// 404 "Page not found" (a 200 would be a soft 404 that search engines index as a page).
+    /// </summary>
+    private void Describe()
     {
-        var code = statusCode ?? HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalStatusCode ?? 500;
-        if (HttpContext.Features.Get<IExceptionHandlerFeature>() is { } failure)
+        var failure = HttpContext.Features.Get<IExceptionHandlerFeature>();
+        var code = failure is not null ? 500 : HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalStatusCode ?? 404;
+        if (failure is not null)
         {
             logger.LogError("Error page shown for {Path} (reference {ReferenceId})", failure.Path, ReferenceId);
         }
