@@ -12,6 +12,11 @@ public sealed class SettingsCheckTests
     [InlineData("Returns:ReturnWindow", "00:00:00", "Returns:ReturnWindow must be a positive duration")]
     [InlineData("Partners:BatchSize", "5000", "Partners:BatchSize must be between 1 and 1000")]
     [InlineData("Outbox:MaxAttempts", "0", "Outbox:MaxAttempts must be at least 1")]
+    // Hangfire refused a zero or negative worker count only when the job server started (or never, with the server off),
+    // and a dedicated queue's zero was quietly raised to one.
+    [InlineData("Jobs:WorkerCount", "0", "Jobs:WorkerCount must be at least 1")]
+    [InlineData("Jobs:WorkerCount", "-4", "Jobs:WorkerCount must be at least 1")]
+    [InlineData("Jobs:Queues:feeds", "0", "Jobs:Queues:feeds must be at least 1")]
     // Polly's own rule (a breaker needs at least 2 calls to judge), checked at start rather than at the first payment.
     [InlineData("Payments:Resilience:MinimumThroughput", "1", "Payments:Resilience does not make a valid payment pipeline")]
     public void The_app_does_not_start_with_an_out_of_range_setting_and_says_which(string key, string value, string failure)

@@ -34,7 +34,7 @@ public static class JobsServiceCollectionExtensions
         var database = configuration.ReadDatabaseOptions();
         var jobs = new JobsOptions();
         configuration.GetSection("Jobs").Bind(jobs);
-        services.Configure<JobsOptions>(configuration.GetSection("Jobs"));
+        services.AddCheckedOptions<JobsOptions, JobsOptionsValidator>(configuration.GetSection("Jobs"));
 
         JobStorage storage = database.Provider == DatabaseProvider.SqlServer
             ? new SqlServerStorage(database.ConnectionString, new SqlServerStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true })
@@ -46,7 +46,8 @@ public static class JobsServiceCollectionExtensions
             .UseRecommendedSerializerSettings());
         if (jobs.ServerEnabled)
         {
-            services.AddHangfireServer((_, o) => o.WorkerCount = jobs.WorkerCount);
+            // From the checked options: a bad count stops the start with the setting named, before Hangfire sees it.
+            services.AddHangfireServer((sp, o) => o.WorkerCount = sp.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount);
         }
 
         services.AddHostedService<RecurringJobsRegistration>();
@@ -63,11 +64,12 @@ public static class JobsServiceCollectionExtensions
         configuration.GetSection("Jobs").Bind(jobs);
         if (jobs.ServerEnabled)
         {
-            var workers = jobs.Queues.TryGetValue(queue, out var configured) ? configured : defaultWorkers;
-            services.AddHangfireServer((_, o) =>
+            services.AddHangfireServer((sp, o) =>
             {
+                // From the checked options (JobsOptionsValidator): a configured count below one stops the start.
+                var queues = sp.GetRequiredService<IOptions<JobsOptions>>().Value.Queues;
                 o.Queues = [queue];
-                o.WorkerCount = Math.Max(1, workers);
+                o.WorkerCount = queues.TryGetValue(queue, out var configured) ? configured : defaultWorkers;
                 o.ServerName = $"{Environment.MachineName}:{queue}:{Guid.NewGuid():N}";
             });
         }
