@@ -132,6 +132,9 @@ public sealed class StockWebhookTests(PartnersAppFactory factory) : IClassFixtur
     [InlineData("""{"sku":"SKU","quantity":5.5,"sequence":1}""", "quantity")]
     [InlineData("""{"sku":"SKU","quantity":99999999999,"sequence":1}""", "quantity")]
     [InlineData("""{"sku":"SKU","quantity":5,"sequence":"x"}""", "sequence")]
+    // A number sent as a JSON string was read as the number (the web defaults), so a partner's broken serializer went unnoticed.
+    [InlineData("""{"sku":"SKU","quantity":"7","sequence":1}""", "quantity")]
+    [InlineData("""{"sku":"SKU","quantity":7,"sequence":"1"}""", "sequence")]
     [InlineData("""{"sku":"SKU","quantity":5,""", "body")]
     public async Task A_body_that_is_not_the_webhook_json_is_400_naming_the_field_at_fault_and_changes_nothing(string json, string field)
     {

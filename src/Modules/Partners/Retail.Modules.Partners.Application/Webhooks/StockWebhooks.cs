@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -44,8 +45,9 @@ public sealed partial class StockWebhookReceiver(
     public static readonly Error DeliveryIdReused = Error.Unprocessable(
         "partners.delivery_id_reused", "This X-Delivery-Id was already used for a different body; send a new update with a new delivery id.");
 
-    // One options instance for every request (CA1869), not a new one per webhook.
-    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web) { MaxDepth = 4 };
+    // One options instance for every request (CA1869), not a new one per webhook. Numbers strictly: the web defaults read
+    // "quantity":"5" as 5, so a partner whose serializer wrote strings never learned its body broke the contract.
+    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web) { MaxDepth = 4, NumberHandling = JsonNumberHandling.Strict };
 
     public async Task<Result<WebhookDeliveryDto>> ReceiveAsync(Guid partnerId, string? deliveryId, string? timestamp, string? signature, byte[] body, string sourceIp, string path, CancellationToken cancellationToken)
     {
