@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace Retail.EndToEndTests;
 
@@ -22,12 +23,14 @@ public sealed class CheckoutJourneys(BrowserApp app, ITestOutputHelper output) :
         await page.FillAsync("#Input_Quantity", "1");
         await BrowserApp.ScreenshotAsync(page, "10-product-add-to-cart");
         await page.ClickAsync("#add-to-cart button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/cart$"));
+        // Web-first URL assertions (polling the page's URL), never WaitForURLAsync: that waits for the navigation's load
+        // event as well, and once timed out with the order page already shown (playwright-dotnet#2897). Every journey does so.
+        await Expect(page).ToHaveURLAsync(new Regex("/cart$"));
         (await page.Locator("#cart-lines").InnerTextAsync()).ShouldContain(name);
         await BrowserApp.ScreenshotAsync(page, "11-cart");
 
         await page.ClickAsync("#checkout-link");
-        await page.WaitForURLAsync(new Regex("/checkout$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/checkout$"));
         await page.FillAsync("#Input_ShippingAddress_Name", "Casey Customer");
         await page.FillAsync("#Input_ShippingAddress_Line1", "1 Main Street");
         await page.FillAsync("#Input_ShippingAddress_City", "Springfield");
@@ -40,14 +43,14 @@ public sealed class CheckoutJourneys(BrowserApp app, ITestOutputHelper output) :
         await BrowserApp.ScreenshotAsync(page, "12-checkout");
         await page.ClickAsync("#place-order");
 
-        await page.WaitForURLAsync(new Regex("/orders/[0-9a-f-]{36}$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/orders/[0-9a-f-]{36}$"));
         (await page.Locator("#order-status").InnerTextAsync()).ShouldBe("Paid");
         (await page.Locator(".notice.success").InnerTextAsync()).ShouldContain("Thank you");
         var number = await page.Locator("#order-number").InnerTextAsync();
         await BrowserApp.ScreenshotAsync(page, "13-order-paid");
 
         await page.ClickAsync("#nav-orders");
-        await page.WaitForURLAsync(new Regex("/orders$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/orders$"));
         (await page.Locator("#orders").InnerTextAsync()).ShouldContain(number);
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await BrowserApp.ScreenshotAsync(page, "14-my-orders");

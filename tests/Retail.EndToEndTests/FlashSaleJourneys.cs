@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace Retail.EndToEndTests;
 
@@ -23,10 +24,10 @@ public sealed class FlashSaleJourneys(BrowserApp app, ITestOutputHelper output) 
         await page.FillAsync("#Input_Password", BrowserApp.DemoPassword);
         await page.FillAsync("#Input_ConfirmPassword", BrowserApp.DemoPassword);
         await page.ClickAsync("main form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/$"));
 
         await page.ClickAsync("#nav-flash");
-        await page.WaitForURLAsync(new Regex("/flash/products$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/flash/products$"));
         var sale = page.Locator("section.flash-sale[data-state=Live]").First;
         (await sale.Locator(".countdown").InnerTextAsync()).ShouldStartWith("Ends in ");
         var product = sale.Locator("article.flash-product").First;
@@ -37,14 +38,14 @@ public sealed class FlashSaleJourneys(BrowserApp app, ITestOutputHelper output) 
         await BrowserApp.ScreenshotAsync(page, "30-flash-sales");
 
         await product.Locator("form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/cart$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/cart$"));
         var line = page.Locator($"#cart-lines tr[data-sku='{sku}']");
         (await line.Locator(".flash-price").InnerTextAsync()).ShouldBe(flashPrice);
         (await line.InnerTextAsync()).ShouldContain("Flash price until");
         await BrowserApp.ScreenshotAsync(page, "31-flash-cart");
 
         await page.ClickAsync("#checkout-link");
-        await page.WaitForURLAsync(new Regex("/checkout$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/checkout$"));
         await page.FillAsync("#Input_ShippingAddress_Name", "Flash Buyer");
         await page.FillAsync("#Input_ShippingAddress_Line1", "2 Sale Street");
         await page.FillAsync("#Input_ShippingAddress_City", "Springfield");
@@ -58,14 +59,14 @@ public sealed class FlashSaleJourneys(BrowserApp app, ITestOutputHelper output) 
         await BrowserApp.ScreenshotAsync(page, "32-flash-checkout");
         await page.ClickAsync("#place-order");
 
-        await page.WaitForURLAsync(new Regex("/orders/[0-9a-f-]{36}$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/orders/[0-9a-f-]{36}$"));
         (await page.Locator("#order-status").InnerTextAsync()).ShouldBe("Paid");
         var number = await page.Locator("#order-number").InnerTextAsync();
         (await page.Locator("main").InnerTextAsync()).ShouldContain(flashPrice);
         await BrowserApp.ScreenshotAsync(page, "33-flash-order-paid");
 
         await page.ClickAsync("#nav-orders");
-        await page.WaitForURLAsync(new Regex("/orders$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/orders$"));
         (await page.Locator("#orders").InnerTextAsync()).ShouldContain(number);
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await BrowserApp.ScreenshotAsync(page, "34-flash-order-history");

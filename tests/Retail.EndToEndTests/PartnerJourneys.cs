@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace Retail.EndToEndTests;
 
@@ -23,7 +24,7 @@ public sealed class PartnerJourneys(BrowserApp app, ITestOutputHelper output) : 
         await admin.FillAsync("main form#create-partner #Input_Name", $"Acme {suffix}");
         await admin.FillAsync("main form#create-partner #Input_ContactEmail", "feeds@acme.example");
         await admin.ClickAsync("main form#create-partner button[type=submit]");
-        await admin.WaitForURLAsync(new Regex("/admin/partners/[0-9a-f-]{36}$"));
+        await Expect(admin).ToHaveURLAsync(new Regex("/admin/partners/[0-9a-f-]{36}$"));
         await admin.FillAsync("main form#create-user #NewUser_Email", partnerEmail);
         await admin.FillAsync("main form#create-user #NewUser_DisplayName", "Acme staff");
         await admin.FillAsync("main form#create-user #NewUser_Password", BrowserApp.DemoPassword);
@@ -37,7 +38,7 @@ public sealed class PartnerJourneys(BrowserApp app, ITestOutputHelper output) : 
         await portal.GotoAsync("/partner");
         (await portal.Locator("#partner-name").InnerTextAsync()).ShouldBe($"Acme {suffix}");
         await portal.ClickAsync("#portal-upload");
-        await portal.WaitForURLAsync(new Regex("/partner/upload$"));
+        await Expect(portal).ToHaveURLAsync(new Regex("/partner/upload$"));
         var csv = "sku,name,price,currency,stock\n"
             + $"E2E-{suffix}-1,Desk lamp,19.90,USD,4\n"
             + $"E2E-{suffix}-2,,5.00,USD,1\n"
@@ -52,7 +53,7 @@ public sealed class PartnerJourneys(BrowserApp app, ITestOutputHelper output) : 
         await BrowserApp.ScreenshotAsync(portal, "31-partner-upload");
         await portal.ClickAsync("main form#upload-form button[type=submit]");
 
-        await portal.WaitForURLAsync(new Regex("/partner/jobs/[0-9a-f-]{36}$"));
+        await Expect(portal).ToHaveURLAsync(new Regex("/partner/jobs/[0-9a-f-]{36}$"));
         (await portal.Locator("#job-status").InnerTextAsync()).ShouldBe("CompletedWithErrors");
         (await portal.Locator("#job-progress").GetAttributeAsync("value")).ShouldBe("100");
         (await portal.Locator("[data-count='created']").InnerTextAsync()).ShouldBe("1");

@@ -69,7 +69,7 @@ public sealed class ResilienceJourneys(ClockedBrowserApp app, ITestOutputHelper 
         // Three failed charges open the breaker; the first checkout already ends payment-pending.
         await AddToCartAndFillCheckoutAsync(customer, "BK-0002");
         await customer.ClickAsync("#place-order");
-        await customer.WaitForURLAsync(new Regex("/orders/[0-9a-f-]{36}$"));
+        await Expect(customer).ToHaveURLAsync(new Regex("/orders/[0-9a-f-]{36}$"));
         await Expect(customer.Locator("#order-status")).ToHaveTextAsync("PaymentPending");
         await Expect(customer.Locator("#payment-pending")).ToContainTextAsync(UserMessages.Overloaded);
         await BrowserApp.ScreenshotAsync(customer, "41-outage-payment-pending");
@@ -99,9 +99,9 @@ public sealed class ResilienceJourneys(ClockedBrowserApp app, ITestOutputHelper 
         await admin.GotoAsync("/admin/payments");
         await admin.SetCheckedAsync("main form #Input_Outage", on);
         await admin.ClickAsync("main form button[type=submit]");
-        // Not WaitForURLAsync: the form posts back to the page it is on, so the URL already matched before the click and
-        // the wait raced the new navigation (it timed out waiting for a load event it had missed). The status message is
-        // only on the page the post redirects to.
+        // Not a URL wait or assertion: the form posts back to the page it is on, so the URL already matched before the
+        // click (WaitForURLAsync raced the new navigation and timed out waiting for a load event it had missed; a URL
+        // assertion would pass on the old page). The status message is only on the page the post redirects to.
         await Expect(admin.Locator("main")).ToContainTextAsync(on ? "Simulator updated: the payment provider is now DOWN." : "Simulator updated.");
 
         (await admin.IsCheckedAsync("main form #Input_Outage")).ShouldBe(on);
@@ -112,9 +112,9 @@ public sealed class ResilienceJourneys(ClockedBrowserApp app, ITestOutputHelper 
         await page.GotoAsync($"/catalog/product/{sku}");
         await page.FillAsync("#Input_Quantity", "1");
         await page.ClickAsync("#add-to-cart button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/cart$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/cart$"));
         await page.ClickAsync("#checkout-link");
-        await page.WaitForURLAsync(new Regex("/checkout$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/checkout$"));
         await page.FillAsync("#Input_ShippingAddress_Name", "Journey Tester");
         await page.FillAsync("#Input_ShippingAddress_Line1", "1 Main Street");
         await page.FillAsync("#Input_ShippingAddress_City", "Springfield");

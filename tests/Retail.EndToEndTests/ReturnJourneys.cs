@@ -42,7 +42,7 @@ public sealed class ReturnJourneys(BrowserApp app, ITestOutputHelper output) : L
         }, "the delivered order to be offered for a return");
         await BrowserApp.ScreenshotAsync(customer, "40-returns-start");
         await customer.ClickAsync($"#returnable-orders tr[data-order-id='{orderId}'] a");
-        await customer.WaitForURLAsync(new Regex("/returns/new"));
+        await Expect(customer).ToHaveURLAsync(new Regex("/returns/new"));
         (await customer.Locator("#eligibility").InnerTextAsync()).ShouldContain("Up to 1 can be returned.");
         await customer.Locator("main form input[type=number]").First.FillAsync("1");
         await customer.SelectOptionAsync("main form #reason", "DEFECTIVE");
@@ -50,7 +50,7 @@ public sealed class ReturnJourneys(BrowserApp app, ITestOutputHelper output) : L
         await customer.SetInputFilesAsync("main form #photos", new FilePayload { Name = "broken.jpg", MimeType = "image/jpeg", Buffer = Photo });
         await BrowserApp.ScreenshotAsync(customer, "41-return-form");
         await customer.ClickAsync("main form #submit-return");
-        await customer.WaitForURLAsync(new Regex("/returns/RMA-[A-Z0-9]{5}$"));
+        await Expect(customer).ToHaveURLAsync(new Regex("/returns/RMA-[A-Z0-9]{5}$"));
         var code = await customer.Locator("#return-code").InnerTextAsync();
         (await customer.Locator("#return-status").InnerTextAsync()).ShouldBe("SUBMITTED");
         (await customer.Locator("#return-photos img").CountAsync()).ShouldBe(1);
@@ -91,9 +91,9 @@ public sealed class ReturnJourneys(BrowserApp app, ITestOutputHelper output) : L
         await page.GotoAsync("/catalog/product/BK-0002");
         await page.FillAsync("#Input_Quantity", "1");
         await page.ClickAsync("#add-to-cart button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/cart$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/cart$"));
         await page.ClickAsync("#checkout-link");
-        await page.WaitForURLAsync(new Regex("/checkout$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/checkout$"));
         await page.FillAsync("#Input_ShippingAddress_Name", "Casey Customer");
         await page.FillAsync("#Input_ShippingAddress_Line1", "2 Side Street");
         await page.FillAsync("#Input_ShippingAddress_City", "Springfield");
@@ -103,7 +103,7 @@ public sealed class ReturnJourneys(BrowserApp app, ITestOutputHelper output) : L
         await page.FillAsync("#pd-cardNumber", "4242 4242 4242 4242");
         await page.FillAsync("#pd-expiry", "12/30");
         await page.ClickAsync("#place-order");
-        await page.WaitForURLAsync(new Regex("/orders/[0-9a-f-]{36}$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/orders/[0-9a-f-]{36}$"));
         (await page.Locator("#order-status").InnerTextAsync()).ShouldBe("Paid");
         return (page.Url.Split('/').Last(), await page.Locator("#order-number").InnerTextAsync());
     }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace Retail.EndToEndTests;
 
@@ -24,13 +25,13 @@ public sealed class StorefrontJourneys(BrowserApp app, ITestOutputHelper output)
         await page.FillAsync("#Input_Password", "Shopper-Passw0rd!");
         await page.FillAsync("#Input_ConfirmPassword", "Shopper-Passw0rd!");
         await page.ClickAsync("main form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/$"));
         (await page.Locator(".notice.success").InnerTextAsync()).ShouldContain("Welcome");
         (await page.Locator(".nav .user").InnerTextAsync()).ShouldBe(email);
 
         await page.FillAsync("header input[name=search]", "lamp");
         await page.PressAsync("header input[name=search]", "Enter");
-        await page.WaitForURLAsync(new Regex("/catalog\\?search=lamp"));
+        await Expect(page).ToHaveURLAsync(new Regex("/catalog\\?search=lamp"));
         var cards = page.Locator(".product-card");
         (await cards.CountAsync()).ShouldBeGreaterThan(0);
         foreach (var title in await cards.Locator("h3").AllInnerTextsAsync())
@@ -56,13 +57,13 @@ public sealed class StorefrontJourneys(BrowserApp app, ITestOutputHelper output)
         await page.FillAsync("#Input_Email", "catalog@retail.local");
         await page.FillAsync("#Input_Password", BrowserApp.DemoPassword);
         await page.ClickAsync("main form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/admin/catalog$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/admin/catalog$"));
         await BrowserApp.ScreenshotAsync(page, "04-admin-catalog");
 
         await page.GotoAsync("/admin/catalog/edit/BK-0003");
         await page.FillAsync("#Input_Price", "12.34");
         await page.ClickAsync("main form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/admin/catalog$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/admin/catalog$"));
         (await page.Locator(".notice.success").InnerTextAsync()).ShouldContain("BK-0003");
 
         await page.GotoAsync("/catalog/product/BK-0003");
