@@ -113,6 +113,24 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
     }
 
     [Fact]
+    public async Task A_number_sent_as_a_json_string_to_an_api_is_a_400_problem_and_changes_nothing()
+    {
+        using var client = await factory.ApiClientAsync(Users.Catalog);
+        var sku = CatalogApi.NewSku();
+        using var body = new StringContent($$"""{"sku":"{{sku}}","name":"String price","category":"garden","price":"12.50","initialStock":"3","isActive":true}""",
+            Encoding.UTF8, "application/json");
+
+        var response = await client.PostAsync("/api/catalog/products", body);
+
+        // The web JSON defaults read "12.50" as 12.50: one way for every API, the partner webhook's strict numbers.
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, text);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        JsonDocument.Parse(text).RootElement.GetProperty("code").GetString().ShouldBe("bad_request");
+        (await client.GetAsync($"/api/catalog/products/{sku}")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "nothing was created");
+    }
+
+    [Fact]
     public async Task Health_live_answers_200_json()
     {
         using var client = factory.AnonymousApi();

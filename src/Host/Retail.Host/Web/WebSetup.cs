@@ -62,6 +62,9 @@ internal static class WebSetup
         });
         services.AddSingleton<Microsoft.AspNetCore.Mvc.ViewFeatures.CookieTempDataProvider>();
         services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataProvider, QuietCookieTempDataProvider>());
+        // A number sent as a JSON string ("price":"12.50") is a 400, not read as the number (the web defaults allow it):
+        // the API contracts are typed, as the partner stock webhook's body is.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         services.AddOutputCache(o => o.AddPolicy(FlashListingOutputCache.PolicyName, new FlashListingOutputCache()));
         services.AddOpenApi();
         return services;
