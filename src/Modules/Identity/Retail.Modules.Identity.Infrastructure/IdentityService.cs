@@ -17,6 +17,7 @@ internal sealed partial class IdentityService(
     UserManager<RetailUser> users,
     SignInManager<RetailUser> signIn,
     IEmailSender<RetailUser> accountEmails,
+    Retail.BuildingBlocks.Application.Abstractions.IEmailSender mail,
     AccountLinks links,
     ISlidingWindowRateLimiter limiter,
     IOptions<IdentityModuleOptions> options,
@@ -47,9 +48,23 @@ internal sealed partial class IdentityService(
     public static readonly Error TwoFactorSignInExpired = new("identity.two_factor_expired",
         "This sign-in has expired or was started in another browser. Sign in with your email and password again.", ErrorKind.Unauthorized);
 
+    /// <summary>An admin's lock (users page) has no end: it lasts until an admin unlocks the account.</summary>
+    internal static readonly DateTimeOffset AdminLockEnd = DateTimeOffset.MaxValue;
+
+    private bool IsLockedByAdmin(RetailUser user) => user.LockoutEnd - time.GetUtcNow() > Domain.AccountPolicy.LockoutDuration;
+
+    public static readonly Error LockedByAdmin = new("identity.locked_out",
+        "This account is locked by an admin. Ask an admin of the shop to unlock it.", ErrorKind.Forbidden);
+
     /// <summary>The time really left of the lockout, rounded up to whole minutes, so a customer is never told to come back too early.</summary>
     public static Error LockedOut(TimeSpan left)
     {
+        // Longer than any lockout of failed sign-ins: an admin's lock, which no wait ends.
+        if (left > Domain.AccountPolicy.LockoutDuration)
+        {
+            return LockedByAdmin;
+        }
+
         var minutes = Math.Max(1, (int)Math.Ceiling(left.TotalMinutes));
         return new Error("identity.locked_out",
             $"This account is locked after too many failed sign-ins. Try again in {minutes} {(minutes == 1 ? "minute" : "minutes")}.", ErrorKind.Forbidden);
@@ -61,7 +76,12 @@ internal sealed partial class IdentityService(
     public async Task<Result<string>> CreateUserInRoleAsync(string email, string password, string displayName, string role, CancellationToken cancellationToken)
     {
         var user = new RetailUser { UserName = email, Email = email, DisplayName = displayName, CreatedAt = time.GetUtcNow() };
-        var created = await users.CreateAsync(user, password);
+        return await CreateAsync(user, password, role);
+    }
+
+    private async Task<Result<string>> CreateAsync(RetailUser user, string? password, string role)
+    {
+        var created = password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
             if (created.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail)))
@@ -77,6 +97,79 @@ internal sealed partial class IdentityService(
         await users.AddToRoleAsync(user, role);
         logger.LogInformation("User {UserId} created with role {Role}", user.Id, role);
         return user.Id;
+    }
+
+    public async Task<Result<string>> CreateInvitedUserAsync(string email, string displayName, string role, CancellationToken cancellationToken)
+    {
+        // No password: the member chooses one with the code the invitation carries. Until then no password signs in.
+        var user = new RetailUser { UserName = email, Email = email, DisplayName = displayName, CreatedAt = time.GetUtcNow() };
+        return await CreateAsync(user, password: null, role);
+    }
+
+    public async Task<bool> SendStaffInvitationAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user?.Email is null)
+        {
+            return false;
+        }
+
+        // The reset code of "Forgot your password?": the reset page sets the first password with it, and confirms the address.
+        var code = AccountCodes.Encode(await users.GeneratePasswordResetTokenAsync(user));
+        if (!await TrySendAsync(user, "staff invitation", () => mail.SendAsync(
+                IdentityEmailSender.StaffInvitation(user.DisplayName, user.Email, links.ResetPassword(user.Email, code)), cancellationToken)))
+        {
+            return false;
+        }
+
+        LogInvitationSent(logger, user.Id);
+        return true;
+    }
+
+    public async Task<UserAccessDto?> FindUserAccessAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        return user is null
+            ? null
+            : new UserAccessDto(user.Id, user.Email ?? "", [.. await users.GetRolesAsync(user)], user.LockoutEnd > time.GetUtcNow());
+    }
+
+    public async Task<int> CountUsersInRoleAsync(string role, CancellationToken cancellationToken) =>
+        (await users.GetUsersInRoleAsync(role)).Count;
+
+    public async Task ChangeRoleAsync(string userId, string role, bool grant, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"User {userId} disappeared during a role change.");
+        Check(grant ? await users.AddToRoleAsync(user, role) : await users.RemoveFromRoleAsync(user, role));
+        // Identity keeps the stamp on a role change, so a cookie or token holding the old roles would go on working (a token
+        // until it expires). A new stamp ends them within the interval, as a password change does (ADR 0012).
+        Check(await users.UpdateSecurityStampAsync(user));
+    }
+
+    public async Task SetLockedAsync(string userId, bool locked, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"User {userId} disappeared during a lock change.");
+        if (locked)
+        {
+            // Until an admin unlocks it (the end a failed-sign-in lockout never has); the new stamp ends the open sessions.
+            Check(await users.SetLockoutEnabledAsync(user, true));
+            Check(await users.SetLockoutEndDateAsync(user, AdminLockEnd));
+            Check(await users.UpdateSecurityStampAsync(user));
+        }
+        else
+        {
+            Check(await users.SetLockoutEndDateAsync(user, null));
+            Check(await users.ResetAccessFailedCountAsync(user));
+        }
+    }
+
+    /// <summary>A user update the rules above already allowed cannot fail for a reason the admin could fix: a broken invariant.</summary>
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("Identity refused an account change: " + string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
     }
 
     /// <summary>The stand-in for an email no account has (made once per process: hashing it is the cost being matched).</summary>
@@ -298,9 +391,23 @@ internal sealed partial class IdentityService(
             return Error.Validation(new Dictionary<string, string[]> { ["NewPassword"] = [.. reset.Errors.Select(e => e.Description)] });
         }
 
-        // Whoever holds the mailbox may sign in again at once: the lockout that likely led here ends with the reset.
+        // Whoever holds the mailbox may sign in again at once: the lockout that likely led here ends with the reset. Not an
+        // admin's lock, though: that one ends only when an admin unlocks the account.
         await users.ResetAccessFailedCountAsync(user);
-        await users.SetLockoutEndDateAsync(user, null);
+        if (!IsLockedByAdmin(user))
+        {
+            await users.SetLockoutEndDateAsync(user, null);
+        }
+
+        if (!user.EmailConfirmed)
+        {
+            // Only a staff invitation sends a code to an unconfirmed address (a reset goes to confirmed ones only): the code
+            // came through the mailbox, which is what confirming the address proves.
+            user.EmailConfirmed = true;
+            await users.UpdateAsync(user);
+            LogEmailConfirmed(logger, user.Id);
+        }
+
         LogPasswordReset(logger, user.Id);
         return Result.Success();
     }
@@ -414,6 +521,9 @@ internal sealed partial class IdentityService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Email change of user {UserId} refused: {Reason}")]
     private static partial void LogEmailChangeRefused(ILogger logger, string userId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Staff invitation sent to user {UserId}")]
+    private static partial void LogInvitationSent(ILogger logger, string userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Email of user {UserId} confirmed")]
     private static partial void LogEmailConfirmed(ILogger logger, string userId);

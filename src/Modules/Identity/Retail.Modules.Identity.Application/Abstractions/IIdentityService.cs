@@ -6,6 +6,9 @@ namespace Retail.Modules.Identity.Application.Abstractions;
 
 public sealed record UserSummaryDto(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool IsLockedOut, DateTimeOffset CreatedAt);
 
+/// <summary>What the back office's rules look at before changing an account: its roles and whether it is locked now.</summary>
+public sealed record UserAccessDto(string Id, string Email, IReadOnlyList<string> Roles, bool IsLockedOut);
+
 /// <summary>What the Identity use cases need from ASP.NET Core Identity, kept behind an interface in Infrastructure.</summary>
 public interface IIdentityService
 {
@@ -57,6 +60,32 @@ public interface IIdentityService
     /// <c>POST /api/identity/manage/info</c>; a wrong user, code or address looks the same as an expired link.
     /// </summary>
     Task<Result> ConfirmEmailChangeAsync(string userId, string code, string newEmail, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates an account in the role with no password (nothing signs in with a password until the member sets one with the
+    /// invitation's code) and its address not yet confirmed; returns the new user id. A taken email is a conflict.
+    /// </summary>
+    Task<Result<string>> CreateInvitedUserAsync(string email, string displayName, string role, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Emails the invitation: a link to the reset-password page with a fresh reset code. False (and the failure logged) when
+    /// there is no such account or the email could not be sent.
+    /// </summary>
+    Task<bool> SendStaffInvitationAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>The account's roles and lock state now, or null when no account has the id.</summary>
+    Task<UserAccessDto?> FindUserAccessAsync(string userId, CancellationToken cancellationToken);
+
+    Task<int> CountUsersInRoleAsync(string role, CancellationToken cancellationToken);
+
+    /// <summary>Adds or removes the role and replaces the security stamp, so sessions holding the old roles end (ADR 0012).</summary>
+    Task ChangeRoleAsync(string userId, string role, bool grant, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Locks the account until unlocked (and ends its sessions through a new security stamp), or ends any lockout, also
+    /// one of failed sign-ins.
+    /// </summary>
+    Task SetLockedAsync(string userId, bool locked, CancellationToken cancellationToken);
 
     Task<PagedResult<UserSummaryDto>> ListUsersAsync(string? search, int page, int pageSize, CancellationToken cancellationToken);
 }

@@ -140,6 +140,19 @@ internal sealed class IdentityEmailSender(AppEmailSender mail, AccountLinks link
         }
     }
 
+    /// <summary>
+    /// The staff invitation: the link is the reset page's (its code sets the first password), so it lasts as long as a reset
+    /// code does; after that "Forgot your password?" gives a new one.
+    /// </summary>
+    internal static EmailMessage StaffInvitation(string displayName, string to, string link)
+    {
+        var text = $"Hello {displayName},\n\nAn admin of the shop has created a Retail staff account for you, which signs in with this email address.\n\n" +
+            $"Choose your password here:\n{link}\n\nThe link works for one day. After that, ask for a new one with \"Forgot your password?\" on the sign-in page.\n";
+        var html = $"<p>Hello {H(displayName)},</p>\n<p>An admin of the shop has created a Retail staff account for you, which signs in with this email address.</p>\n" +
+            $"<p><a href=\"{H(link)}\">Choose my password</a></p>\n<p>The link works for one day. After that, ask for a new one with \"Forgot your password?\" on the sign-in page.</p>\n";
+        return new EmailMessage(to, "You have a Retail staff account", text, html);
+    }
+
     internal static EmailMessage Reset(string displayName, string to, string? code, string link)
     {
         var text = new StringBuilder("Hello " + displayName + ",\n\nSomeone (hopefully you) asked to reset the password of your Retail account.\n\n")
