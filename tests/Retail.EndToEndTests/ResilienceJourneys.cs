@@ -70,7 +70,7 @@ public sealed class ResilienceJourneys(ClockedBrowserApp app, ITestOutputHelper 
         await AddToCartAndFillCheckoutAsync(customer, "BK-0002");
         await customer.ClickAsync("#place-order");
         await Expect(customer).ToHaveURLAsync(new Regex("/orders/[0-9a-f-]{36}$"));
-        await Expect(customer.Locator("#order-status")).ToHaveTextAsync("PaymentPending");
+        await Expect(customer.Locator("#order-status")).ToHaveTextAsync("Payment pending");
         await Expect(customer.Locator("#payment-pending")).ToContainTextAsync(UserMessages.Overloaded);
         await BrowserApp.ScreenshotAsync(customer, "41-outage-payment-pending");
         var orderUrl = customer.Url;

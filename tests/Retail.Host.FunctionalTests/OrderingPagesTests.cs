@@ -394,8 +394,13 @@ public sealed class PaymentOutagePageTests(PaymentOutageAppFactory factory) : IC
         var id = await OrderingPages.OrderIdOfAsync(response);
         using var browser = await factory.SignedInBrowserAsync(Users.Customer);
         var page = await browser.GetStringAsync($"/orders/{id}");
-        Html.ElementText(page, "order-status").ShouldBe("PaymentPending");
+        // Customer words, not the status's code name (SPEC U1: no jargon), on the order and in the list alike.
+        Html.ElementText(page, "order-status").ShouldBe("Payment pending");
         Html.ElementText(page, "payment-pending").ShouldContain(UserMessages.Overloaded);
+        var list = await browser.GetStringAsync("/orders");
+        list.ShouldNotContain("PaymentPending");
+        var number = Html.ElementText(page, "order-number");
+        Html.TableRows(list).Where(r => r.Contains(number, StringComparison.Ordinal)).ShouldHaveSingleItem().ShouldContain("Payment pending");
 
         // Through the checkout page: redirected to the order, which shows the same notice.
         (await OrderingPages.AddToCartAsync(browser, sku)).StatusCode.ShouldBe(HttpStatusCode.Redirect);

@@ -10,6 +10,21 @@ public static class OrderView
 
     public static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
+    /// <summary>
+    /// The status in the customer's words (SPEC U1: no jargon). The status names are code names ("PaymentPending" read
+    /// as one made-up word on the order page); an unknown name is shown as it is rather than hidden.
+    /// </summary>
+    public static string StatusLabel(string status) => status switch
+    {
+        "Pending" => "Being placed",
+        "PaymentPending" => "Payment pending",
+        "Paid" => "Paid",
+        "Shipped" => "Shipped",
+        "Delivered" => "Delivered",
+        "Cancelled" => "Cancelled",
+        _ => status,
+    };
+
     /// <summary>CSS modifier of the status badge.</summary>
     public static string BadgeClass(string status) => status switch
     {
