@@ -4,6 +4,8 @@ using Retail.Modules.Ordering.Application.Abstractions;
 using Retail.BuildingBlocks.Application;
 using Retail.Modules.Ordering.Application.Orders.Payments;
 using Retail.Modules.Ordering.Domain.Orders;
+using Retail.Modules.Payments.Application.Abstractions;
+using Retail.Modules.Payments.Domain.Payments;
 using Retail.Modules.Payments.IntegrationEvents;
 
 namespace Retail.Modules.Ordering.IntegrationTests;
@@ -89,6 +91,36 @@ public sealed class PaymentRetryTests
         var order = await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.SingleAsync(o => o.Id == placed.Order.Id));
         order.StockReleasedAt.ShouldNotBeNull();
     }
+
+    [Fact]
+    public async Task The_card_payment_of_an_order_cancelled_at_its_deadline_no_longer_counts_as_pending_in_payments()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5);
+        var user = OrderingTestHost.NewUser();
+        host.SetOutage(true);
+        var placed = (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku))).Value;
+        (await PendingPaymentsAsync(host)).ShouldBe(1, "the card charge waits for the provider");
+
+        host.Time.Advance(TimeSpan.FromMinutes(15));
+        (await host.RunPaymentRetryAsync()).Cancelled.ShouldBe(1);
+        await host.RunPaymentRetryAsync();
+
+        // The order will never be paid: the charge is abandoned, so "Payments pending" on /admin/payments falls back
+        // instead of only ever going up, and a late repeat of the key cannot charge a cancelled order.
+        (await PendingPaymentsAsync(host)).ShouldBe(0);
+        var payment = await host.QueryAsync(sp => sp.GetRequiredService<IPaymentsDbContext>().Payments.SingleAsync(p => p.OrderId == placed.Order.Id));
+        payment.Status.ShouldBe(PaymentStatus.Abandoned);
+        host.SetOutage(false);
+        var late = await host.SendAsAsync<Result<PaymentResult>>(user, new ChargePayment(
+            placed.Order.Id, user, payment.Amount, payment.Currency, payment.Method, payment.IdempotencyKey,
+            new Dictionary<string, string> { ["cardNumber"] = OrderingTestHost.ValidCard, ["expiry"] = "12/30" }));
+        late.Value.Outcome.ShouldBe(PaymentOutcome.Declined, "an abandoned charge is final");
+        (await host.QueryAsync(sp => sp.GetRequiredService<IPaymentsDbContext>().Payments.SingleAsync(p => p.Id == payment.Id))).Status.ShouldBe(PaymentStatus.Abandoned);
+    }
+
+    private static async Task<int> PendingPaymentsAsync(OrderingTestHost host) =>
+        (await host.SendAsAsync<Result<PaymentsOverviewDto>>("admin-" + Guid.NewGuid().ToString("N")[..8], new GetPaymentsOverview())).Value.PendingPayments;
 
     private static async Task<decimal> BalanceAsync(OrderingTestHost host, string user) =>
         (await host.SendAsAsync<Result<StoreCreditBalanceDto>>(user, new GetStoreCreditBalance(user))).Value.Balance;

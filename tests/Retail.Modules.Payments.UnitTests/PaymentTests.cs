@@ -53,6 +53,21 @@ public sealed class PaymentTests
         Should.Throw<BusinessRuleValidationException>(() => Payment.Start(Request(key: " "), Now)).RuleName.ShouldBe(nameof(IdempotencyKeyMustBePresentRule));
 
     [Fact]
+    public void An_abandoned_payment_is_final_and_raises_no_event()
+    {
+        var payment = Payment.Start(Request(), Now);
+
+        payment.Abandon("Payment was not completed in time.", Now.AddMinutes(15));
+
+        payment.Status.ShouldBe(PaymentStatus.Abandoned);
+        payment.CompletedAt.ShouldBe(Now.AddMinutes(15));
+        payment.RefundableAmount.ShouldBe(0m);
+        payment.DomainEvents.ShouldBeEmpty();
+        Should.Throw<BusinessRuleValidationException>(() => payment.MarkSucceeded("ref-late", Now.AddMinutes(16))).RuleName.ShouldBe(nameof(OnlyPendingPaymentsCanBeDecidedRule));
+        Should.Throw<BusinessRuleValidationException>(() => Paid().Abandon("late", Now)).RuleName.ShouldBe(nameof(OnlyPendingPaymentsCanBeDecidedRule));
+    }
+
+    [Fact]
     public void Succeeding_records_the_reference_and_raises_the_event_once()
     {
         var payment = Payment.Start(Request(), Now);

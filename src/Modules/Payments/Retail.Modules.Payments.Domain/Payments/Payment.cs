@@ -8,6 +8,12 @@ public enum PaymentStatus
     Pending,
     Succeeded,
     Declined,
+
+    /// <summary>
+    /// Final: the caller gave up on it before the provider answered (its order was cancelled at the payment deadline), so
+    /// it is no longer waiting and a later repeat of its key charges nothing.
+    /// </summary>
+    Abandoned,
 }
 
 /// <summary>
@@ -119,6 +125,16 @@ public sealed class Payment : AggregateRoot<Guid>
         CompletedAt = now;
         Version++;
         Raise(new PaymentDeclinedDomainEvent(Id, OrderId, CustomerId, Amount, Currency, Method, LastError, now));
+    }
+
+    /// <summary>The caller will never complete this payment (see <see cref="PaymentStatus.Abandoned"/>).</summary>
+    public void Abandon(string reason, DateTimeOffset now)
+    {
+        CheckRule(new OnlyPendingPaymentsCanBeDecidedRule(Status));
+        Status = PaymentStatus.Abandoned;
+        LastError = Truncate(reason);
+        CompletedAt = now;
+        Version++;
     }
 
     /// <summary>Reserves <paramref name="amount"/> of the paid sum for a refund; the total never exceeds what was paid.</summary>

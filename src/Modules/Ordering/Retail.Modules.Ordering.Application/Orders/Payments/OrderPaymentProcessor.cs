@@ -69,6 +69,7 @@ public sealed class OrderPaymentProcessor(
 
         if (order.IsPastPaymentDeadline(time.GetUtcNow()))
         {
+            await AbandonWaitingChargeAsync(order, cancellationToken);
             await CancelAsync(order.Id, DeadlineReason, cancellationToken);
             return OrderPaymentProgress.Cancelled;
         }
@@ -124,6 +125,32 @@ public sealed class OrderPaymentProcessor(
 
         logger.LogInformation("Order {OrderNumber} ({OrderId}) paid", order.Number, order.Id);
         return OrderPaymentProgress.Paid;
+    }
+
+    /// <summary>
+    /// Before a deadline cancellation, tells Payments the method's charge will never be completed
+    /// (<see cref="AbandonPayment"/>): left alone it stayed Pending for good, so "Payments pending" on /admin/payments
+    /// only ever went up, and a late repeat of its key could still charge a cancelled order. Only the retry job gets here
+    /// (checkout's own attempt is long before the deadline), so checkout reads nothing more.
+    /// </summary>
+    private async Task AbandonWaitingChargeAsync(Order order, CancellationToken cancellationToken)
+    {
+        if (order.AmountDueByMethod > 0)
+        {
+            await AbandonAsync(order, order.PaymentMethod, cancellationToken);
+        }
+    }
+
+    private async Task<AbandonPaymentResult?> AbandonAsync(Order order, string method, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new AbandonPayment($"{order.PaymentKey}:{method}", DeadlineReason), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            logger.LogWarning("Charge of order {OrderId} via {Method} could not be abandoned: {Error}", order.Id, method, result.Error.Code);
+            return null;
+        }
+
+        return result.Value;
     }
 
     /// <summary>Cancels a PaymentPending order, gives back store credit already taken, and releases its stock.</summary>

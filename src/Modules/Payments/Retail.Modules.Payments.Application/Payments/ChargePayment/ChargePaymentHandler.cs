@@ -141,7 +141,7 @@ public sealed class ChargePaymentHandler(
     private static PaymentResult ResultOf(Payment payment) => payment.Status switch
     {
         PaymentStatus.Succeeded => new PaymentResult(payment.Id, PaymentOutcome.Succeeded, payment.ProviderReference, PaymentTexts.Succeeded),
-        PaymentStatus.Declined => new PaymentResult(payment.Id, PaymentOutcome.Declined, null, PaymentTexts.Declined),
+        PaymentStatus.Declined or PaymentStatus.Abandoned => new PaymentResult(payment.Id, PaymentOutcome.Declined, null, PaymentTexts.Declined),
         _ => new PaymentResult(payment.Id, PaymentOutcome.Unavailable, null, PaymentTexts.Unavailable),
     };
 }
