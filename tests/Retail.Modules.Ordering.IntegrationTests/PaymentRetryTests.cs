@@ -119,6 +119,60 @@ public sealed class PaymentRetryTests
         (await host.QueryAsync(sp => sp.GetRequiredService<IPaymentsDbContext>().Payments.SingleAsync(p => p.Id == payment.Id))).Status.ShouldBe(PaymentStatus.Abandoned);
     }
 
+    [Fact]
+    public async Task Store_credit_charged_but_not_recorded_before_a_crash_is_given_back_when_the_deadline_cancels_the_order()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5, price: 20m);
+        var user = OrderingTestHost.NewUser();
+        (await host.SendAsAsync<Result<StoreCreditBalanceDto>>(user, new IssueStoreCredit(user, 5m, "goodwill", "test", Guid.NewGuid().ToString("N")))).IsSuccess.ShouldBeTrue();
+        host.SetOutage(true);
+        var placed = (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku, quantity: 1, storeCredit: 5m))).Value;
+        placed.PaymentPending.ShouldBeTrue();
+        (await BalanceAsync(host, user)).ShouldBe(0m);
+
+        // The process died after Payments committed the store-credit charge and before Ordering recorded it: the order
+        // holds no store-credit payment id. The deadline passes before the job runs again.
+        await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.Where(o => o.Id == placed.Order.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.StoreCreditPaymentId, (Guid?)null)));
+        host.Time.Advance(TimeSpan.FromMinutes(15));
+
+        var report = await host.RunPaymentRetryAsync();
+        await host.RunPaymentRetryAsync();
+
+        report.Cancelled.ShouldBe(1);
+        var order = await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.SingleAsync(o => o.Id == placed.Order.Id));
+        order.Status.ShouldBe(OrderStatus.Cancelled);
+        order.StoreCreditPaymentId.ShouldNotBeNull("the charge found in Payments is recorded before the cancellation");
+        (await BalanceAsync(host, user)).ShouldBe(5m, "the store credit is given back, once");
+        (await host.StockOfAsync(sku)).ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task Store_credit_debited_but_its_payment_left_pending_by_a_crash_is_given_back_when_the_deadline_cancels_the_order()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5, price: 20m);
+        var user = OrderingTestHost.NewUser();
+        (await host.SendAsAsync<Result<StoreCreditBalanceDto>>(user, new IssueStoreCredit(user, 5m, "goodwill", "test", Guid.NewGuid().ToString("N")))).IsSuccess.ShouldBeTrue();
+        host.SetOutage(true);
+        var placed = (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku, quantity: 1, storeCredit: 5m))).Value;
+
+        // Died one step earlier: the balance was debited (the ledger commits on its own) but the payment row was never
+        // marked succeeded, and Ordering recorded nothing.
+        await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.Where(o => o.Id == placed.Order.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.StoreCreditPaymentId, (Guid?)null)));
+        await host.QueryAsync(sp => sp.GetRequiredService<IPaymentsDbContext>().Payments.Where(p => p.OrderId == placed.Order.Id && p.Method == "store-credit")
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PaymentStatus.Pending).SetProperty(p => p.CompletedAt, (DateTimeOffset?)null)));
+        host.Time.Advance(TimeSpan.FromMinutes(15));
+
+        (await host.RunPaymentRetryAsync()).Cancelled.ShouldBe(1);
+        await host.RunPaymentRetryAsync();
+
+        (await BalanceAsync(host, user)).ShouldBe(5m, "the debited credit is given back, once");
+        (await PendingPaymentsAsync(host)).ShouldBe(0);
+    }
+
     private static async Task<int> PendingPaymentsAsync(OrderingTestHost host) =>
         (await host.SendAsAsync<Result<PaymentsOverviewDto>>("admin-" + Guid.NewGuid().ToString("N")[..8], new GetPaymentsOverview())).Value.PendingPayments;
 

@@ -7,7 +7,7 @@ namespace Retail.Modules.Payments.IntegrationEvents;
 /// be completed, because its order was cancelled at its payment deadline. A charge still waiting for the provider
 /// becomes final (Abandoned): it stops counting as pending and a later repeat of the key charges nothing. A charge that
 /// went through already is left as it is and answered <see cref="AbandonOutcome.AlreadySucceeded"/>, so the caller can
-/// refund what was taken.
+/// refund what was taken; a store-credit charge whose debit committed before its outcome was recorded counts as such.
 /// Idempotent: sending it again answers the same. Send it outside any transaction of your own.
 /// </summary>
 public sealed record AbandonPayment(string IdempotencyKey, string Reason) : ICommand<AbandonPaymentResult>, IOwnsTransaction;

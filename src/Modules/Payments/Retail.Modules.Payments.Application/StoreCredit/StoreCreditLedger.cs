@@ -25,6 +25,9 @@ public sealed record LedgerResult(LedgerOutcome Outcome, decimal Balance, Guid? 
 /// </summary>
 public sealed partial class StoreCreditLedger(IPaymentsDbContext db, TimeProvider time, ILogger<StoreCreditLedger> logger)
 {
+    /// <summary>Prefix of the entry key of a store-credit payment's debit: "charge:" + the payment's idempotency key.</summary>
+    public const string ChargeKeyPrefix = "charge:";
+
     /// <summary>Must run inside a transaction (the entry and the balance change commit together).</summary>
     public async Task<LedgerResult> DebitAsync(string customerId, decimal amount, string reason, string reference, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -100,6 +103,10 @@ public sealed partial class StoreCreditLedger(IPaymentsDbContext db, TimeProvide
 
     public async Task<decimal> BalanceOfAsync(string customerId, CancellationToken cancellationToken) =>
         await db.StoreCreditAccounts.AsNoTracking().Where(a => a.CustomerId == customerId).Select(a => (decimal?)a.Balance).SingleOrDefaultAsync(cancellationToken) ?? 0m;
+
+    /// <summary>The debit a store-credit payment took under its idempotency key (the entry's key is "charge:" + that key), if any.</summary>
+    public Task<StoreCreditEntry?> FindChargeAsync(string paymentIdempotencyKey, CancellationToken cancellationToken) =>
+        FindEntryAsync(ChargeKeyPrefix + paymentIdempotencyKey, cancellationToken);
 
     private Task<StoreCreditEntry?> FindEntryAsync(string idempotencyKey, CancellationToken cancellationToken) =>
         db.StoreCreditEntries.AsNoTracking().SingleOrDefaultAsync(e => e.IdempotencyKey == idempotencyKey, cancellationToken);

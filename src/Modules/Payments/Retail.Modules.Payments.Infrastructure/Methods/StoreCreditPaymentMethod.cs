@@ -26,7 +26,7 @@ internal sealed class StoreCreditPaymentMethod(IPaymentsUnitOfWork unitOfWork, S
     {
         ArgumentNullException.ThrowIfNull(charge);
         var result = await unitOfWork.ExecuteAsync(
-            () => ledger.DebitAsync(charge.CustomerId, charge.Amount, "Payment", $"order {charge.OrderId}", "charge:" + charge.IdempotencyKey, cancellationToken),
+            () => ledger.DebitAsync(charge.CustomerId, charge.Amount, "Payment", $"order {charge.OrderId}", StoreCreditLedger.ChargeKeyPrefix + charge.IdempotencyKey, cancellationToken),
             r => r.Outcome != LedgerOutcome.InsufficientBalance,
             cancellationToken);
         return result.Outcome == LedgerOutcome.InsufficientBalance

@@ -69,7 +69,7 @@ public sealed class OrderPaymentProcessor(
 
         if (order.IsPastPaymentDeadline(time.GetUtcNow()))
         {
-            await AbandonWaitingChargeAsync(order, cancellationToken);
+            await SettleChargesAtDeadlineAsync(order, cancellationToken);
             await CancelAsync(order.Id, DeadlineReason, cancellationToken);
             return OrderPaymentProgress.Cancelled;
         }
@@ -128,13 +128,24 @@ public sealed class OrderPaymentProcessor(
     }
 
     /// <summary>
-    /// Before a deadline cancellation, tells Payments the method's charge will never be completed
+    /// Before a deadline cancellation, tells Payments to abandon each charge of the order that may still be waiting
     /// (<see cref="AbandonPayment"/>): left alone it stayed Pending for good, so "Payments pending" on /admin/payments
-    /// only ever went up, and a late repeat of its key could still charge a cancelled order. Only the retry job gets here
-    /// (checkout's own attempt is long before the deadline), so checkout reads nothing more.
+    /// only ever went up, and a late repeat of its key could still charge a cancelled order. A store-credit charge that
+    /// went through without Ordering having recorded it (the process died in between) comes back as succeeded and is
+    /// recorded on the order first, so the cancellation refunds it: the customer's credit used to be lost. Only the retry
+    /// job gets here (checkout's own attempt is long before the deadline), so checkout reads nothing more.
     /// </summary>
-    private async Task AbandonWaitingChargeAsync(Order order, CancellationToken cancellationToken)
+    private async Task SettleChargesAtDeadlineAsync(Order order, CancellationToken cancellationToken)
     {
+        if (order.StoreCreditAmount > 0 && order.StoreCreditPaymentId is null)
+        {
+            var credit = await AbandonAsync(order, StoreCreditMethod, cancellationToken);
+            if (credit is { Outcome: AbandonOutcome.AlreadySucceeded, PaymentId: { } taken })
+            {
+                await UpdateAsync(order.Id, o => o.RecordStoreCreditPaid(taken), cancellationToken);
+            }
+        }
+
         if (order.AmountDueByMethod > 0)
         {
             await AbandonAsync(order, order.PaymentMethod, cancellationToken);

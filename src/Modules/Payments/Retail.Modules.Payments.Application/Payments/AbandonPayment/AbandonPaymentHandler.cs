@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.Modules.Payments.Application.Abstractions;
+using Retail.Modules.Payments.Application.StoreCredit;
 using Retail.Modules.Payments.Domain.Payments;
 using Retail.Modules.Payments.IntegrationEvents;
 using AbandonPaymentCommand = Retail.Modules.Payments.IntegrationEvents.AbandonPayment;
@@ -15,6 +16,7 @@ namespace Retail.Modules.Payments.Application.Payments.AbandonPayment;
 public sealed class AbandonPaymentHandler(
     IPaymentsDbContext db,
     IPaymentsUnitOfWork unitOfWork,
+    StoreCreditLedger ledger,
     TimeProvider time) : ICommandHandler<AbandonPaymentCommand, AbandonPaymentResult>
 {
     public async ValueTask<Result<AbandonPaymentResult>> Handle(AbandonPaymentCommand command, CancellationToken cancellationToken)
@@ -44,7 +46,17 @@ public sealed class AbandonPaymentHandler(
 
         if (payment.Status == PaymentStatus.Pending)
         {
-            payment.Abandon(command.Reason, time.GetUtcNow());
+            // A store-credit debit commits on its own before the payment records its outcome; a crash in between leaves
+            // the credit taken under a Pending payment. Abandoning that would lose the credit, so it is recorded as what
+            // it is — succeeded — and the caller refunds it.
+            if (await ledger.FindChargeAsync(payment.IdempotencyKey, cancellationToken) is { } debit)
+            {
+                payment.MarkSucceeded("store-credit:" + debit.Id, time.GetUtcNow());
+            }
+            else
+            {
+                payment.Abandon(command.Reason, time.GetUtcNow());
+            }
         }
 
         return payment.Status switch
