@@ -173,6 +173,35 @@ public sealed class PaymentRetryTests
         (await PendingPaymentsAsync(host)).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task A_card_charge_that_went_through_before_a_crash_makes_the_order_paid_at_the_deadline_instead_of_cancelled()
+    {
+        await using var host = await OrderingTestHost.StartAsync();
+        var sku = await host.CreateProductAsync(stock: 5, price: 20m);
+        var user = OrderingTestHost.NewUser();
+        (await host.SendAsAsync<Result<StoreCreditBalanceDto>>(user, new IssueStoreCredit(user, 5m, "goodwill", "test", Guid.NewGuid().ToString("N")))).IsSuccess.ShouldBeTrue();
+        host.SetOutage(true);
+        var placed = (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku, quantity: 1, storeCredit: 5m))).Value;
+
+        // The provider took the card's $15.00 and Payments recorded it, then the process died before Ordering did (and
+        // before it recorded the store credit). Cancelling at the deadline would keep both without a trace on the order.
+        await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.Where(o => o.Id == placed.Order.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.StoreCreditPaymentId, (Guid?)null)));
+        await host.QueryAsync(sp => sp.GetRequiredService<IPaymentsDbContext>().Payments.Where(p => p.OrderId == placed.Order.Id && p.Method == "card")
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PaymentStatus.Succeeded).SetProperty(p => p.ProviderReference, "sim-before-crash")));
+        host.Time.Advance(TimeSpan.FromMinutes(15));
+
+        (await host.RunPaymentRetryAsync()).Paid.ShouldBe(1);
+
+        var order = await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.SingleAsync(o => o.Id == placed.Order.Id));
+        order.Status.ShouldBe(OrderStatus.Paid, "it was paid in time; only the record was late");
+        var card = await host.QueryAsync(sp => sp.GetRequiredService<IPaymentsDbContext>().Payments.SingleAsync(p => p.OrderId == placed.Order.Id && p.Method == "card"));
+        order.PaymentId.ShouldBe(card.Id);
+        order.StoreCreditPaymentId.ShouldNotBeNull();
+        (await BalanceAsync(host, user)).ShouldBe(0m);
+        (await host.StockOfAsync(sku)).ShouldBe(4);
+    }
+
     private static async Task<int> PendingPaymentsAsync(OrderingTestHost host) =>
         (await host.SendAsAsync<Result<PaymentsOverviewDto>>("admin-" + Guid.NewGuid().ToString("N")[..8], new GetPaymentsOverview())).Value.PendingPayments;
 

@@ -69,7 +69,19 @@ public sealed class OrderPaymentProcessor(
 
         if (order.IsPastPaymentDeadline(time.GetUtcNow()))
         {
-            await SettleChargesAtDeadlineAsync(order, cancellationToken);
+            if (await SettleChargesAtDeadlineAsync(order, cancellationToken) is { } paidBeforeDeadline)
+            {
+                var paidAt = time.GetUtcNow();
+                var recorded = await UpdateAsync(order.Id, o => o.MarkPaid(paidBeforeDeadline, paidAt), cancellationToken, alsoInTransaction: whenPaid);
+                if (recorded is null)
+                {
+                    return OrderPaymentProgress.AlreadyDone;
+                }
+
+                logger.LogInformation("Order {OrderNumber} ({OrderId}) paid: its charge went through before the deadline but was recorded only now", order.Number, order.Id);
+                return OrderPaymentProgress.Paid;
+            }
+
             await CancelAsync(order.Id, DeadlineReason, cancellationToken);
             return OrderPaymentProgress.Cancelled;
         }
@@ -130,26 +142,34 @@ public sealed class OrderPaymentProcessor(
     /// <summary>
     /// Before a deadline cancellation, tells Payments to abandon each charge of the order that may still be waiting
     /// (<see cref="AbandonPayment"/>): left alone it stayed Pending for good, so "Payments pending" on /admin/payments
-    /// only ever went up, and a late repeat of its key could still charge a cancelled order. A store-credit charge that
-    /// went through without Ordering having recorded it (the process died in between) comes back as succeeded and is
-    /// recorded on the order first, so the cancellation refunds it: the customer's credit used to be lost. Only the retry
-    /// job gets here (checkout's own attempt is long before the deadline), so checkout reads nothing more.
+    /// only ever went up, and a late repeat of its key could still charge a cancelled order. A charge that went through
+    /// without Ordering having recorded it (the process died in between) comes back as succeeded: a store-credit one is
+    /// recorded on the order first, so the cancellation refunds it — the customer's credit used to be lost — and when the
+    /// method's charge went through too, the order was paid in time (the cancellation kept the customer's money and sent
+    /// nothing) and that payment's id is returned. Only the retry job gets here (checkout's own attempt is long before the
+    /// deadline), so checkout reads nothing more.
     /// </summary>
-    private async Task SettleChargesAtDeadlineAsync(Order order, CancellationToken cancellationToken)
+    private async Task<Guid?> SettleChargesAtDeadlineAsync(Order order, CancellationToken cancellationToken)
     {
-        if (order.StoreCreditAmount > 0 && order.StoreCreditPaymentId is null)
+        var creditPayment = order.StoreCreditPaymentId;
+        if (order.StoreCreditAmount > 0 && creditPayment is null)
         {
             var credit = await AbandonAsync(order, StoreCreditMethod, cancellationToken);
             if (credit is { Outcome: AbandonOutcome.AlreadySucceeded, PaymentId: { } taken })
             {
                 await UpdateAsync(order.Id, o => o.RecordStoreCreditPaid(taken), cancellationToken);
+                creditPayment = taken;
             }
         }
 
-        if (order.AmountDueByMethod > 0)
+        if (order.AmountDueByMethod <= 0)
         {
-            await AbandonAsync(order, order.PaymentMethod, cancellationToken);
+            // Paid by store credit alone: the order is paid exactly when that charge went through.
+            return creditPayment;
         }
+
+        var charge = await AbandonAsync(order, order.PaymentMethod, cancellationToken);
+        return charge is { Outcome: AbandonOutcome.AlreadySucceeded, PaymentId: { } paid } && (order.StoreCreditAmount == 0 || creditPayment is not null) ? paid : null;
     }
 
     private async Task<AbandonPaymentResult?> AbandonAsync(Order order, string method, CancellationToken cancellationToken)
