@@ -80,7 +80,7 @@ public sealed class CheckoutAcceptanceTests
     }
 
     private static PaymentsOverviewDto Breaker(string state, DateTimeOffset? openedAt = null, TimeSpan? mttr = null, DateTimeOffset? recoveredAt = null) =>
-        new(state, openedAt, mttr, recoveredAt, 1, 7, 100, 0, 0, 0);
+        new(state, openedAt, mttr, recoveredAt, 1, 7, 100, 0, 0, 0, 0);
 
     private static ScenarioCardDto A3(RequestTimingRecorder recorder, PaymentsOverviewDto payments) =>
         ScenarioCards.Evaluate(new ScenarioInputs(recorder.Snapshot(), payments, [new ModuleOutboxDto("ordering", true, 0, 0, null)], new HashSet<string> { "ordering" }, 1, 0))

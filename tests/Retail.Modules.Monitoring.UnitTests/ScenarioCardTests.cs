@@ -8,7 +8,7 @@ public sealed class ScenarioCardTests
 {
     private static readonly string[] AllIds = ["A1", "A2", "A3", "P1", "P2", "P3", "S1", "I2", "U2", "R1", "R2", "O1", "O2"];
 
-    private static PaymentsOverviewDto Payments(TimeSpan? mttr = null) => new("Closed", null, mttr, null, mttr is null ? 0 : 1, 2, 10, 1, 0, 0);
+    private static PaymentsOverviewDto Payments(TimeSpan? mttr = null) => new("Closed", null, mttr, null, mttr is null ? 0 : 1, 2, 10, 1, 0, 0, 0);
 
     private static IReadOnlyList<ScenarioCardDto> Evaluate(Action<Application.Timing.RequestTimingRecorder>? record = null, PaymentsOverviewDto? payments = null, params string[] modules)
     {

@@ -109,6 +109,7 @@ public sealed class PaymentRetryTests
         // The order will never be paid: the charge is abandoned, so "Payments pending" on /admin/payments falls back
         // instead of only ever going up, and a late repeat of the key cannot charge a cancelled order.
         (await PendingPaymentsAsync(host)).ShouldBe(0);
+        (await PaymentsOverviewAsync(host)).AbandonedPayments.ShouldBe(1, "the counts still add up to every payment: the charge is counted as abandoned");
         var payment = await host.QueryAsync(sp => sp.GetRequiredService<IPaymentsDbContext>().Payments.SingleAsync(p => p.OrderId == placed.Order.Id));
         payment.Status.ShouldBe(PaymentStatus.Abandoned);
         host.SetOutage(false);
@@ -202,8 +203,10 @@ public sealed class PaymentRetryTests
         (await host.StockOfAsync(sku)).ShouldBe(4);
     }
 
-    private static async Task<int> PendingPaymentsAsync(OrderingTestHost host) =>
-        (await host.SendAsAsync<Result<PaymentsOverviewDto>>("admin-" + Guid.NewGuid().ToString("N")[..8], new GetPaymentsOverview())).Value.PendingPayments;
+    private static async Task<int> PendingPaymentsAsync(OrderingTestHost host) => (await PaymentsOverviewAsync(host)).PendingPayments;
+
+    private static async Task<PaymentsOverviewDto> PaymentsOverviewAsync(OrderingTestHost host) =>
+        (await host.SendAsAsync<Result<PaymentsOverviewDto>>("admin-" + Guid.NewGuid().ToString("N")[..8], new GetPaymentsOverview())).Value;
 
     private static async Task<decimal> BalanceAsync(OrderingTestHost host, string user) =>
         (await host.SendAsAsync<Result<StoreCreditBalanceDto>>(user, new GetStoreCreditBalance(user))).Value.Balance;

@@ -11,6 +11,7 @@ public sealed record GetPaymentsOverview : IQuery<PaymentsOverviewDto>;
 /// <param name="OpenedAt">When the current outage began; null while closed.</param>
 /// <param name="LastMttr">Breaker first opened → first successful payment, for the last outage that ended (SPEC A3).</param>
 /// <param name="PendingPayments">Payments accepted while the provider was down, waiting to be completed.</param>
+/// <param name="AbandonedPayments">Charges given up when their order was cancelled at its payment deadline (nothing taken).</param>
 public sealed record PaymentsOverviewDto(
     string BreakerState,
     DateTimeOffset? OpenedAt,
@@ -20,5 +21,6 @@ public sealed record PaymentsOverviewDto(
     int PendingPayments,
     int SucceededPayments,
     int DeclinedPayments,
+    int AbandonedPayments,
     int PendingRefunds,
     int SucceededRefunds);

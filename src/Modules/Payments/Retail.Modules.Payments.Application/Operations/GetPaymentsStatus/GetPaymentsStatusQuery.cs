@@ -19,6 +19,7 @@ public sealed record PaymentsStatusDto(
     int PendingPayments,
     int SucceededPayments,
     int DeclinedPayments,
+    int AbandonedPayments,
     int PendingRefunds,
     int SucceededRefunds);
 
@@ -40,6 +41,7 @@ public sealed class GetPaymentsStatusQueryHandler(
             PaymentsIn(PaymentStatus.Pending),
             PaymentsIn(PaymentStatus.Succeeded),
             PaymentsIn(PaymentStatus.Declined),
+            PaymentsIn(PaymentStatus.Abandoned),
             RefundsIn(RefundStatus.Pending),
             RefundsIn(RefundStatus.Succeeded));
     }

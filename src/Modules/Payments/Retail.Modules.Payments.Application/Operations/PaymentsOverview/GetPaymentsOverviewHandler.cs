@@ -27,6 +27,7 @@ public sealed class GetPaymentsOverviewHandler(IPaymentsDbContext db, IPaymentCi
             PaymentsIn(PaymentStatus.Pending),
             PaymentsIn(PaymentStatus.Succeeded),
             PaymentsIn(PaymentStatus.Declined),
+            PaymentsIn(PaymentStatus.Abandoned),
             RefundsIn(RefundStatus.Pending),
             RefundsIn(RefundStatus.Succeeded));
     }
