@@ -39,9 +39,53 @@ public sealed class ReturnsApiTests(RetailAppFactory factory) : IClassFixture<Re
             .ShouldBe(["SUBMITTED", "VALIDATING", "APPROVED", "SHIPPING", "RECEIVED", "INSPECTING", "INSPECTED", "DISPOSITION", "PROCESSING", "COMPLETED"]);
         done.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("role").GetString())
             .ShouldBe(["customer", "support", "support", "customer", "warehouse", "warehouse", "warehouse", "support", "finance", "system"]);
-        done.GetProperty("timeline").EnumerateArray().ShouldAllBe(t => !string.IsNullOrEmpty(t.GetProperty("traceId").GetString()));
+        (await ReturnsApi.DetailAsync(support, code)).GetProperty("timeline").EnumerateArray().ShouldAllBe(t => !string.IsNullOrEmpty(t.GetProperty("traceId").GetString()));
         var mine = await customer.GetFromJsonAsync<JsonElement>("/api/returns");
         mine.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("code").GetString() == code).GetProperty("status").GetString().ShouldBe("COMPLETED");
+    }
+
+    [Fact]
+    public async Task The_customer_sees_which_team_acted_never_a_staff_email_trace_id_or_internal_reason()
+    {
+        using var customer = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, customer, quantity: 1);
+        var code = await ReturnsApi.SubmitCodeAsync(customer, orderId, sku, 1);
+        using var support = await factory.ApiClientAsync(Users.Support);
+        using var warehouse = await factory.ApiClientAsync(Users.Warehouse);
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(support, code, "validate", new { reason = "customer flagged: 4th return this month" }), "validate");
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(support, code, "approve"), "approve");
+        await ReturnsApi.OkAsync(customer.PostAsJsonAsync($"/api/returns/{code}/ship", new { trackingNumber = "1Z999AA10123456784" }), "ship");
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(warehouse, code, "receive"), "receive");
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(warehouse, code, "start-inspection"), "start-inspection");
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(warehouse, code, "inspect", new { grade = "NEW", mismatch = "NONE", notes = "sealed box" }), "inspect");
+        var lineId = (await ReturnsApi.DetailAsync(support, code)).GetProperty("lines")[0].GetProperty("id").GetGuid();
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(support, code, "decide", new
+        {
+            dispositions = new[] { new { lineId, disposition = "STORE_CREDIT", overrideReason = "serial returner, no cash back" } },
+        }), "decide");
+
+        var customerView = await customer.GetAsync($"/api/returns/{code}");
+        var customerJson = await customerView.Content.ReadAsStringAsync();
+        customerView.StatusCode.ShouldBe(HttpStatusCode.OK, customerJson);
+        customerJson.ShouldNotContain(Users.Support, Case.Insensitive);
+        customerJson.ShouldNotContain(Users.Warehouse, Case.Insensitive);
+        customerJson.ShouldNotContain("4th return", Case.Insensitive, "a staff member's note on a step is internal");
+        customerJson.ShouldNotContain("serial returner", Case.Insensitive, "an override reason is internal");
+        var mine = await customerView.Content.ReadFromJsonAsync<JsonElement>();
+        mine.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("actor").GetString())
+            .ShouldBe(["You", "Support", "Support", "You", "Warehouse", "Warehouse", "Warehouse", "Support"]);
+        mine.GetProperty("timeline").EnumerateArray().ShouldAllBe(t => t.GetProperty("traceId").ValueKind == JsonValueKind.Null);
+        mine.GetProperty("timeline")[3].GetProperty("reason").GetString().ShouldBe("tracking 1Z999AA10123456784", "the customer's own input stays");
+        mine.GetProperty("timeline")[6].GetProperty("reason").GetString()!.ShouldContain("sealed box", Case.Sensitive, "inspection notes are shown to the customer on the page too");
+        mine.GetProperty("inspectionNotes").GetString().ShouldBe("sealed box");
+        mine.GetProperty("lines")[0].GetProperty("overrideReason").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        var staffView = await ReturnsApi.DetailAsync(support, code);
+        staffView.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("actor").GetString()).ShouldContain(Users.Support);
+        staffView.GetProperty("timeline").EnumerateArray().ShouldAllBe(t => !string.IsNullOrEmpty(t.GetProperty("traceId").GetString()));
+        staffView.GetProperty("timeline")[1].GetProperty("reason").GetString().ShouldBe("customer flagged: 4th return this month");
+        staffView.GetProperty("lines")[0].GetProperty("overrideReason").GetString().ShouldBe("serial returner, no cash back");
+        (await support.GetFromJsonAsync<JsonElement>($"/api/staff/returns/{code}")).GetProperty("timeline")[1].GetProperty("actor").GetString().ShouldBe(Users.Support);
     }
 
     [Fact]

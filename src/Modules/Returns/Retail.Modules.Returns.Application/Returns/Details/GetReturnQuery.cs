@@ -29,10 +29,17 @@ public sealed class GetReturnQueryHandler(IReturnsDbContext db, ReturnViewer vie
         }
 
         var photos = await db.Photos.AsNoTracking().Where(p => p.ReturnId == entity.Id).ToListAsync(cancellationToken);
-        return ToDto(entity, photos, viewer.RolesOn(entity), options.Value, time.GetUtcNow());
+        // The owner gets the customer's view even when they are staff too: on their own return they are only its customer.
+        return ToDto(entity, photos, viewer.RolesOn(entity), options.Value, time.GetUtcNow(), customerView: viewer.IsOwner(entity));
     }
 
-    public static ReturnDetailDto ToDto(Return entity, IReadOnlyList<ReturnPhoto> photos, IReadOnlyList<string> roles, ReturnsOptions options, DateTimeOffset now)
+    /// <param name="customerView">
+    /// The customer's answer: the timeline names the team that acted ("Support") or "You", never a staff member's sign-in
+    /// email, and carries no trace ids, staff notes on a step or override reasons (the staff's reasons for deciding other
+    /// than the inspection suggested). Inspection notes, the rejection reason, tracking and outcome status stay: the
+    /// customer's page shows them.
+    /// </param>
+    public static ReturnDetailDto ToDto(Return entity, IReadOnlyList<ReturnPhoto> photos, IReadOnlyList<string> roles, ReturnsOptions options, DateTimeOffset now, bool customerView)
     {
         ArgumentNullException.ThrowIfNull(entity);
         var audit = entity.Audit.OrderBy(a => a.Sequence).ToList();
@@ -68,14 +75,33 @@ public sealed class GetReturnQueryHandler(IReturnsDbContext db, ReturnViewer vie
             ReturnQueries.IsOverdue(entity.StageEnteredAt, entity.Status, now, options.StageSla),
             entity.Version,
             [.. entity.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new ReturnLineDto(
-                l.Id, l.Sku, l.Name, l.UnitPrice, l.Quantity, EnumCodes.OfNullable(l.Disposition), EnumCodes.OfNullable(l.SuggestedDisposition), l.OverrideReason, l.RestockedAt is not null, l.ReceivedQuantity))],
+                l.Id, l.Sku, l.Name, l.UnitPrice, l.Quantity, EnumCodes.OfNullable(l.Disposition), EnumCodes.OfNullable(l.SuggestedDisposition),
+                customerView ? null : l.OverrideReason, l.RestockedAt is not null, l.ReceivedQuantity))],
             Stages(entity, audit),
-            [.. audit.Select(a => new TimelineEntryDto(a.From?.ToCode(), a.To.ToCode(), a.Action, a.Actor, a.Role, a.Reason, a.At, a.TraceId))],
+            [.. audit.Select(a => customerView
+                ? new TimelineEntryDto(a.From?.ToCode(), a.To.ToCode(), a.Action, CustomerFacingActor(a.Role), a.Role, CustomerFacingReasons.Contains(a.Action) || a.Role == ReturnRoles.Customer ? a.Reason : null, a.At, null)
+                : new TimelineEntryDto(a.From?.ToCode(), a.To.ToCode(), a.Action, a.Actor, a.Role, a.Reason, a.At, a.TraceId))],
             [.. entity.Outcomes.OrderBy(o => o.CreatedAt).Select(o => new OutcomeDto(
                 o.Id, EnumCodes.Of(o.Kind), o.Amount, EnumCodes.Of(o.Status), o.Attempts, o.LastError, o.Reference, o.CompletedAt))],
             [.. photos.OrderBy(p => p.UploadedAt).Select(p => new PhotoDto(p.Id, p.ContentType, p.Size, p.UploadedByRole, p.UploadedAt))],
             actions);
     }
+
+    /// <summary>
+    /// Steps whose audit reason was written for the customer: the rejection reason, the inspection (grade, mismatch, units
+    /// received and notes, all shown on the customer's page) and the repaired item's carrier note. Others are staff notes.
+    /// </summary>
+    private static readonly HashSet<string> CustomerFacingReasons = new(StringComparer.Ordinal) { "reject", "inspect", "repair-shipped" };
+
+    /// <summary>Who acted, as the customer may know it: the team, or "You".</summary>
+    private static string CustomerFacingActor(string role) => role switch
+    {
+        ReturnRoles.Customer => "You",
+        ReturnRoles.Support => "Support",
+        ReturnRoles.Warehouse => "Warehouse",
+        ReturnRoles.Finance => "Finance",
+        _ => "System",
+    };
 
     /// <summary>What happens next, in words for the customer and staff alike.</summary>
     public static string NextAction(Return entity, ReturnsOptions options)
