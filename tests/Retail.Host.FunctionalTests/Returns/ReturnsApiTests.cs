@@ -223,7 +223,8 @@ public sealed class ReturnsApiTests(RetailAppFactory factory) : IClassFixture<Re
         var queue = await support.GetFromJsonAsync<JsonElement>($"/api/staff/returns?team=support&search={code}");
         queue.GetProperty("items").GetProperty("items").EnumerateArray().Single().GetProperty("code").GetString().ShouldBe(code);
         queue.GetProperty("counts").EnumerateArray().Single(c => c.GetProperty("status").GetString() == "SUBMITTED").GetProperty("count").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
-        var warehouseQueue = await support.GetFromJsonAsync<JsonElement>($"/api/staff/returns?team=warehouse&search={code}");
+        using var warehouse = await factory.ApiClientAsync(Users.Warehouse);
+        var warehouseQueue = await warehouse.GetFromJsonAsync<JsonElement>($"/api/staff/returns?team=warehouse&search={code}");
         warehouseQueue.GetProperty("items").GetProperty("totalCount").GetInt32().ShouldBe(0, "a SUBMITTED return is not the warehouse's");
         (await support.GetAsync("/api/staff/returns?team=marketing")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await support.GetAsync("/api/staff/returns/overview")).StatusCode.ShouldBe(HttpStatusCode.Forbidden, "the overview is for the admin dashboard");

@@ -36,11 +36,17 @@ public sealed record StageCountDto(string Status, int Count, int Overdue);
 
 public sealed record ReturnQueueResultDto(string Team, IReadOnlyList<StageCountDto> Counts, PagedResult<ReturnSummaryDto> Items, TimeSpan Sla);
 
-public sealed class GetReturnQueueQueryHandler(IReturnsDbContext db, IOptions<ReturnsOptions> options, TimeProvider time) :
+public sealed class GetReturnQueueQueryHandler(IReturnsDbContext db, ReturnViewer viewer, IOptions<ReturnsOptions> options, TimeProvider time) :
     IQueryHandler<GetReturnQueueQuery, ReturnQueueResultDto>,
     IQueryHandler<GetReturnsOverview, ReturnsOverviewDto>
 {
     public static Error UnknownTeam() => ReturnErrors.Invalid("team", "Team is support, warehouse or finance.");
+
+    public static Error WrongTeam(string team, IReadOnlyList<string> teams) => Error.Forbidden() with
+    {
+        Code = "returns.wrong_team",
+        Message = $"You are not in the {team} team, so its queue is not yours to see. Your queues: {(teams.Count == 0 ? "none" : string.Join(", ", teams))}.",
+    };
 
     public async ValueTask<Result<ReturnQueueResultDto>> Handle(GetReturnQueueQuery query, CancellationToken cancellationToken)
     {
@@ -49,6 +55,13 @@ public sealed class GetReturnQueueQueryHandler(IReturnsDbContext db, IOptions<Re
         if (stages.Count == 0)
         {
             return UnknownTeam();
+        }
+
+        // Admins look at every queue; staff at their own teams' only. Asking for another team's queue was answered with it
+        // (API) or with the user's own queue under the name asked for (page), so nobody noticed they were in the wrong one.
+        if (!viewer.IsAdmin && !viewer.TeamRoles.Contains(team, StringComparer.Ordinal))
+        {
+            return WrongTeam(team, viewer.TeamRoles);
         }
 
         var filter = ReturnWorkflow.ParseStatus(query.Status);

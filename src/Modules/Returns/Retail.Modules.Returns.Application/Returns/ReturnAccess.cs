@@ -44,9 +44,11 @@ public sealed class ReturnViewer(ICurrentUser user)
     public string UserId => user.UserId ?? "";
 
     /// <summary>Team staff, or an admin (who may look at every return but acts only through a team role).</summary>
-    public bool IsStaff => StaffRoles.Any(user.IsInRole) || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.SuperAdmin);
+    public bool IsStaff => StaffRoles.Any(user.IsInRole) || IsAdmin;
 
     public IReadOnlyList<string> TeamRoles => [.. StaffRoles.Where(user.IsInRole)];
+
+    public bool IsAdmin => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.SuperAdmin);
 
     /// <summary>Owner or staff; anybody else gets 404 (not 403), so codes of other customers' returns leak nothing.</summary>
     public bool CanSee(Return entity) => entity.CustomerId == UserId || IsStaff;

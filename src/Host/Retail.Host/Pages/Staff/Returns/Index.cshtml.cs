@@ -40,7 +40,16 @@ public sealed class IndexModel(IRequestSender sender, TimeProvider time) : Retai
     public IReadOnlyList<string> Teams =>
         [.. new[] { Roles.Support, Roles.Warehouse, Roles.Finance }.Where(t => User.IsInRole(t) || User.IsInRole(Roles.Admin) || User.IsInRole(Roles.SuperAdmin))];
 
-    public string CurrentTeam => !string.IsNullOrEmpty(Team) && Teams.Contains(Team) ? Team : Teams.FirstOrDefault() ?? Roles.Support;
+    /// <summary>
+    /// The team asked for, in any case ("Finance" is finance), or the user's first team when none was asked for. A team the
+    /// user is not in, or no team at all, is kept as asked so the query refuses it: it used to fall back to the user's own
+    /// queue, shown as if it were the one asked for.
+    /// </summary>
+    public string CurrentTeam => string.IsNullOrWhiteSpace(Team)
+        ? Teams.FirstOrDefault() ?? Roles.Support
+        : KnownTeams.FirstOrDefault(t => string.Equals(t, Team.Trim(), StringComparison.OrdinalIgnoreCase)) ?? Team.Trim();
+
+    private static readonly string[] KnownTeams = [Roles.Support, Roles.Warehouse, Roles.Finance];
 
     public string Link(int page, string? status = null, string? team = null) =>
         "/staff/returns?" + QueueQuery(team ?? CurrentTeam, status ?? Status, Search, OverdueOnly, page);
