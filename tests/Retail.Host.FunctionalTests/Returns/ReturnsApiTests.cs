@@ -136,6 +136,36 @@ public sealed class ReturnsApiTests(RetailAppFactory factory) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task Two_inspectors_recording_different_received_counts_at_once_one_wins_the_other_gets_409_reload()
+    {
+        using var customer = await ReturnsApi.NewCustomerAsync(factory);
+        var (orderId, sku) = await ReturnsApi.DeliveredOrderAsync(factory, customer, quantity: 3);
+        var code = await ReturnsApi.SubmitCodeAsync(customer, orderId, sku, 3);
+        using var support = await factory.ApiClientAsync(Users.Support);
+        using var warehouse = await factory.ApiClientAsync(Users.Warehouse);
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(support, code, "approve"), "approve");
+        await ReturnsApi.OkAsync(customer.PostAsJsonAsync($"/api/returns/{code}/ship", new { trackingNumber = "1Z999AA10123456784" }), "ship");
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(warehouse, code, "receive"), "receive");
+        await ReturnsApi.OkAsync(ReturnsApi.StaffAsync(warehouse, code, "start-inspection"), "start-inspection");
+        var seen = await ReturnsApi.DetailAsync(warehouse, code);
+        var version = seen.GetProperty("version").GetInt32();
+        var lineId = seen.GetProperty("lines")[0].GetProperty("id").GetGuid();
+
+        var answers = await Task.WhenAll(
+            ReturnsApi.StaffAsync(warehouse, code, "inspect", new { version, grade = "USED", mismatch = "SHORT", received = new[] { new { lineId, quantity = 1 } } }),
+            ReturnsApi.StaffAsync(warehouse, code, "inspect", new { version, grade = "USED", mismatch = "SHORT", received = new[] { new { lineId, quantity = 2 } } }));
+
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        var loser = answers.Single(a => a.StatusCode != HttpStatusCode.OK);
+        loser.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await loser.Content.ReadAsStringAsync()).ShouldContain("reload");
+        var after = await ReturnsApi.DetailAsync(warehouse, code);
+        after.GetProperty("timeline").EnumerateArray().Count(t => t.GetProperty("action").GetString() == "inspect").ShouldBe(1);
+        var winner = answers.Single(a => a.StatusCode == HttpStatusCode.OK) == answers[0] ? 1 : 2;
+        after.GetProperty("lines")[0].GetProperty("received").GetInt32().ShouldBe(winner, "the winner's count, not a mix");
+    }
+
+    [Fact]
     public async Task Twenty_parallel_requests_over_http_never_exceed_what_was_bought()
     {
         using var customer = await ReturnsApi.NewCustomerAsync(factory);
