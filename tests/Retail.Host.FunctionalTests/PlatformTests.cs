@@ -126,8 +126,67 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, text);
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
-        JsonDocument.Parse(text).RootElement.GetProperty("code").GetString().ShouldBe("bad_request");
+        using var problem = JsonDocument.Parse(text);
+        problem.RootElement.GetProperty("code").GetString().ShouldBe("validation_failed");
+        problem.RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name).ShouldBe(["price"], "the first value that cannot be read is named");
         (await client.GetAsync($"/api/catalog/products/{sku}")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "nothing was created");
+    }
+
+    public static TheoryData<string, string, string, string?, string, string> UnreadableValues => new()
+    {
+        // user, method, path, JSON body, the field the problem names, words of its message
+        { Users.Customer, "POST", "/api/checkout", """{"items":[{"sku":"A-1","quantity":"seven"}]}""", "items[0].quantity", "whole number" },
+        { Users.Customer, "POST", "/api/checkout", """{"items":[{"sku":"A-1","quantity":10000000000}]}""", "items[0].quantity", "whole number" },
+        { Users.Customer, "POST", "/api/checkout", """{"items":[{"sku":"A-1","quantity":1.5}]}""", "items[0].quantity", "whole number" },
+        { Users.Customer, "POST", "/api/checkout", """{"items":[{"sku":"A-1","quantity":1}],"storeCredit":1e40}""", "storeCredit", "number" },
+        { Users.Customer, "POST", "/api/cart/items", """{"sku":"A-1","quantity":"seven"}""", "quantity", "whole number" },
+        { Users.Customer, "POST", "/api/cart/items", """{"sku":"A-1","quantity":"5"}""", "quantity", "without quotes" },
+        { Users.Customer, "GET", "/api/orders?page=seven", null, "page", "whole number" },
+        { Users.Admin, "GET", "/api/monitoring/logs?take=seven", null, "take", "whole number" },
+        { Users.Admin, "GET", "/api/monitoring/logs?take=99999999999", null, "take", "whole number" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnreadableValues))]
+    public async Task A_value_an_api_cannot_read_is_a_400_validation_problem_naming_the_field(string user, string method, string path, string? json, string field, string words)
+    {
+        using var client = await factory.ApiClientAsync(user);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        var response = await client.SendAsync(request);
+
+        // It said only "bad_request: The request could not be read", leaving the caller to guess which value was wrong.
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, text);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        using var problem = JsonDocument.Parse(text);
+        problem.RootElement.GetProperty("code").GetString().ShouldBe("validation_failed");
+        problem.RootElement.GetProperty("traceId").GetString().ShouldNotBeNullOrWhiteSpace();
+        var errors = problem.RootElement.GetProperty("errors").EnumerateObject().ToList();
+        errors.Select(e => e.Name).ShouldBe([field]);
+        errors[0].Value.EnumerateArray().Single().GetString()!.ShouldContain(words);
+        text.ShouldNotContain("System.");
+        text.ShouldNotContain("seven", customMessage: "the value sent is not echoed back");
+    }
+
+    [Fact]
+    public async Task A_huge_unreadable_value_is_not_echoed_back_and_the_problem_stays_small()
+    {
+        using var client = await factory.ApiClientAsync(Users.Customer);
+        var junk = new string('x', 200_000);
+        using var body = new StringContent($$"""{"sku":"A-1","quantity":"{{junk}}"}""", Encoding.UTF8, "application/json");
+
+        var response = await client.PostAsync("/api/cart/items", body);
+
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        text.Length.ShouldBeLessThan(1000);
+        JsonDocument.Parse(text).RootElement.GetProperty("errors").GetProperty("quantity").GetArrayLength().ShouldBe(1);
     }
 
     [Fact]

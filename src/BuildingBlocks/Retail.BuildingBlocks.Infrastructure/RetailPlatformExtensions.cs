@@ -48,7 +48,11 @@ public static class RetailPlatformExtensions
             }
         });
         services.AddExceptionHandler<RetailExceptionHandler>();
+        // Outside Development a minimal API answered a value it could not bind with a bare 400 and kept the reason in a
+        // debug log; thrown, it reaches RetailExceptionHandler, which names the field (BindingFailures).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
+
     }
 
     /// <summary>

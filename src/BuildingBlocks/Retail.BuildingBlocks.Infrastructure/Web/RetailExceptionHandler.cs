@@ -21,7 +21,13 @@ internal sealed class RetailExceptionHandler(ILogger<RetailExceptionHandler> log
             BusinessRuleValidationException rule => new Error("rule." + rule.RuleName, rule.Message, ErrorKind.Unprocessable),
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                 new Error("payload_too_large", "The request body is too large.", ErrorKind.Validation),
-            BadHttpRequestException => new Error("bad_request", "The request could not be read. Check the JSON body and parameters.", ErrorKind.Validation),
+            // One value that could not be read (a JSON number too large for its field, a query parameter that is not a
+            // number) names its field like any validation error; broken JSON syntax stays a bad request about the body.
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status400BadRequest
+                && BindingFailures.Describe(bad, httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint) is { } unreadable => unreadable,
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status400BadRequest =>
+                new Error("bad_request", "The request could not be read. Check the JSON body and parameters.", ErrorKind.Validation),
+            BadHttpRequestException bad => new Error(ProblemResults.CodeOfStatus(bad.StatusCode), "The request could not be read.", ErrorKind.Validation),
             _ => null,
         };
 
