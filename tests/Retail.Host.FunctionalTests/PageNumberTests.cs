@@ -14,9 +14,10 @@ public sealed class PageNumberTests(PartnersAppFactory factory) : IClassFixture<
 {
     public static TheoryData<string, string> RefusedPages => new()
     {
-        // A page number that does not bind: the message names the value.
-        { "abc", "The value 'abc' is not valid" },
-        { "99999999999", "The value '99999999999' is not valid" },
+        // A page number that does not bind: the message names the value and the parameter as the address has it, not
+        // the page's C# property ("…not valid for PageNumber.").
+        { "abc", "The value 'abc' is not valid for page." },
+        { "99999999999", "The value '99999999999' is not valid for page." },
         // One that binds but is out of range: the query's validation error.
         { "0", "One or more fields are not valid." },
         { "-1", "One or more fields are not valid." },
@@ -72,7 +73,7 @@ public sealed class PageNumberTests(PartnersAppFactory factory) : IClassFixture<
         var ship = new Dictionary<string, string> { ["id"] = id.ToString() };
 
         var unbound = await AppClient.PostFormAsync(warehouse, "/staff/orders?status=Paid", ship, postTo: "/staff/orders?handler=Ship&status=Paid&page=abc");
-        await ShouldRefuseAsync(unbound, "The value 'abc' is not valid", "staff-orders", "no-orders");
+        await ShouldRefuseAsync(unbound, "The value 'abc' is not valid for page.", "staff-orders", "no-orders");
         (await customerApi.GetFromJsonAsync<JsonElement>($"/api/orders/{id}")).GetProperty("status").GetString().ShouldBe("Paid", "a refused post moves nothing");
 
         // The page is not part of the move: the order ships, and the list it lands on is one it can show, not a 400.
@@ -80,6 +81,19 @@ public sealed class PageNumberTests(PartnersAppFactory factory) : IClassFixture<
         shipped.StatusCode.ShouldBe(HttpStatusCode.Redirect, Html.Text(await shipped.Content.ReadAsStringAsync()));
         shipped.RedirectTarget().PathAndQuery.ShouldBe("/staff/orders?status=Paid&page=1");
         (await customerApi.GetFromJsonAsync<JsonElement>($"/api/orders/{id}")).GetProperty("status").GetString().ShouldBe("Shipped");
+    }
+
+    [Fact]
+    public async Task A_long_page_value_is_shortened_in_the_message()
+    {
+        using var customer = await factory.SignedInBrowserAsync(Users.Customer);
+        var junk = new string('9', 3000);
+
+        var response = await customer.GetAsync($"/orders?page={junk}");
+
+        // The whole value came back in the page (and in every error a forged query string chose to fill it with).
+        await ShouldRefuseAsync(response, "is not valid for page.", "orders", "no-orders");
+        Html.Text(await response.Content.ReadAsStringAsync()).ShouldNotContain(junk[..200]);
     }
 
     [Fact]
@@ -103,6 +117,7 @@ public sealed class PageNumberTests(PartnersAppFactory factory) : IClassFixture<
         Html.ShouldNotLeakExceptionDetails(html);
         var text = Html.Text(html);
         text.ShouldContain(message);
+        text.ShouldNotContain("PageNumber", customMessage: "a user knows the parameter as page, not as the page's property");
         text.ShouldContain("Reference:");
         foreach (var id in listIds)
         {

@@ -47,6 +47,7 @@ internal static class WebSetup
         });
         // Field rules live in the FluentValidation validators (one set for pages and APIs), not in implicit [Required]s.
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(BindingMessages.Configure);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "retail.antiforgery";
