@@ -17,6 +17,12 @@ public sealed class SettingsCheckTests
     [InlineData("Jobs:WorkerCount", "0", "Jobs:WorkerCount must be at least 1")]
     [InlineData("Jobs:WorkerCount", "-4", "Jobs:WorkerCount must be at least 1")]
     [InlineData("Jobs:Queues:feeds", "0", "Jobs:Queues:feeds must be at least 1")]
+    // A queue no module registers (a typo, or the right name in another case) was silently ignored: the feed server kept
+    // its default of one worker while the operator believed they had given it more.
+    [InlineData("Jobs:Queues:feed", "4", "Jobs:Queues:feed is not a job queue; the queues are: feeds")]
+    [InlineData("Jobs:Queues:Feeds", "4", "Jobs:Queues:Feeds is not a job queue; the queues are: feeds")]
+    // Read straight from configuration before the app is built, so a negative floor was skipped without a word.
+    [InlineData("Hosting:MinThreads", "-4", "Hosting:MinThreads must be between 0 and ")]
     // Polly's own rule (a breaker needs at least 2 calls to judge), checked at start rather than at the first payment.
     [InlineData("Payments:Resilience:MinimumThroughput", "1", "Payments:Resilience does not make a valid payment pipeline")]
     public void The_app_does_not_start_with_an_out_of_range_setting_and_says_which(string key, string value, string failure)

@@ -8,6 +8,7 @@ using Retail.BuildingBlocks.Infrastructure.Email;
 using Retail.BuildingBlocks.Infrastructure.Idempotency;
 using Retail.BuildingBlocks.Infrastructure.Jobs;
 using Retail.BuildingBlocks.Infrastructure.Outbox;
+using Retail.BuildingBlocks.Infrastructure.Persistence;
 using Retail.BuildingBlocks.Infrastructure.Redis;
 using Retail.BuildingBlocks.Infrastructure.Web;
 
@@ -25,6 +26,7 @@ public static class RetailPlatformExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
         services.AddRetailApplication();
+        services.AddCheckedOptions<HostingOptions, HostingOptionsValidator>(configuration.GetSection("Hosting"));
         services.AddCheckedOptions<OutboxOptions, OutboxOptionsValidator>(configuration.GetSection("Outbox"));
         services.AddSingleton<IntegrationEventSubscriptions>();
         services.AddSingleton<OutboxRelay>();
@@ -52,7 +54,6 @@ public static class RetailPlatformExtensions
         // debug log; thrown, it reaches RetailExceptionHandler, which names the field (BindingFailures).
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
-
     }
 
     /// <summary>

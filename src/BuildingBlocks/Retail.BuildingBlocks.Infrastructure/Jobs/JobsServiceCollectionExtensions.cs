@@ -60,6 +60,8 @@ public static class JobsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDedicatedJobQueue(this IServiceCollection services, IConfiguration configuration, string queue, int defaultWorkers)
     {
+        // Known to the settings check, which refuses a Jobs:Queues key that names no queue.
+        services.AddSingleton(new DedicatedJobQueue(queue));
         var jobs = new JobsOptions();
         configuration.GetSection("Jobs").Bind(jobs);
         if (jobs.ServerEnabled)

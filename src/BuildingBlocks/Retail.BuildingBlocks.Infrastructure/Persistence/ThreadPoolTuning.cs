@@ -12,7 +12,8 @@ namespace Retail.BuildingBlocks.Infrastructure.Persistence;
 /// when work queues up, so it must not be much larger: at 200 a single-core server ran ~200 threads against its one
 /// core (hundreds of thousands of context switches per second); at 32 <c>/health/live</c> under 64 connections went
 /// from 14.5k to 19.5k req/s with p99 62 → 12 ms, and the checkout storm got faster too (docs/benchmarks.md, session 15). SQL Server's client is truly
-/// asynchronous and keeps the runtime's default. <c>Hosting:MinThreads</c> overrides the number.
+/// asynchronous and keeps the runtime's default. <c>Hosting:MinThreads</c> overrides the number (checked at start by
+/// <see cref="HostingOptionsValidator"/>).
 /// </summary>
 public static class ThreadPoolTuning
 {
