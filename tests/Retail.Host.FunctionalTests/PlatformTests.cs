@@ -271,6 +271,42 @@ public sealed class PlatformTests(RetailAppFactory factory) : IClassFixture<Reta
         csp.ShouldNotContain("unsafe-inline");
     }
 
+    public static TheoryData<string, string, string?> ResponsesOfEveryKind => new()
+    {
+        // method, path, JSON body
+        { "GET", "/css/site.css", null },
+        { "GET", "/catalog", null },
+        { "GET", "/no/such/page", null },
+        { "GET", "/api/catalog/categories", null },
+        { "GET", "/api/catalog/nothing-here", null },
+        { "DELETE", "/api/catalog/categories", null },
+        // Answered by the exception handler, which clears the response before writing the problem.
+        { "POST", "/api/catalog/products", "{ \"sku\": " },
+        { "POST", "/api/catalog/products", "{\"sku\":\"X\",\"price\":\"1\"}" },
+        { "GET", "/health/live", null },
+        { "GET", "/metrics", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(ResponsesOfEveryKind))]
+    public async Task Every_response_carries_the_security_headers(string method, string path, string? json)
+    {
+        using var client = await factory.ApiClientAsync(Users.Catalog);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        var response = await client.SendAsync(request);
+
+        response.Headers.TryGetValues("X-Content-Type-Options", out var nosniff).ShouldBeTrue($"{method} {path} ({(int)response.StatusCode}) has no X-Content-Type-Options");
+        nosniff.ShouldBe(["nosniff"]);
+        response.Headers.GetValues("X-Frame-Options").ShouldBe(["DENY"]);
+        response.Headers.GetValues("Referrer-Policy").ShouldBe(["strict-origin-when-cross-origin"]);
+        response.Headers.Contains("Content-Security-Policy").ShouldBeTrue($"{method} {path} has no Content-Security-Policy");
+    }
+
     [Fact]
     public async Task Api_responses_carry_nosniff()
     {

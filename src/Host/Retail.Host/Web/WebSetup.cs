@@ -165,7 +165,22 @@ internal static class WebSetup
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Set just before the response starts, not when the request comes in: the exception handler clears the response
+    /// (headers included) before it writes an API's problem, and such answers (a body that could not be read, a 500)
+    /// went out without any of these headers.
+    /// </summary>
     private static Task SecurityHeaders(HttpContext context, Func<Task> next, bool sendHsts)
+    {
+        context.Response.OnStarting(() =>
+        {
+            AddSecurityHeaders(context, sendHsts);
+            return Task.CompletedTask;
+        });
+        return next();
+    }
+
+    private static void AddSecurityHeaders(HttpContext context, bool sendHsts)
     {
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
@@ -186,8 +201,6 @@ internal static class WebSetup
         {
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
         }
-
-        return next();
     }
 
     private sealed class AllowAuthorizedEndpoint : IDashboardAuthorizationFilter
