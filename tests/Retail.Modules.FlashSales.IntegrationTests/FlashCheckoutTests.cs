@@ -123,9 +123,13 @@ public sealed class FlashCheckoutTests
     public async Task When_stock_runs_out_before_the_allocation_the_claim_is_given_back()
     {
         await using var host = await OrderingTestHost.StartAsync(Limits(perUser: 50, perUserSku: 50));
-        var sku = await host.CreateProductAsync(stock: 1, price: 20m);
+        var sku = await host.CreateProductAsync(stock: 10, price: 20m);
         var now = host.Time.GetUtcNow();
         await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 10, cap: 5, flashPrice: 10m);
+
+        // Sold elsewhere after the sale was set up: 1 unit left on the shelf for an allocation of 10.
+        await host.QueryAsync(sp => sp.GetRequiredService<Retail.Modules.Catalog.Application.Abstractions.ICatalogDbContext>()
+            .Products.Where(p => p.Sku == sku).ExecuteUpdateAsync(u => u.SetProperty(p => p.Stock, 1)));
         var buyer = OrderingTestHost.NewUser();
 
         var refused = await host.PlaceOrderAsync(buyer, OrderingTestHost.Checkout(sku, quantity: 2));
@@ -359,6 +363,36 @@ public sealed class FlashCheckoutTests
         customer.Error!.Kind.ShouldBe(ErrorKind.Forbidden);
 
         (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_sale_cannot_offer_more_units_than_the_catalog_has_in_stock()
+    {
+        await using var host = await OrderingTestHost.StartAsync(Limits(perUser: 50, perUserSku: 50));
+        var sku = await host.CreateProductAsync(stock: 5, price: 20m);
+        var now = host.Time.GetUtcNow();
+
+        // 6 offered with 5 on the shelf: the listing would show a live offer whose last unit no checkout can ever reserve.
+        var tooMany = await host.SendAsAsync<Result<Guid>>(FlashTestSupport.Admin,
+            new CreateFlashSaleCommand("Sale", now, now.AddHours(1), [new FlashSaleItemInput(sku.ToLowerInvariant(), 10m, null, 6, 2)]));
+        tooMany.Error!.Kind.ShouldBe(ErrorKind.Validation);
+        tooMany.Error.FieldErrors["Items[0].Allocation"].Single().ShouldBe($"Only 5 of {sku} are in stock: the allocation can be at most 5.");
+        (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.ShouldBeEmpty();
+
+        var saleId = await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 5, cap: 2, flashPrice: 10m);
+        (await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku, quantity: 2))).IsSuccess.ShouldBeTrue();
+
+        // 2 sold, 3 left on the shelf: the sale's allocation covers what it sold plus what is left, no more.
+        var raised = await host.SendAsAsync<Result>(FlashTestSupport.Admin,
+            new UpdateFlashSaleCommand(saleId, "Sale", now, now.AddHours(1), [new FlashSaleItemInput(sku, 10m, null, 6, 2)]));
+        raised.Error!.FieldErrors["Items[0].Allocation"].Single().ShouldBe($"Only 3 of {sku} are in stock: the allocation can be at most 5.");
+        (await host.ItemAsync(sku)).Allocation.ShouldBe(5);
+
+        // Stock that fell below the allocation since (sold elsewhere) does not block other changes of the sale.
+        await host.QueryAsync(sp => sp.GetRequiredService<Retail.Modules.Catalog.Application.Abstractions.ICatalogDbContext>()
+            .Products.Where(p => p.Sku == sku).ExecuteUpdateAsync(u => u.SetProperty(p => p.Stock, 1)));
+        (await host.SendAsAsync<Result>(FlashTestSupport.Admin,
+            new UpdateFlashSaleCommand(saleId, "Renamed", now, now.AddHours(1), [new FlashSaleItemInput(sku, 10m, null, 5, 2)]))).Error.ShouldBeNull();
     }
 
     [Fact]

@@ -32,6 +32,9 @@ public sealed record UpdateFlashSaleCommand(Guid Id, string Name, DateTimeOffset
 [AuthorizeRoles(Roles.CatalogAdmin)]
 public sealed record EndFlashSaleCommand(Guid Id) : ICommand, IOwnsTransaction;
 
+/// <summary>What a sale being edited already holds of one product: its allocation and the units sold of it.</summary>
+internal sealed record StoredItem(int Allocation, int Sold);
+
 /// <summary>The field rules shared by create and update; the domain rules check the same again.</summary>
 internal static class FlashSaleInputRules
 {
@@ -63,13 +66,16 @@ internal static class FlashSaleInputRules
     }
 
     /// <summary>
-    /// Looks the SKUs up in Catalog (name, regular price, whether it is sold) and turns the input into domain specs. A
-    /// product Catalog does not sell (deactivated) is refused with 422 <c>flash.product_inactive</c> naming it: its units
+    /// Looks the SKUs up in Catalog (name, regular price, whether it is sold, stock) and turns the input into domain specs.
+    /// A product Catalog does not sell (deactivated) is refused with 422 <c>flash.product_inactive</c> naming it: its units
     /// would show in the sale but checkout can never reserve them. <paramref name="alreadyInSale"/> (an update's stored
-    /// SKUs) may stay although deactivated since: the admin can still edit or shorten a sale a product left meanwhile.
+    /// items) may stay although deactivated since: the admin can still edit or shorten a sale a product left meanwhile.
+    /// An allocation whose unsold units are more than Catalog has in stock is refused for the same reason (the listing
+    /// would show units as left that every checkout is refused); a stored allocation that is not raised may stay, as
+    /// stock sold elsewhere since must not stop the admin renaming or shortening the sale.
     /// </summary>
     public static async Task<Result<IReadOnlyList<FlashSaleItemSpec>>> ToSpecsAsync(
-        IRequestSender sender, IReadOnlyList<FlashSaleItemInput> items, CancellationToken cancellationToken, IReadOnlySet<string>? alreadyInSale = null)
+        IRequestSender sender, IReadOnlyList<FlashSaleItemInput> items, CancellationToken cancellationToken, IReadOnlyDictionary<string, StoredItem>? alreadyInSale = null)
     {
         var skus = items.Select(i => FlashSkus.Normalize(i.Sku)).ToList();
         var products = await sender.Send(new GetProductsForCheckout(skus), cancellationToken);
@@ -93,7 +99,8 @@ internal static class FlashSaleInputRules
                 continue;
             }
 
-            if (!product.IsActive && alreadyInSale?.Contains(sku) != true)
+            var stored = alreadyInSale?.GetValueOrDefault(sku);
+            if (!product.IsActive && stored is null)
             {
                 inactive[$"Items[{index}].Sku"] = [$"{product.Name} ({sku}) is not active in the catalog."];
                 inactiveNames.Add($"{product.Name} ({sku})");
@@ -104,6 +111,14 @@ internal static class FlashSaleInputRules
             if (input.FlashPrice is { } p && p >= product.Price)
             {
                 errors[$"Items[{index}].FlashPrice"] = [$"The flash price must be below the regular price ({product.Price:0.00})."];
+                continue;
+            }
+
+            var sold = stored?.Sold ?? 0;
+            if (input.Allocation > (stored?.Allocation ?? 0) && input.Allocation - sold > Math.Max(0, product.Stock))
+            {
+                errors[$"Items[{index}].Allocation"] =
+                    [$"Only {Math.Max(0, product.Stock)} of {sku} are in stock: the allocation can be at most {Math.Max(0, product.Stock) + sold}."];
                 continue;
             }
 
@@ -253,8 +268,8 @@ public sealed class UpdateFlashSaleCommandHandler(IFlashSalesDbContext db, IFlas
             return over;
         }
 
-        var stored = (await db.Items.AsNoTracking().Where(i => i.SaleId == command.Id).Select(i => i.Sku).ToListAsync(cancellationToken))
-            .ToHashSet(StringComparer.Ordinal);
+        var stored = (await db.Items.AsNoTracking().Where(i => i.SaleId == command.Id).Select(i => new { i.Sku, i.Allocation, i.Sold }).ToListAsync(cancellationToken))
+            .ToDictionary(i => i.Sku, i => new StoredItem(i.Allocation, i.Sold), StringComparer.Ordinal);
         var specs = await FlashSaleInputRules.ToSpecsAsync(sender, command.Items, cancellationToken, stored);
         if (!specs.IsSuccess)
         {
