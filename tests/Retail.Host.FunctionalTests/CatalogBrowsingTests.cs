@@ -257,6 +257,27 @@ public sealed class CatalogBrowsingTests(RetailAppFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_catalog_page_past_the_end_says_so_and_links_to_the_last_page()
+    {
+        // An old bookmark or a shared link after products were removed: the page showed "29 products", an empty grid and
+        // "Page 7 of 2" whose only link, "Previous", led to page 6, just as empty.
+        using var client = factory.Browser();
+
+        var response = await client.GetAsync("/catalog?category=books&page=7");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await response.Content.ReadAsStringAsync();
+        Html.ElementText(html, "past-the-end").ShouldBe("There is no page 7 of these products: they end on page 2. Go to page 2");
+        Html.Text(html).ShouldNotContain("Page 7 of 2");
+        html.ShouldNotContain("rel=\"prev\"");
+        var last = System.Text.RegularExpressions.Regex.Match(html, "id=\"past-the-end\"[^>]*>.*?<a href=\"([^\"]+)\"");
+        last.Success.ShouldBeTrue("the notice links to the last page");
+        var lastPage = await client.GetStringAsync(WebUtility.HtmlDecode(last.Groups[1].Value));
+        Html.Text(lastPage).ShouldContain("Page 2 of 2");
+        lastPage.ShouldContain("href=\"/catalog/product/");
+    }
+
+    [Fact]
     public async Task The_catalog_page_reports_bad_paging_without_an_error_page()
     {
         using var client = factory.Browser();
