@@ -362,7 +362,7 @@ public sealed class FlashCheckoutTests
             new CreateFlashSaleCommand("Sale", now, now.AddHours(1), [new FlashSaleItemInput(sku, 5m, null, 10, 2)]));
         customer.Error!.Kind.ShouldBe(ErrorKind.Forbidden);
 
-        (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.ShouldBeEmpty();
+        (await host.SendAsAsync<Result<PagedResult<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.Items.ShouldBeEmpty();
     }
 
     [Fact]
@@ -377,7 +377,7 @@ public sealed class FlashCheckoutTests
             new CreateFlashSaleCommand("Sale", now, now.AddHours(1), [new FlashSaleItemInput(sku.ToLowerInvariant(), 10m, null, 6, 2)]));
         tooMany.Error!.Kind.ShouldBe(ErrorKind.Validation);
         tooMany.Error.FieldErrors["Items[0].Allocation"].Single().ShouldBe($"Only 5 of {sku} are in stock: the allocation can be at most 5.");
-        (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.ShouldBeEmpty();
+        (await host.SendAsAsync<Result<PagedResult<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.Items.ShouldBeEmpty();
 
         var saleId = await host.CreateSaleAsync(sku, now, now.AddHours(1), allocation: 5, cap: 2, flashPrice: 10m);
         (await host.PlaceOrderAsync(OrderingTestHost.NewUser(), OrderingTestHost.Checkout(sku, quantity: 2))).IsSuccess.ShouldBeTrue();
@@ -445,7 +445,7 @@ public sealed class FlashCheckoutTests
         movedIntoFirst.Error!.Code.ShouldBe("flash.sale_overlap");
         (await host.SendAsAsync<Result>(FlashTestSupport.Admin,
             new UpdateFlashSaleCommand(first, "First", now, now.AddHours(1), [new FlashSaleItemInput(sku, 9m, null, 1, 1)]))).IsSuccess.ShouldBeTrue();
-        (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.Count.ShouldBe(2);
+        (await host.SendAsAsync<Result<PagedResult<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.TotalCount.ShouldBe(2);
     }
 
     [Fact]
@@ -464,7 +464,7 @@ public sealed class FlashCheckoutTests
         created.Error.Message.ShouldBe($"Test {inactive} ({inactive}) is not active in the catalog; only active products can be in a flash sale.");
         created.Error.FieldErrors.Keys.ShouldBe(["Items[1].Sku"]);
         created.Error.FieldErrors["Items[1].Sku"].ShouldBe([$"Test {inactive} ({inactive}) is not active in the catalog."]);
-        (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.ShouldBeEmpty();
+        (await host.SendAsAsync<Result<PagedResult<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.Items.ShouldBeEmpty();
 
         var saleId = await host.CreateSaleAsync(active, now, now.AddHours(1), allocation: 10, cap: 2, flashPrice: 10m);
         var added = await host.SendAsAsync<Result>(FlashTestSupport.Admin, new UpdateFlashSaleCommand(
@@ -490,7 +490,7 @@ public sealed class FlashCheckoutTests
         var endingNow = await host.SendAsAsync<Result<Guid>>(FlashTestSupport.Admin,
             new CreateFlashSaleCommand("Sale", now.AddHours(-1), now, [new FlashSaleItemInput(sku, 5m, null, 10, 2)]));
         endingNow.Error!.FieldErrors.Keys.ShouldContain("EndsAt");
-        (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.ShouldBeEmpty();
+        (await host.SendAsAsync<Result<PagedResult<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.Items.ShouldBeEmpty();
 
         // Started in the past and still running is fine: it is live at once.
         var saleId = await host.CreateSaleAsync(sku, now.AddHours(-1), now.AddHours(1), allocation: 10, cap: 2, flashPrice: 8m);

@@ -42,7 +42,7 @@ public sealed class FlashSaleOverlapRaceTests
         var refused = first.IsSuccess ? second : first;
         refused.Error!.Code.ShouldBe("flash.sale_overlap");
         refused.Error.Kind.ShouldBe(ErrorKind.Conflict);
-        (await host.SendAsAsync<Result<IReadOnlyList<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.Count.ShouldBe(1);
+        (await host.SendAsAsync<Result<PagedResult<FlashSaleSummaryDto>>>(FlashTestSupport.Admin, new GetFlashSalesQuery())).Value.TotalCount.ShouldBe(1);
     }
 
     /// <summary>The create handler in a scope of its own (its own DbContext on the one SQLite file), as the mediator runs it.</summary>

@@ -203,6 +203,32 @@ public sealed class FlashSalesHttpTests(FlashSalesAppFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task The_admin_list_of_sales_is_searchable_and_paged()
+    {
+        // SPEC U: lists are paged and searchable. The list showed every sale ever made on one page, with no search box.
+        var (admin, sku, saleId) = await LiveSaleAsync();
+        using (admin)
+        {
+            using var browser = await factory.SignedInBrowserAsync(Users.Catalog);
+
+            var found = await browser.GetStringAsync($"/admin/flash-sales?search={sku.ToLowerInvariant()}");
+            var none = await browser.GetStringAsync("/admin/flash-sales?search=no-such-sale-anywhere");
+            var badPage = await browser.GetAsync("/admin/flash-sales?page=0");
+            var api = await admin.GetFromJsonAsync<JsonElement>($"/api/flash/sales?search={sku}&pageSize=5");
+
+            Regex.Matches(found, "data-sale-id=\"").Count.ShouldBe(1);
+            found.ShouldContain($"data-sale-id=\"{saleId}\"");
+            found.ShouldContain($"value=\"{sku.ToLowerInvariant()}\"", customMessage: "the search box keeps the search");
+            Html.ElementText(none, "no-flash-sales").ShouldBe("No flash sales match your search.");
+            badPage.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            Html.Text(await badPage.Content.ReadAsStringAsync()).ShouldContain("Reference:");
+            api.GetProperty("totalCount").GetInt32().ShouldBe(1);
+            api.GetProperty("pageSize").GetInt32().ShouldBe(5);
+            api.GetProperty("items")[0].GetProperty("id").GetGuid().ShouldBe(saleId);
+        }
+    }
+
+    [Fact]
     public async Task The_new_sale_page_shows_every_refused_product_instead_of_crashing()
     {
         using var browser = await factory.SignedInBrowserAsync(Users.Catalog);

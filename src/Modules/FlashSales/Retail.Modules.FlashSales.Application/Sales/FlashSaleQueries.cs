@@ -1,3 +1,4 @@
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
@@ -9,9 +10,22 @@ using Retail.Modules.Payments.IntegrationEvents;
 
 namespace Retail.Modules.FlashSales.Application.Sales;
 
-/// <summary>Every sale, newest window first, with its state now; for the back office.</summary>
+/// <summary>
+/// The sales, newest window first, with their state now, one page at a time; for the back office. <paramref name="Search"/>
+/// finds a sale by a part of its name or of one of its products' SKUs, in any case.
+/// </summary>
 [AuthorizeRoles(Roles.CatalogAdmin)]
-public sealed record GetFlashSalesQuery : IQuery<IReadOnlyList<FlashSaleSummaryDto>>;
+public sealed record GetFlashSalesQuery(string? Search = null, int Page = 1, int PageSize = 25) : IQuery<PagedResult<FlashSaleSummaryDto>>;
+
+public sealed class GetFlashSalesQueryValidator : AbstractValidator<GetFlashSalesQuery>
+{
+    public GetFlashSalesQueryValidator()
+    {
+        RuleFor(q => q.Page).ValidPage();
+        RuleFor(q => q.PageSize).InclusiveBetween(1, PagedResult<FlashSaleSummaryDto>.MaxPageSize);
+        RuleFor(q => q.Search).ValidSearchText();
+    }
+}
 
 public sealed record FlashSaleSummaryDto(Guid Id, string Name, string State, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Products, int Allocation, int Sold);
 
@@ -49,16 +63,35 @@ public sealed record FlashSaleItemDetailDto(
     int PaidUnits,
     int PerCustomerCap);
 
-public sealed class GetFlashSalesQueryHandler(IFlashSalesDbContext db, TimeProvider time) : IQueryHandler<GetFlashSalesQuery, IReadOnlyList<FlashSaleSummaryDto>>
+/// <summary>
+/// One page of sales, read from the database (the back office, never the listing's hot path). Every sale ever made used
+/// to be read and shown at once, with no way to find one: a shop running a sale a day had a list that only grew.
+/// </summary>
+public sealed class GetFlashSalesQueryHandler(IFlashSalesDbContext db, TimeProvider time) : IQueryHandler<GetFlashSalesQuery, PagedResult<FlashSaleSummaryDto>>
 {
-    public async ValueTask<Result<IReadOnlyList<FlashSaleSummaryDto>>> Handle(GetFlashSalesQuery query, CancellationToken cancellationToken)
+    public async ValueTask<Result<PagedResult<FlashSaleSummaryDto>>> Handle(GetFlashSalesQuery query, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var sales = await db.Sales.AsNoTracking().Include(s => s.Items).ToListAsync(cancellationToken);
-        return sales
-            .OrderByDescending(s => s.StartsAt)
-            .Select(s => new FlashSaleSummaryDto(s.Id, s.Name, s.StateAt(now).ToString(), s.StartsAt, s.EndsAt, s.Items.Count, s.Items.Sum(i => i.Allocation), s.Items.Sum(i => i.Sold)))
-            .ToList();
+        var sales = db.Sales.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            // Upper-cased on both sides (SKUs are stored upper-case), as the staff returns queue does; Contains is instr()
+            // on SQLite, so '%' and '_' in the search are plain characters.
+            var term = query.Search.Trim().ToUpperInvariant();
+            sales = sales.Where(s => s.Name.ToUpper().Contains(term) || s.Items.Any(i => i.Sku.Contains(term)));
+        }
+
+        var total = await sales.CountAsync(cancellationToken);
+        var page = await sales.Include(s => s.Items)
+            .OrderByDescending(s => s.StartsAt).ThenBy(s => s.Id)
+            .Skip((query.Page - 1) * query.PageSize)
+            .Take(query.PageSize)
+            .ToListAsync(cancellationToken);
+        return new PagedResult<FlashSaleSummaryDto>(
+            [.. page.Select(s => new FlashSaleSummaryDto(s.Id, s.Name, s.StateAt(now).ToString(), s.StartsAt, s.EndsAt, s.Items.Count, s.Items.Sum(i => i.Allocation), s.Items.Sum(i => i.Sold)))],
+            query.Page,
+            query.PageSize,
+            total);
     }
 }
 

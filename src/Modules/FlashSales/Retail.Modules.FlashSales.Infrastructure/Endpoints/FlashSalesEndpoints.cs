@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Retail.BuildingBlocks.Application;
 using Retail.BuildingBlocks.Application.Messaging;
 using Retail.BuildingBlocks.Application.Security;
 using Retail.BuildingBlocks.Infrastructure.Web;
@@ -32,10 +33,12 @@ public static class FlashSalesEndpoints
 
         var admin = api.MapGroup("/sales").RequireAuthorization(Roles.CatalogAdmin);
 
-        admin.MapGet("", async (IRequestSender sender, HttpContext http, CancellationToken ct) =>
-                (await sender.Send(new GetFlashSalesQuery(), ct)).ToHttpResult(http, TypedResults.Ok))
+        admin.MapGet("", async (string? search, int? page, int? pageSize, IRequestSender sender, HttpContext http, CancellationToken ct) =>
+                (await sender.Send(new GetFlashSalesQuery(search, page ?? 1, pageSize ?? 25), ct)).ToHttpResult(http, TypedResults.Ok))
             .WithName("GetFlashSales")
-            .Produces<IReadOnlyList<FlashSaleSummaryDto>>();
+            .WithSummary("The sales, newest window first; paged (pageSize ≤ 100), searchable by a part of the name or of a SKU.")
+            .Produces<PagedResult<FlashSaleSummaryDto>>()
+            .ProducesValidationProblem();
 
         admin.MapGet("/{id:guid}", async (Guid id, IRequestSender sender, HttpContext http, CancellationToken ct) =>
                 (await sender.Send(new GetFlashSaleQuery(id), ct)).ToHttpResult(http, TypedResults.Ok))
