@@ -86,6 +86,26 @@ public sealed class FlashSalesHttpTests(FlashSalesAppFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_discount_that_rounds_to_no_whole_percent_is_not_advertised_as_minus_0_percent()
+    {
+        using var admin = await factory.ApiClientAsync(Users.Catalog);
+        var sku = await CatalogApi.CreateProductAsync(admin, stock: 50, price: 10m);
+        var now = DateTimeOffset.UtcNow;
+        var created = await admin.PostAsJsonAsync("/api/flash/sales", Sale(sku, now.AddMinutes(-1), now.AddHours(1), flashPrice: 9.99m));
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        using var browser = await factory.SignedInBrowserAsync(Users.Customer);
+
+        var html = await browser.GetStringAsync("/flash/products");
+
+        var card = Regex.Match(html, $"<article[^>]*data-sku=\"{sku}\"[^>]*>(.*?)</article>", RegexOptions.Singleline);
+        card.Success.ShouldBeTrue();
+        var text = Html.Text(card.Groups[1].Value);
+        text.ShouldContain("$9.99");
+        text.ShouldContain("$10.00");
+        text.ShouldNotContain("−0%", customMessage: "a 0.1% discount was badged as minus nothing");
+    }
+
+    [Fact]
     public async Task A_visitor_sees_the_sale_with_a_sign_in_link_and_no_form_or_antiforgery_cookie()
     {
         var (admin, sku, _) = await LiveSaleAsync();
