@@ -124,18 +124,13 @@ public sealed class PaymentRetryTests
     public async Task Store_credit_charged_but_not_recorded_before_a_crash_is_given_back_when_the_deadline_cancels_the_order()
     {
         await using var host = await OrderingTestHost.StartAsync();
-        var sku = await host.CreateProductAsync(stock: 5, price: 20m);
-        var user = OrderingTestHost.NewUser();
-        (await host.SendAsAsync<Result<StoreCreditBalanceDto>>(user, new IssueStoreCredit(user, 5m, "goodwill", "test", Guid.NewGuid().ToString("N")))).IsSuccess.ShouldBeTrue();
-        host.SetOutage(true);
-        var placed = (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku, quantity: 1, storeCredit: 5m))).Value;
+        var (sku, user, placed) = await PlaceCreditOrderDuringOutageAsync(host);
         placed.PaymentPending.ShouldBeTrue();
         (await BalanceAsync(host, user)).ShouldBe(0m);
 
         // The process died after Payments committed the store-credit charge and before Ordering recorded it: the order
         // holds no store-credit payment id. The deadline passes before the job runs again.
-        await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.Where(o => o.Id == placed.Order.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.StoreCreditPaymentId, (Guid?)null)));
+        await ForgetStoreCreditPaymentAsync(host, placed.Order.Id);
         host.Time.Advance(TimeSpan.FromMinutes(15));
 
         var report = await host.RunPaymentRetryAsync();
@@ -153,16 +148,11 @@ public sealed class PaymentRetryTests
     public async Task Store_credit_debited_but_its_payment_left_pending_by_a_crash_is_given_back_when_the_deadline_cancels_the_order()
     {
         await using var host = await OrderingTestHost.StartAsync();
-        var sku = await host.CreateProductAsync(stock: 5, price: 20m);
-        var user = OrderingTestHost.NewUser();
-        (await host.SendAsAsync<Result<StoreCreditBalanceDto>>(user, new IssueStoreCredit(user, 5m, "goodwill", "test", Guid.NewGuid().ToString("N")))).IsSuccess.ShouldBeTrue();
-        host.SetOutage(true);
-        var placed = (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku, quantity: 1, storeCredit: 5m))).Value;
+        var (_, user, placed) = await PlaceCreditOrderDuringOutageAsync(host);
 
         // Died one step earlier: the balance was debited (the ledger commits on its own) but the payment row was never
         // marked succeeded, and Ordering recorded nothing.
-        await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.Where(o => o.Id == placed.Order.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.StoreCreditPaymentId, (Guid?)null)));
+        await ForgetStoreCreditPaymentAsync(host, placed.Order.Id);
         await host.QueryAsync(sp => sp.GetRequiredService<IPaymentsDbContext>().Payments.Where(p => p.OrderId == placed.Order.Id && p.Method == "store-credit")
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PaymentStatus.Pending).SetProperty(p => p.CompletedAt, (DateTimeOffset?)null)));
         host.Time.Advance(TimeSpan.FromMinutes(15));
@@ -178,16 +168,11 @@ public sealed class PaymentRetryTests
     public async Task A_card_charge_that_went_through_before_a_crash_makes_the_order_paid_at_the_deadline_instead_of_cancelled()
     {
         await using var host = await OrderingTestHost.StartAsync();
-        var sku = await host.CreateProductAsync(stock: 5, price: 20m);
-        var user = OrderingTestHost.NewUser();
-        (await host.SendAsAsync<Result<StoreCreditBalanceDto>>(user, new IssueStoreCredit(user, 5m, "goodwill", "test", Guid.NewGuid().ToString("N")))).IsSuccess.ShouldBeTrue();
-        host.SetOutage(true);
-        var placed = (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku, quantity: 1, storeCredit: 5m))).Value;
+        var (sku, user, placed) = await PlaceCreditOrderDuringOutageAsync(host);
 
         // The provider took the card's $15.00 and Payments recorded it, then the process died before Ordering did (and
         // before it recorded the store credit). Cancelling at the deadline would keep both without a trace on the order.
-        await host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.Where(o => o.Id == placed.Order.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.StoreCreditPaymentId, (Guid?)null)));
+        await ForgetStoreCreditPaymentAsync(host, placed.Order.Id);
         await host.QueryAsync(sp => sp.GetRequiredService<IPaymentsDbContext>().Payments.Where(p => p.OrderId == placed.Order.Id && p.Method == "card")
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PaymentStatus.Succeeded).SetProperty(p => p.ProviderReference, "sim-before-crash")));
         host.Time.Advance(TimeSpan.FromMinutes(15));
@@ -202,6 +187,21 @@ public sealed class PaymentRetryTests
         (await BalanceAsync(host, user)).ShouldBe(0m);
         (await host.StockOfAsync(sku)).ShouldBe(4);
     }
+
+    /// <summary>A $20.00 order (of a product with 5 in stock) paying $5.00 with store credit, placed while the provider is down.</summary>
+    private static async Task<(string Sku, string User, Application.Orders.PlaceOrderResult Placed)> PlaceCreditOrderDuringOutageAsync(OrderingTestHost host)
+    {
+        var sku = await host.CreateProductAsync(stock: 5, price: 20m);
+        var user = OrderingTestHost.NewUser();
+        (await host.SendAsAsync<Result<StoreCreditBalanceDto>>(user, new IssueStoreCredit(user, 5m, "goodwill", "test", Guid.NewGuid().ToString("N")))).IsSuccess.ShouldBeTrue();
+        host.SetOutage(true);
+        return (sku, user, (await host.PlaceOrderAsync(user, OrderingTestHost.Checkout(sku, quantity: 1, storeCredit: 5m))).Value);
+    }
+
+    /// <summary>A crash after Payments took the store credit and before Ordering recorded it: the order holds no store-credit payment id.</summary>
+    private static Task ForgetStoreCreditPaymentAsync(OrderingTestHost host, Guid orderId) =>
+        host.QueryAsync(sp => sp.GetRequiredService<IOrderingDbContext>().Orders.Where(o => o.Id == orderId)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.StoreCreditPaymentId, (Guid?)null)));
 
     private static async Task<int> PendingPaymentsAsync(OrderingTestHost host) => (await PaymentsOverviewAsync(host)).PendingPayments;
 
