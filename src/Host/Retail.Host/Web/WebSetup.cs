@@ -11,7 +11,10 @@ namespace Retail.Host.Web;
 
 public static class RequestLimits
 {
-    /// <summary>Bodies above this are refused before they are read (413). Endpoints that take files raise it for themselves.</summary>
+    /// <summary>
+    /// Bodies above this are refused before they are read (413), on every server (<see cref="RequestBodyLimitMiddleware"/>;
+    /// Kestrel's own limit is set from it too). Endpoints that take files raise it for themselves.
+    /// </summary>
     public const long DefaultMaxBodyBytes = 1024 * 1024;
 }
 
@@ -83,6 +86,8 @@ internal static class WebSetup
         app.Use((context, next) => SecurityHeaders(context, next, sendHsts));
         app.UseStaticFiles();
         app.UseRouting();
+        // After routing, which tells whether the endpoint has a size limit of its own; before anything reads a body.
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseIdentityAuthentication();
         app.UseAuthorization();
         // After authentication and authorization: the policies ask who the user is, and a protected page is never served
