@@ -38,9 +38,10 @@ internal sealed partial class RequestBodyLimitMiddleware(RequestDelegate next, I
             return;
         }
 
-        if (request.ContentLength is not null)
+        // The server delivers no more than a declared length; a request that cannot have a body (every GET of the listing
+        // under load) gets no wrapper to allocate.
+        if (request.ContentLength is not null || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
-            // The server delivers no more than the declared length.
             await next(context);
             return;
         }
